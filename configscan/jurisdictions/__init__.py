@@ -1,0 +1,1 @@
+"""Jurisdiction rule packs: schema, loading, overlays and as-of selection."""
