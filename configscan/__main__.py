@@ -1,0 +1,5 @@
+"""``python -m configscan``."""
+
+from configscan.cli import main
+
+main()

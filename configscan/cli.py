@@ -1,0 +1,152 @@
+"""The command line: parse, call, choose writers. Decisions live elsewhere.
+
+Exit codes: 0 clean (nothing at or above --fail-on), 1 findings, 2 usage/input error (one line on
+stderr, no report written), 3 incomplete scan. The one-line summary goes to stderr.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from configscan import exitcodes
+from configscan.errors import InputError, UsageError
+from configscan.findings import Severity
+from configscan.model import AgencyConfig
+from configscan.registry import load_registry
+from configscan.scan import ScanOptions, scan
+
+app = typer.Typer(
+    name="configscan",
+    help="Can federal immigration authorities reach your ALPR data? Scan vendor exports against the law.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str, code: int = exitcodes.INPUT_ERROR) -> NoReturn:
+    typer.echo(f"configscan: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _parse_date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of {value!r} is not a date (YYYY-MM-DD)")
+
+
+def _fail_on(value: str) -> Severity | None:
+    if value == "never":
+        return None
+    try:
+        return Severity(value)
+    except ValueError:
+        fail(f"--fail-on {value!r}: choose critical, high, medium, low, info or never")
+
+
+@app.command("scan")
+def scan_command(
+    inputs: Annotated[list[Path], typer.Argument(help="Export files for one agency (merged).")],
+    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j",
+                                                     help="Pack id, e.g. US-CA (default: agency.state).")] = None,
+    local: Annotated[str | None, typer.Option("--local", help="City overlay, e.g. oakland.")] = None,
+    policy: Annotated[Path | None, typer.Option("--policy", help="Agency policy pack (YAML).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate the law in force on YYYY-MM-DD.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
+    output: Annotated[list[str] | None, typer.Option("--output", "-o",
+                                                     help="Other writers as NAME=PATH.")] = None,
+    fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that exits 1, or never.")] = "high",
+    fmt: Annotated[str | None, typer.Option("--format", help="Force a reader (see 'configscan formats').")] = None,
+    directory: Annotated[Path | None, typer.Option("--directory",
+                                                   help="Partner directory CSV that overrides the bundled one.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+) -> None:
+    """Scan one agency's exported configuration and write reports."""
+    registry = load_registry()
+    threshold = _fail_on(fail_on)
+    targets: list[tuple[str, Path]] = []
+    if html:
+        targets.append(("html", html))
+    if json_out:
+        targets.append(("json", json_out))
+    for spec in output or []:
+        name, sep, path = spec.partition("=")
+        if not sep or not path:
+            fail(f"--output {spec!r}: expected NAME=PATH")
+        targets.append((name, Path(path)))
+    for name, _ in targets:
+        if name not in registry.writers:
+            fail(f"unknown writer {name!r}; installed: {', '.join(sorted(registry.writers))}")
+    options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
+                          as_of=_parse_date(as_of), fail_on=threshold or Severity.critical,
+                          reader=fmt, directory=directory)
+    try:
+        result = scan(options, registry.checks, registry.readers)
+    except (InputError, UsageError) as exc:
+        fail(str(exc))
+    if registry.failures:
+        result.errors.extend(registry.failures)
+        result.summary.verdict = "incomplete"
+    for name, path in targets:
+        registry.writers[name].write(result, path)
+    if not quiet:
+        typer.echo(exitcodes.summary_line(result), err=True)
+        for error in result.errors:
+            typer.echo(f"configscan: incomplete: {error}", err=True)
+    raise typer.Exit(exitcodes.exit_code(result, threshold))
+
+
+@app.command("checks")
+def checks_command(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+) -> None:
+    """List the installed checks."""
+    registry = load_registry()
+    metas = [c.meta for c in registry.checks]
+    if as_json:
+        typer.echo(json.dumps([m.model_dump(mode="json") for m in metas], indent=2))
+    else:
+        for meta in metas:
+            typer.echo(f"{meta.id:<36} {meta.severity.value:<9} {meta.title}")
+    for failure in registry.failures:
+        typer.echo(f"configscan: {failure}", err=True)
+    if registry.failures:
+        raise typer.Exit(exitcodes.INCOMPLETE)
+
+
+@app.command("formats")
+def formats_command() -> None:
+    """List the installed readers (input formats)."""
+    for reader in sorted(load_registry().readers, key=lambda r: r.name):
+        typer.echo(f"{reader.name:<24} {reader.description}")
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the interchange format (configscan/agency-config@1)."""
+    typer.echo(json.dumps(AgencyConfig.model_json_schema(), indent=2))
+
+
+def _mount_subcommands() -> None:
+    from configscan.commands import mount
+
+    mount(app)
+
+
+def main() -> None:
+    _mount_subcommands()
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("configscan: interrupted; no report was half-written\n")
+        sys.exit(130)

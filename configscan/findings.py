@@ -1,0 +1,120 @@
+"""Findings and the scan result: what checks produce and what writers render.
+
+A finding is one of three outcomes (``fail``, ``unverified``, ``upcoming``); a pass is silent and a
+not-applicable check yields nothing. Unverified is never a pass: it counts in the summary and keeps a
+report from being called clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Severity(str, Enum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.critical: 4, Severity.high: 3, Severity.medium: 2, Severity.low: 1, Severity.info: 0}
+
+
+class Outcome(str, Enum):
+    fail = "fail"  # the exported configuration breaks a rule (or, under the baseline, is a risk)
+    unverified = "unverified"  # the data needed to decide is missing, unclear, or the check raised
+    upcoming = "upcoming"  # a rule enacted but not yet in force would be broken
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    check: str
+    rule: str | None = None
+    severity: Severity
+    outcome: Outcome = Outcome.fail
+    title: str
+    subject: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    citations: list[str] = Field(default_factory=list)
+    remediation: str = ""
+    layer: str | None = None  # pack id the rule came from (state, city, policy, baseline)
+    advisory: bool = False  # True when no law applies: a risk, not a violation
+    confidence: str | None = None  # the rule's confidence (statute-text|secondary|unverified)
+    fingerprint: str = ""
+
+    def with_fingerprint(self, agency: str) -> Finding:
+        """Stable id from (check, agency, normalised subject, rule): survives re-exports and row order."""
+        key = "\x1f".join([self.check, agency.strip().lower(), " ".join(self.subject.lower().split()),
+                           self.rule or ""])
+        return self.model_copy(update={"fingerprint": hashlib.sha256(key.encode()).hexdigest()[:16]})
+
+
+class InputFile(BaseModel):
+    path: str
+    sha256: str
+    reader: str | None = None
+    rows_unreadable: int = 0
+
+
+class PackRef(BaseModel):
+    id: str
+    name: str
+    level: str
+    version: str
+    last_reviewed: dt.date
+    statute_found: bool
+    role: str = "applied"  # applied | overlay | policy | advisory-baseline | context
+
+
+class PartnerView(BaseModel):
+    name: str
+    state: str | None = None
+    category: str
+    out_of_state: bool | None = None
+    reasons: list[str] = Field(default_factory=list)
+    confidence: float | None = None
+    direction: str | None = None
+    link: str | None = None
+    status: str | None = None
+
+
+class Summary(BaseModel):
+    verdict: str  # "violations found" | "risks found" | "unverified" | "clean" | "incomplete"
+    counts: dict[str, int]
+    unverified: int = 0
+    upcoming: int = 0
+    fail_on: str = "high"
+
+
+class ScanResult(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    tool: dict[str, str]
+    scanned_at: dt.datetime
+    as_of: dt.date
+    agency: dict[str, Any]
+    jurisdictions: list[PackRef]
+    summary: Summary
+    findings: list[Finding]
+    partners: list[PartnerView] = Field(default_factory=list)
+    inputs: list[InputFile] = Field(default_factory=list)
+    unknown_fields: dict[str, Any] = Field(default_factory=dict)
+    errors: list[str] = Field(default_factory=list)  # what the scan could not see (exit 3)
+    checks_run: list[str] = Field(default_factory=list)
+    statute_found: bool = True
+    disclaimer: str = (
+        "configscan is not legal advice. It compares exported settings with the cited provisions as read on "
+        "the review dates shown; confirm conclusions with counsel."
+    )

@@ -1,0 +1,185 @@
+"""The interchange format (agency configuration, version 1).
+
+Readers turn vendor exports into these models; checks read only these models. Every field but
+``format``, ``agency.name`` and ``agency.state`` may be absent or null: a check that needs an absent value
+reports it as *unverified* rather than passing. Unknown extra fields are kept (``extra="allow"``) so a
+report can show them instead of silently dropping what the vendor exported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FORMAT_ID = "configscan/agency-config@1"
+
+USPS_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
+    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()
+)
+
+
+def _state_code(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if code not in USPS_STATES:
+        raise ValueError(f"{value!r} is not a USPS state code")
+    return code
+
+
+class _Open(BaseModel):
+    """Base for exported records: keep unknown fields, strip whitespace, validate on assignment."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True, populate_by_name=True)
+
+    def extras(self) -> dict[str, Any]:
+        """Fields the format does not define, kept so reports can show them."""
+        return dict(self.model_extra or {})
+
+
+class Provenance(BaseModel):
+    """Where a value came from: a file and, when known, a sheet, row, column or HTML element."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    element: str | None = None
+
+    def label(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        if self.element:
+            parts.append(self.element)
+        return ", ".join(parts)
+
+
+class Agency(_Open):
+    name: str = Field(min_length=1)
+    state: str
+    ori: str | None = None
+    locality: str | None = None
+    county: str | None = None
+
+    @field_validator("state")
+    @classmethod
+    def _usps(cls, value: str) -> str:
+        code = _state_code(value)
+        assert code is not None
+        return code
+
+
+class Network(_Open):
+    """One camera group's settings: vendors set lookup participation per network, not per agency."""
+
+    name: str
+    national_lookup: bool | None = None
+    statewide_lookup: bool | None = None
+    radius_miles: float | None = None
+    shared_states: list[str] | None = None
+    similar_laws_network: bool | None = None
+    cameras: int | None = None
+
+
+class Sharing(_Open):
+    """Agency-level summary of sharing settings (any network on means on)."""
+
+    national_lookup: bool | None = None
+    statewide_lookup: bool | None = None
+    radius_miles: float | None = None
+    shared_states: list[str] | None = None
+    similar_laws_network: bool | None = None
+    federal_sharing_disabled: bool | None = None
+    networks: list[Network] = Field(default_factory=list)
+
+    @field_validator("shared_states")
+    @classmethod
+    def _states(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        return [code for code in (_state_code(v) for v in value) if code]
+
+
+class Direction(str, Enum):
+    outbound = "outbound"  # they can search our data
+    inbound = "inbound"  # we can search theirs
+    both = "both"
+
+
+class LinkType(str, Enum):
+    one_to_one = "1:1"
+    group = "group"
+    network = "network"
+
+
+class Status(str, Enum):
+    active = "active"
+    pending = "pending"
+    revoked = "revoked"
+
+
+class Partner(_Open):
+    name: str = Field(min_length=1)
+    state: str | None = None
+    ori: str | None = None
+    org_type: str | None = None
+    direction: Direction | None = None
+    link: LinkType | None = None
+    status: Status | None = None
+    since: dt.date | dt.datetime | None = None
+    written_declaration: bool | None = None
+    provenance: Provenance | None = None
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _loose_state(cls, value: object) -> object:
+        # Real releases carry "??" or blanks: keep them as unknown rather than rejecting the export.
+        if isinstance(value, str) and value.strip().upper() not in USPS_STATES:
+            return None
+        return value.strip().upper() if isinstance(value, str) else value
+
+    def can_reach_us(self) -> bool | None:
+        """True when this link lets the partner search our data; None when the export does not say."""
+        if self.status is Status.revoked:
+            return False
+        if self.direction is None:
+            return None
+        return self.direction in (Direction.outbound, Direction.both)
+
+
+class Hotlist(_Open):
+    name: str = Field(min_length=1)
+    source: str | None = None
+    subscribed: bool | None = None
+
+
+class User(_Open):
+    email: str | None = None
+    role: str | None = None
+    name: str | None = None
+
+
+class AgencyConfig(_Open):
+    """The whole exported configuration of one agency, as readers produce it."""
+
+    format: Literal["configscan/agency-config@1"]
+    agency: Agency
+    vendor: str | None = None
+    exported_at: dt.datetime | dt.date | None = None
+    sharing: Sharing | None = None
+    partners: list[Partner] | None = None
+    retention_days: float | None = Field(default=None, ge=0)
+    search_reason_required: bool | None = None
+    hotlists: list[Hotlist] | None = None
+    users: list[User] | None = None

@@ -1,0 +1,65 @@
+"""Reader for the interchange format itself (JSON or YAML), written by hand or by another tool."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from configscan.errors import InputError
+from configscan.model import FORMAT_ID
+from configscan.readers.base import Fragment, Reader
+
+
+def _sniff(path: Path, head: bytes) -> bool:
+    text = head.decode("utf-8", errors="replace")
+    return "configscan/agency-config@" in text or (
+        path.suffix.lower() in (".json", ".yaml", ".yml") and "format" in text and "agency" in text
+    )
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """Parse JSON or YAML into a mapping, with errors that name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror})") from exc
+    stripped = text.lstrip()
+    try:
+        if stripped.startswith(("{", "[")):
+            data = json.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise InputError(str(path), f"{where}invalid YAML ({getattr(exc, 'problem', exc)})") from exc
+    if not isinstance(data, dict):
+        raise InputError(str(path), f"expected a mapping with 'format' = {FORMAT_ID!r}, got {type(data).__name__}")
+    return data
+
+
+def _read(path: Path) -> Fragment:
+    data = load_document(path)
+    fmt = data.get("format")
+    if fmt != FORMAT_ID:
+        raise InputError(str(path), f"field 'format' must be {FORMAT_ID!r}, got {fmt!r}")
+    for index, partner in enumerate(data.get("partners") or []):
+        if isinstance(partner, dict) and "provenance" not in partner:
+            partner["provenance"] = {"file": str(path), "element": f"partners[{index}]"}
+    return Fragment(source=str(path), reader="interchange", data=data, rows_read=len(data.get("partners") or []))
+
+
+reader = Reader(
+    name="interchange",
+    description="configscan agency configuration (JSON or YAML, format configscan/agency-config@1)",
+    sniff=_sniff,
+    read=_read,
+    priority=10,
+)

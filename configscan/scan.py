@@ -1,0 +1,214 @@
+"""One scan, end to end: read -> normalise -> classify partners -> evaluate checks -> ScanResult.
+
+Only readers touch files; this module wires the stages and decides nothing about law or layouts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from configscan import __version__
+from configscan.checkapi import Check, CheckContext
+from configscan.engine import run_checks
+from configscan.errors import InputError, UsageError
+from configscan.findings import (
+    Finding,
+    InputFile,
+    Outcome,
+    PackRef,
+    PartnerView,
+    ScanResult,
+    Severity,
+    Summary,
+)
+from configscan.jurisdictions.loader import PackLibrary, build_ruleset
+from configscan.jurisdictions.schema import RulePack
+from configscan.model import AgencyConfig, Partner, User
+from configscan.partners import Classification, Classifier
+from configscan.readers.base import Fragment, Reader
+from configscan.readers.merge import merge
+
+
+@dataclass
+class ScanOptions:
+    inputs: Sequence[Path]
+    jurisdiction: str | None = None
+    local: str | None = None
+    policy: Path | None = None
+    as_of: dt.date = field(default_factory=dt.date.today)
+    fail_on: Severity = Severity.high
+    reader: str | None = None
+    directory: Path | None = None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def pick_reader(path: Path, readers: Sequence[Reader], forced: str | None) -> Reader:
+    if forced:
+        for reader in readers:
+            if reader.name == forced:
+                return reader
+        raise UsageError(f"unknown format {forced!r}; see 'configscan formats'")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror})") from exc
+    for reader in sorted(readers, key=lambda r: r.priority):
+        if reader.sniff(path, head):
+            return reader
+    raise InputError(str(path), "no reader recognises this file; use --format or --mapping")
+
+
+def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | None) -> list[Fragment]:
+    fragments = []
+    for path in paths:
+        if not path.is_file():
+            raise InputError(str(path), "no such file")
+        fragments.append(pick_reader(path, readers, forced).read(path))
+    return fragments
+
+
+def normalise(data: dict[str, object], source: str) -> AgencyConfig:
+    """Validate the merged data; the first error names the field, e.g. ``agency.state``."""
+    try:
+        return AgencyConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"]) or "(document)"
+        raise InputError(source, f"field {loc}: {err['msg']}") from exc
+
+
+PartnerPairs = tuple[tuple[Partner, Classification], ...]
+UserPairs = tuple[tuple[User, Classification | None], ...]
+
+
+def classify(config: AgencyConfig, classifier: Classifier) -> tuple[PartnerPairs, UserPairs]:
+    """Classify every partner and every user's e-mail domain, once, before any check runs."""
+    state = config.agency.state
+    partners = tuple(
+        (p, classifier.classify(p.name, state=p.state, ori=p.ori, org_type=p.org_type, agency_state=state))
+        for p in (config.partners or [])
+    )
+    users = []
+    for user in config.users or []:
+        verdict: Classification | None = None
+        if user.email and "@" in user.email:
+            domain = user.email.rsplit("@", 1)[1].lower()
+            verdict = classifier.classify(user.name or user.email, email_domains=[domain], agency_state=state)
+        users.append((user, verdict))
+    return partners, tuple(users)
+
+
+def verdict_of(findings: Sequence[Finding], errors: Sequence[str]) -> str:
+    if errors:
+        return "incomplete"
+    fails = [f for f in findings if f.outcome is Outcome.fail]
+    if any(not f.advisory for f in fails):
+        return "violations found"
+    if fails:
+        return "risks found"
+    if any(f.outcome is Outcome.unverified for f in findings):
+        return "unverified"
+    return "clean"
+
+
+def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader]) -> ScanResult:
+    fragments = read_inputs(options.inputs, readers, options.reader)
+    data, conflicts = merge(fragments)
+    source = ", ".join(str(p) for p in options.inputs)
+    config = normalise(data, source)
+    library = PackLibrary()
+    jurisdiction = options.jurisdiction or f"US-{config.agency.state}"
+    ruleset = build_ruleset(library, jurisdiction, options.as_of, options.local, options.policy)
+    partners, users = classify(config, Classifier(options.directory))
+    ctx = CheckContext(config=config, rules=ruleset, partners=partners, users=users)
+    engine = run_checks(checks, ctx)
+    errors = list(engine.errors)
+    findings = list(engine.findings)
+    for fragment in fragments:
+        if fragment.problems and fragment.lost_matters:
+            errors.append(f"{fragment.source}: {len(fragment.problems)} row(s) could not be read")
+    findings.extend(_conflict_findings(conflicts))
+    agency_key = config.agency.ori or f"{config.agency.state}:{config.agency.name}"
+    findings = sorted((f.with_fingerprint(agency_key) for f in findings),
+                      key=lambda f: (-f.severity.rank, f.outcome.value, f.check, f.subject))
+    return ScanResult(
+        tool={"name": "configscan", "version": __version__},
+        scanned_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        as_of=options.as_of,
+        agency=config.agency.model_dump(mode="json"),
+        jurisdictions=[_pack_ref(pack, role) for pack, role in ruleset.packs],
+        summary=_summary(findings, errors, options.fail_on),
+        findings=findings,
+        partners=[_partner_view(p, c) for p, c in ctx.partners],
+        inputs=[InputFile(path=f.source, sha256=sha256_of(Path(f.source)), reader=f.reader,
+                          rows_unreadable=len(f.problems)) for f in fragments],
+        unknown_fields=_unknown_fields(config),
+        errors=errors,
+        checks_run=engine.checks_run,
+        statute_found=ruleset.statute_found,
+    )
+
+
+def _conflict_findings(conflicts: Sequence[str]) -> list[Finding]:
+    return [
+        Finding(check="inputs.conflict", severity=Severity.medium, outcome=Outcome.unverified,
+                title="Unverified: inputs disagree on a setting", subject=c.split(":", 1)[0],
+                evidence={"conflict": c},
+                remediation="Find out which export is current and re-run with that one.")
+        for c in conflicts
+    ]
+
+
+def _summary(findings: Sequence[Finding], errors: Sequence[str], fail_on: Severity) -> Summary:
+    counts = {s.value: 0 for s in Severity}
+    for f in findings:
+        if f.outcome is Outcome.fail:
+            counts[f.severity.value] += 1
+    return Summary(
+        verdict=verdict_of(findings, errors),
+        counts=counts,
+        unverified=sum(f.outcome is Outcome.unverified for f in findings),
+        upcoming=sum(f.outcome is Outcome.upcoming for f in findings),
+        fail_on=fail_on.value,
+    )
+
+
+def _pack_ref(pack: RulePack, role: str) -> PackRef:
+    return PackRef(id=pack.id, name=pack.name, level=pack.level.value, version=pack.version,
+                   last_reviewed=pack.last_reviewed, statute_found=pack.statute_found, role=role)
+
+
+def _partner_view(partner: Partner, verdict: Classification) -> PartnerView:
+    return PartnerView(
+        name=partner.name, state=partner.state, category=verdict.category.value,
+        out_of_state=verdict.out_of_state, reasons=verdict.reasons, confidence=verdict.confidence,
+        direction=partner.direction.value if partner.direction else None,
+        link=partner.link.value if partner.link else None,
+        status=partner.status.value if partner.status else None,
+    )
+
+
+def _unknown_fields(config: AgencyConfig) -> dict[str, object]:
+    found: dict[str, object] = {f"{k}": v for k, v in config.extras().items()}
+    for name in ("agency", "sharing"):
+        part = getattr(config, name)
+        if part is not None:
+            found.update({f"{name}.{k}": v for k, v in part.extras().items()})
+    for name in ("partners", "hotlists", "users"):
+        for i, item in enumerate(getattr(config, name) or []):
+            found.update({f"{name}[{i}].{k}": v for k, v in item.extras().items()})
+    return found

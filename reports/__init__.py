@@ -1,0 +1,1 @@
+"""Built-in report writers (installed as ``configscan.reports``) and their jinja2 templates."""

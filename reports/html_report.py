@@ -1,0 +1,50 @@
+"""Self-contained HTML report: inline CSS, no script, no external URL; opens offline and prints.
+
+User-supplied text (partner names, evidence values) is escaped by jinja2's autoescape.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import jinja2
+
+from configscan.findings import Outcome, ScanResult, Severity
+from configscan.writers import Writer
+
+_VERDICT_TEXT = {
+    "violations found": "Findings show sharing or settings that break the cited law.",
+    "risks found": "No cited law is broken, but settings expose data to federal or out-of-state users.",
+    "unverified": "Nothing was found to break the law, but some things could not be verified.",
+    "clean": "No findings: every check passed on the data provided.",
+    "incomplete": "The scan could not see everything it needed; this is not a clean report.",
+}
+
+
+def _environment() -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader(str(resources.files("configscan.reports") / "templates"))
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+def render(result: ScanResult) -> str:
+    env = _environment()
+    template = env.get_template("report.html.j2")
+    groups = []
+    for sev in Severity:
+        items = [f for f in result.findings if f.severity is sev and f.outcome is Outcome.fail]
+        if items:
+            groups.append((sev.value, items))
+    unverified = [f for f in result.findings if f.outcome is Outcome.unverified]
+    upcoming = [f for f in result.findings if f.outcome is Outcome.upcoming]
+    return template.render(
+        r=result,
+        groups=groups,
+        unverified=unverified,
+        upcoming=upcoming,
+        verdict_text=_VERDICT_TEXT.get(result.summary.verdict, ""),
+    )
+
+
+writer = Writer(name="html", description="self-contained HTML report for councils and admins", render=render)
