@@ -67,8 +67,8 @@ def scan_command(
                                                      help="Other writers as NAME=PATH.")] = None,
     fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that exits 1, or never.")] = "high",
     fmt: Annotated[str | None, typer.Option("--format", help="Force a reader (see 'configscan formats').")] = None,
-    directory: Annotated[Path | None, typer.Option("--directory",
-                                                   help="Partner directory CSV that overrides the bundled one.")] = None,
+    directory: Annotated[Path | None, typer.Option(
+        "--directory", help="Partner directory CSV that overrides the bundled one.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
@@ -80,10 +80,10 @@ def scan_command(
     if json_out:
         targets.append(("json", json_out))
     for spec in output or []:
-        name, sep, path = spec.partition("=")
-        if not sep or not path:
+        writer_name, sep, target = spec.partition("=")
+        if not sep or not target:
             fail(f"--output {spec!r}: expected NAME=PATH")
-        targets.append((name, Path(path)))
+        targets.append((writer_name, Path(target)))
     for name, _ in targets:
         if name not in registry.writers:
             fail(f"unknown writer {name!r}; installed: {', '.join(sorted(registry.writers))}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1.0"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     critical = "critical"
     high = "high"
     medium = "medium"
@@ -32,7 +32,7 @@ class Severity(str, Enum):
 _RANK = {Severity.critical: 4, Severity.high: 3, Severity.medium: 2, Severity.low: 1, Severity.info: 0}
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     fail = "fail"  # the exported configuration breaks a rule (or, under the baseline, is a risk)
     unverified = "unverified"  # the data needed to decide is missing, unclear, or the check raised
     upcoming = "upcoming"  # a rule enacted but not yet in force would be broken

@@ -9,7 +9,7 @@ report can show them instead of silently dropping what the vendor exported.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -17,8 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 FORMAT_ID = "configscan/agency-config@1"
 
 USPS_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
-    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()
+    [
+        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+        "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
+        "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
+        "AS", "MP",
+    ]
 )
 
 
@@ -111,19 +115,19 @@ class Sharing(_Open):
         return [code for code in (_state_code(v) for v in value) if code]
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     outbound = "outbound"  # they can search our data
     inbound = "inbound"  # we can search theirs
     both = "both"
 
 
-class LinkType(str, Enum):
+class LinkType(StrEnum):
     one_to_one = "1:1"
     group = "group"
     network = "network"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     active = "active"
     pending = "pending"
     revoked = "revoked"

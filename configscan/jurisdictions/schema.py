@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -21,7 +21,7 @@ ISO_DURATION = re.compile(
 )
 
 
-class RuleKind(str, Enum):
+class RuleKind(StrEnum):
     """What a rule forbids or requires. Checks select rules by kind."""
 
     forbid_federal_sharing = "forbid_federal_sharing"
@@ -39,13 +39,13 @@ class RuleKind(str, Enum):
     context = "context"  # informative, never evaluated (e.g. federal DPPA scope)
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     statute_text = "statute-text"
     secondary = "secondary"
     unverified = "unverified"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     federal = "federal"
     state = "state"
     city = "city"

@@ -30,10 +30,7 @@ def load_document(path: Path) -> dict[str, Any]:
         raise InputError(str(path), f"cannot read ({exc.strerror})") from exc
     stripped = text.lstrip()
     try:
-        if stripped.startswith(("{", "[")):
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
+        data = json.loads(text) if stripped.startswith(("{", "[")) else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})") from exc
     except yaml.YAMLError as exc:
