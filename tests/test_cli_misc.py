@@ -16,6 +16,7 @@ import yaml
 from configscan import plugins
 from configscan.checkapi import Check, CheckContext, CheckMeta
 from configscan.findings import Finding, Severity
+
 from conftest import EXAMPLES, run_cli
 
 
