@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from configscan.model import Agency, AgencyConfig, Hotlist, Network, Partner, Sharing, User
+
 from conftest import ROOT
 
 
