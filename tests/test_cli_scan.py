@@ -136,3 +136,10 @@ def test_report_carries_inputs_tool_and_partners(tmp_path: Path) -> None:
     assert names["Phoenix AZ PD"]["out_of_state"] is True
     assert names["U.S. Border Patrol"]["category"] == "federal_immigration"
     assert set(report["summary"]["counts"]) == {"critical", "high", "medium", "low", "info"}
+
+
+def test_unwritable_report_path_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    run = run_cli("scan", EXAMPLES / "harbor-view-ca.json", "--json", blocker / "r.json")
+    _assert_input_error(run, "r.json", "cannot write")
