@@ -95,6 +95,7 @@ def violation(
         layer=applied.pack_id,
         advisory=applied.advisory,
         confidence=rule.confidence.value,
+        rule_summary=" ".join(rule.summary.split()),
     )
 
 
@@ -125,6 +126,7 @@ def unverified(
         layer=applied.pack_id if applied else None,
         advisory=bool(applied and applied.advisory),
         confidence=applied.rule.confidence.value if applied else None,
+        rule_summary=" ".join(applied.rule.summary.split()) if applied else None,
     )
 
 
