@@ -14,7 +14,8 @@ from configscan.readers.base import Fragment, Reader
 from configscan.readers.tabular import Table, blank, cell, headers_of, is_xlsx, norm, read_xlsx
 
 _SHEETS = ("A1", "A2", "A3", "A4")
-_NAME = ("organization name", "organisation name", "organization", "agency", "name", "hot list", "hotlist")
+_NAME = ("organization name", "organisation name", "organization", "agency", "name", "user name", "username",
+         "hot list", "hotlist")
 
 
 def _sniff(path: Path, head: bytes) -> bool:

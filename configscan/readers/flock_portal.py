@@ -133,6 +133,8 @@ def parse_portal(html: str, source: str) -> tuple[dict[str, Any], list[str]]:
             label, sep, rest = text.partition(":")
             sections.append((label if sep and rest.strip() else text, [rest.strip()] if sep and rest.strip() else [],
                              []))
+        elif norm(text).startswith("last updated") and ":" in text:
+            sections.append(("Last Updated", [text.partition(":")[2].strip()], []))
         elif sections:
             (sections[-1][2] if kind == "item" else sections[-1][1]).append(text)
     portal: dict[str, Any] = {"counts": {}}

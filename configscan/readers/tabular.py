@@ -130,14 +130,23 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path, sheets: Iterable[str] | None = None) -> list[Table]:
-    """Every sheet (or the named ones) as a table; the header is the first non-empty row."""
+def _open_book(path: Path) -> Any:
+    """An openpyxl workbook from the bytes (so the file's extension does not matter), or None."""
+    import zipfile
+
     from openpyxl import load_workbook  # imported here: only spreadsheet inputs pay for it
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise InputError(str(path), f"not a readable XLSX workbook ({exc})") from exc
+        return load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None
+
+
+def read_xlsx(path: Path, sheets: Iterable[str] | None = None) -> list[Table]:
+    """Every sheet (or the named ones) as a table; the header is the first non-empty row."""
+    book = _open_book(path)
+    if book is None:
+        raise InputError(str(path), "not a readable XLSX workbook")
     wanted = set(sheets) if sheets is not None else None
     tables = []
     try:
@@ -160,11 +169,8 @@ def read_xlsx(path: Path, sheets: Iterable[str] | None = None) -> list[Table]:
 
 def xlsx_sheet_headers(path: Path) -> dict[str, list[str]]:
     """Sheet name -> header row, reading only the top of each sheet (for sniffing)."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError):
+    book = _open_book(path)
+    if book is None:
         return {}
     found: dict[str, list[str]] = {}
     try:
