@@ -66,5 +66,9 @@ def fetch_all(session: requests.Session, downloads: Sequence[Download], folder: 
             url=key, file=item.name, fetched_at=_now(), status=response.status, sha256=response.sha256,
             size=len(response.body), etag=response.etag, last_modified=response.last_modified,
             content_type=response.content_type, auth=auth))
+    fetched = {e.url for e in outcome.manifest.entries}
+    # Files fetched by earlier runs into the same folder stay listed: the manifest describes the folder.
+    kept = [e for url, e in previous.items() if url not in fetched and e.file and (folder / e.file).exists()]
+    outcome.manifest.entries = kept + outcome.manifest.entries
     save_manifest(folder, outcome.manifest)
     return outcome
