@@ -68,7 +68,8 @@ def fetch_all(session: requests.Session, downloads: Sequence[Download], folder: 
             content_type=response.content_type, auth=auth))
     fetched = {e.url for e in outcome.manifest.entries}
     # Files fetched by earlier runs into the same folder stay listed: the manifest describes the folder.
-    kept = [e for url, e in previous.items() if url not in fetched and e.file and (folder / e.file).exists()]
-    outcome.manifest.entries = kept + outcome.manifest.entries
+    earlier = [old for url, old in previous.items()
+               if url not in fetched and old.file and (folder / old.file).exists()]
+    outcome.manifest.entries = earlier + outcome.manifest.entries
     save_manifest(folder, outcome.manifest)
     return outcome
