@@ -65,7 +65,7 @@ def _events(table: Table, fragment: Fragment) -> list[dict[str, Any]]:
             continue
         fragment.rows_read += 1
         entity = cell(row, cols["entity"])
-        if norm(entity) not in SHARING_ENTITIES and entity.replace(" ", "").lower() not in SHARING_ENTITIES:
+        if norm(entity) not in SHARING_ENTITIES:
             continue
         action = _ACTIONS.get(norm(cell(row, cols["event"])))
         if action is None:

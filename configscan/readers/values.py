@@ -19,7 +19,7 @@ _BLANK = {"", "-", "n/a", "na", "null"}
 
 
 def boolean(text: str) -> bool | None:
-    value = norm(text) if text.strip() not in ("1", "0") else text.strip()
+    value = norm(text)
     if text.strip().lower() in _BLANK:
         return None
     if value in _TRUE:
