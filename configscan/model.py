@@ -94,6 +94,7 @@ class Network(_Open):
     shared_states: list[str] | None = None
     similar_laws_network: bool | None = None
     cameras: int | None = None
+    provenance: Provenance | None = None
 
 
 class Sharing(_Open):
@@ -175,6 +176,54 @@ class User(_Open):
     email: str | None = None
     role: str | None = None
     name: str | None = None
+    provenance: Provenance | None = None
+
+
+class ShareAction(StrEnum):
+    created = "created"
+    updated = "updated"
+    removed = "removed"
+
+
+class SharingEvent(_Open):
+    """One administrative change to sharing recorded in the vendor's event log.
+
+    Kept apart from ``partners`` because the log says what somebody *did*, the sharing list what *is*:
+    comparing the two is how a share made and never listed (or listed and never made) comes to light.
+    ``organization`` is the receiving organisation of a 1:1 share; settings changes have none.
+    """
+
+    at: dt.datetime | None = None
+    actor: str | None = None
+    action: ShareAction
+    entity: str  # vendor entity type, e.g. networkShare, networkShareSettings
+    network: str | None = None
+    organization: str | None = None
+    permissions: list[str] | None = None
+    details: dict[str, str] = Field(default_factory=dict)
+    provenance: Provenance | None = None
+
+
+class Portal(_Open):
+    """What the agency's public transparency portal says about itself.
+
+    The portal is the agency's own public claim; checks compare it with the exports because portals are
+    known to list far fewer organisations than really have access. ``None`` on a list means the portal
+    does not publish that section (unknown), an empty list that it publishes it empty.
+    """
+
+    url: str | None = None
+    last_updated: str | None = None
+    retention_days: float | None = None
+    prohibited_uses: list[str] | None = None
+    access_policy: str | None = None
+    hotlist_policy: str | None = None
+    hotlists_alerted_on: list[str] | None = None
+    organizations_with_access: list[str] | None = None
+    organizations_sharing_with_us: list[str] | None = None
+    camera_count: int | None = None
+    counts: dict[str, int] = Field(default_factory=dict)
+    provenance: Provenance | None = None
 
 
 class AgencyConfig(_Open):
@@ -190,3 +239,6 @@ class AgencyConfig(_Open):
     search_reason_required: bool | None = None
     hotlists: list[Hotlist] | None = None
     users: list[User] | None = None
+    # Optional, filled by the event-log and portal readers (see docs/formats.md).
+    sharing_events: list[SharingEvent] | None = None
+    portal: Portal | None = None
