@@ -47,11 +47,16 @@ def _describe(rule: Rule, what: str) -> str:
     return f"{what} ({rule.citation}; {_dates(rule)}{conf})"
 
 
+def _condition(rule: Rule) -> str:
+    text = str(rule.params.get("condition", "under conditions"))
+    return text if text.lower().startswith("only") else f"only {text}"
+
+
 def _federal(rule: Rule) -> str | None:
     if rule.kind is RuleKind.forbid_federal_sharing:
         return "barred"
     if rule.kind is RuleKind.conditional_sharing and _applies(rule, "federal"):
-        return f"only {rule.params.get('condition', 'under conditions')}"
+        return _condition(rule)
     return None
 
 
@@ -62,7 +67,7 @@ def _out_of_state(rule: Rule) -> str | None:
         states = ", ".join(sorted(str(s) for s in rule.params.get("allowed_states", [])))
         return f"written declaration required{f' ({states} only)' if states else ''}"
     if rule.kind is RuleKind.conditional_sharing and _applies(rule, "out_of_state"):
-        return f"only {rule.params.get('condition', 'under conditions')}"
+        return _condition(rule)
     return None
 
 
@@ -85,7 +90,10 @@ def _purpose(rule: Rule) -> str | None:
 
 
 def _column(pack: RulePack, pick: Callable[[Rule], str | None]) -> str:
-    parts = [_describe(rule, what) for rule in pack.rules if (what := pick(rule)) is not None]
+    """Every rule of the pack that answers this column; outright bans first, then in pack order."""
+    found = [(rule, what) for rule in pack.rules if (what := pick(rule)) is not None]
+    found.sort(key=lambda pair: not pair[1].startswith("barred"))
+    parts = [_describe(rule, what) for rule, what in found]
     return _cell("; ".join(parts)) if parts else "-"
 
 
