@@ -203,3 +203,11 @@ def test_tx_html_says_no_statute_found(tmp_path: Path) -> None:
     assert "No statewide ALPR statute restricting sharing or retention was found for Texas (US-TX) as of 2026-11-25" \
         in text
     assert "Advisory baseline (no law)" in text and "no (as of 2026-11-25)" in text
+
+
+def test_rules_docs_command_prints_the_committed_file(tmp_path: Path) -> None:
+    code, out, _ = invoke("rules", "docs")
+    assert code == 0 and out == (ROOT / "docs" / "jurisdictions.md").read_text(encoding="utf-8")
+    target = tmp_path / "j.md"
+    code, _, _ = invoke("rules", "docs", "--output", str(target))
+    assert code == 0 and target.read_text(encoding="utf-8") == out
