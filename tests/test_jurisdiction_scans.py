@@ -228,3 +228,22 @@ def test_policy_overlay_turns_baseline_risk_into_policy_breach(tmp_path: Path) -
     assert "policy-retention" in rules_failed(with_policy)
     assert "ga-3522-retention" not in rules_failed(with_policy)
     assert ("policy-example-pd", "policy") in [(j.id, j.role) for j in with_policy.jurisdictions]
+
+
+@pytest.mark.parametrize(("state", "declaration", "expected"), [
+    ("NY", True, None),  # a declared New York partner is lawful under PA 26-14
+    ("NY", None, Outcome.unverified),  # no record of the declaration: not a pass
+    ("PA", True, Outcome.fail),  # Pennsylvania is not one of the three states
+])
+def test_ct_out_of_state_sharing_with_declaration(tmp_path: Path, state: str, declaration: bool | None,
+                                                  expected: Outcome | None) -> None:
+    path = variant(tmp_path, "cedar-hollow-wa.yaml",
+                   agency={"name": "Quinebaug Police Department", "state": "CT"}, retention_days=14,
+                   sharing={"national_lookup": False, "statewide_lookup": True, "shared_states": ["CT", state],
+                            "similar_laws_network": False, "federal_sharing_disabled": True},
+                   partners=[{"name": f"Border County {state} PD", "state": state, "org_type": "Police Department",
+                              "direction": "outbound", "link": "1:1", "status": "active",
+                              "written_declaration": declaration}])
+    result = run(path)
+    outcomes = {f.outcome for f in result.findings if f.layer == "US-CT"}
+    assert outcomes == ({expected} if expected else set()), [(f.rule, f.subject) for f in result.findings]
