@@ -98,7 +98,10 @@ def scan_command(
         result.errors.extend(registry.failures)
         result.summary.verdict = "incomplete"
     for name, path in targets:
-        registry.writers[name].write(result, path)
+        try:
+            registry.writers[name].write(result, path)
+        except OSError as exc:
+            fail(f"{path}: cannot write the {name} report ({exc.strerror or exc})")
     if not quiet:
         typer.echo(exitcodes.summary_line(result), err=True)
         for error in result.errors:

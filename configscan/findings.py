@@ -54,6 +54,7 @@ class Finding(BaseModel):
     layer_role: str | None = None  # that pack's role in this scan: state | city | policy | advisory-baseline
     advisory: bool = False  # True when no law applies: a risk, not a violation
     confidence: str | None = None  # the rule's confidence (statute-text|secondary|unverified)
+    rule_summary: str | None = None  # the rule's one plain sentence, for readers without the pack
     fingerprint: str = ""
 
     def with_fingerprint(self, agency: str) -> Finding:

@@ -14,25 +14,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from configscan.states import USPS_STATES as USPS_STATES  # re-exported for readers
+from configscan.states import to_code
+
 FORMAT_ID = "configscan/agency-config@1"
 
-USPS_STATES = frozenset(
-    [
-        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
-        "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
-        "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
-        "AS", "MP",
-    ]
-)
 
 
 def _state_code(value: str | None) -> str | None:
     if value is None:
         return None
-    code = value.strip().upper()
-    if code not in USPS_STATES:
-        raise ValueError(f"{value!r} is not a USPS state code")
+    code = to_code(value)
+    if code is None:
+        raise ValueError(f"{value!r} is not a US state (use the USPS code, e.g. CA)")
     return code
+
+
+def _lower(value: object) -> object:
+    """Vendors and people write ``Outbound`` or ``ACTIVE``; the enums are lower case."""
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 class _Open(BaseModel):
@@ -149,9 +149,12 @@ class Partner(_Open):
     @classmethod
     def _loose_state(cls, value: object) -> object:
         # Real releases carry "??" or blanks: keep them as unknown rather than rejecting the export.
-        if isinstance(value, str) and value.strip().upper() not in USPS_STATES:
-            return None
-        return value.strip().upper() if isinstance(value, str) else value
+        return to_code(value) if isinstance(value, str) else value
+
+    @field_validator("direction", "link", "status", mode="before")
+    @classmethod
+    def _case(cls, value: object) -> object:
+        return _lower(value)
 
     def can_reach_us(self) -> bool | None:
         """True when this link lets the partner search our data; None when the export does not say."""

@@ -174,12 +174,12 @@ def law_note(packs: Sequence[tuple[RulePack, str]]) -> str | None:
         if role not in LEGAL_ROLES or pack.statute_found:
             continue
         what = "statewide ALPR statute" if role == "state" else "local ALPR ordinance"
-        notes.append(f"No {what} restricting sharing or retention was found for {pack.name} ({pack.id}) as of "
-                     f"{pack.last_reviewed.isoformat()}, the pack's last review.")
+        notes.append(f"No {what} was found for {pack.name} ({pack.id}) that restricts sharing or retention, "
+                     f"as of {pack.last_reviewed.isoformat()} (the pack's last review).")
     if not notes:
         return None
     return " ".join(notes) + (" Findings from configscan's advisory baseline are risks, not violations; this does "
-                              "not mean that sharing is legal.")
+                              "not mean sharing is legal.")
 
 
 def _conflict_findings(conflicts: Sequence[str]) -> list[Finding]:

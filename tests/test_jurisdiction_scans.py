@@ -171,7 +171,7 @@ def test_tx_gives_advisory_findings_only() -> None:
     assert result.statute_found is False
     assert result.law_note is not None
     assert "No statewide ALPR statute" in result.law_note and "2026-11-25" in result.law_note
-    assert "not mean that sharing is legal" in result.law_note
+    assert "does not mean sharing is legal" in result.law_note
 
 
 def test_statute_states_have_no_law_note() -> None:

@@ -200,8 +200,8 @@ def test_tx_html_says_no_statute_found(tmp_path: Path) -> None:
     code, _, _ = invoke("scan", str(EXAMPLES / "mesquite-county-tx.yaml"), "--html", str(html), "--fail-on", "never")
     text = html.read_text(encoding="utf-8")
     assert code == 0
-    assert "No statewide ALPR statute restricting sharing or retention was found for Texas (US-TX) as of 2026-11-25" \
-        in text
+    assert "No statewide ALPR statute was found for Texas (US-TX) that restricts sharing or retention, as of " \
+        "2026-11-25" in text
     assert "Advisory baseline (no law)" in text and "no (as of 2026-11-25)" in text
 
 
