@@ -40,7 +40,9 @@ def _breaches(applied: AppliedRule, states: list[str]) -> list[str]:
 def run(ctx: CheckContext) -> Iterator[Finding]:
     sharing = ctx.config.sharing
     home = ctx.agency_state
-    oos_rules = ctx.rules.of_kind(*_OOS)
+    # A rule scoped to federal recipients only says nothing about other states' agencies.
+    oos_rules = [r for r in ctx.rules.of_kind(*_OOS)
+                 if r.rule.params.get("applies_to", ["out_of_state"]) != ["federal"]]
     if oos_rules:
         shared = sharing.shared_states if sharing else None
         if shared is None and (sharing is None or sharing.similar_laws_network is None):

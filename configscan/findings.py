@@ -51,6 +51,7 @@ class Finding(BaseModel):
     citations: list[str] = Field(default_factory=list)
     remediation: str = ""
     layer: str | None = None  # pack id the rule came from (state, city, policy, baseline)
+    layer_role: str | None = None  # that pack's role in this scan: state | city | policy | advisory-baseline
     advisory: bool = False  # True when no law applies: a risk, not a violation
     confidence: str | None = None  # the rule's confidence (statute-text|secondary|unverified)
     rule_summary: str | None = None  # the rule's one plain sentence, for readers without the pack
@@ -115,6 +116,8 @@ class ScanResult(BaseModel):
     errors: list[str] = Field(default_factory=list)  # what the scan could not see (exit 3)
     checks_run: list[str] = Field(default_factory=list)
     statute_found: bool = True
+    # Set when a legal layer has no statute: says so with the review date (never "sharing is legal").
+    law_note: str | None = None
     disclaimer: str = (
         "configscan is not legal advice. It compares exported settings with the cited provisions as read on "
         "the review dates shown; confirm conclusions with counsel."

@@ -27,6 +27,7 @@ from configscan.findings import (
     Severity,
     Summary,
 )
+from configscan.jurisdictions.layers import LEGAL_ROLES
 from configscan.jurisdictions.loader import PackLibrary, build_ruleset
 from configscan.jurisdictions.schema import RulePack
 from configscan.model import AgencyConfig, Partner, User
@@ -154,6 +155,8 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
             errors.append(f"{fragment.source}: {len(fragment.problems)} row(s) could not be read")
     findings.extend(_conflict_findings(conflicts))
     agency_key = config.agency.ori or f"{config.agency.state}:{config.agency.name}"
+    roles = {pack.id: role for pack, role in ruleset.packs}
+    findings = [f.model_copy(update={"layer_role": roles.get(f.layer)}) if f.layer else f for f in findings]
     findings = sorted((f.with_fingerprint(agency_key) for f in findings),
                       key=lambda f: (-f.severity.rank, f.outcome.value, f.check, f.subject))
     return ScanResult(
@@ -171,7 +174,23 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
         errors=errors,
         checks_run=engine.checks_run,
         statute_found=ruleset.statute_found,
+        law_note=law_note(ruleset.packs),
     )
+
+
+def law_note(packs: Sequence[tuple[RulePack, str]]) -> str | None:
+    """Plain words for a legal layer without a statute: what was not found, and as of when."""
+    notes = []
+    for pack, role in packs:
+        if role not in LEGAL_ROLES or pack.statute_found:
+            continue
+        what = "statewide ALPR statute" if role == "state" else "local ALPR ordinance"
+        notes.append(f"No {what} was found for {pack.name} ({pack.id}) that restricts sharing or retention, "
+                     f"as of {pack.last_reviewed.isoformat()} (the pack's last review).")
+    if not notes:
+        return None
+    return " ".join(notes) + (" Findings from configscan's advisory baseline are risks, not violations; this does "
+                              "not mean sharing is legal.")
 
 
 def _conflict_findings(conflicts: Sequence[Conflict]) -> list[Finding]:

@@ -16,8 +16,16 @@ import jinja2
 from configscan.findings import Finding, Outcome, ScanResult, Severity
 from configscan.writers import Writer
 
+# How each layer role reads in the report (roles come from configscan.jurisdictions.layers).
+_LAYER_LABELS = {
+    "state": "State law",
+    "city": "City overlay",
+    "policy": "Agency policy",
+    "advisory-baseline": "Advisory baseline (no law)",
+}
+
 _VERDICT_TEXT = {
-    "violations found": "Findings show sharing or settings that break the cited law.",
+    "violations found": "Findings show sharing or settings that break the cited law or the agency's own policy.",
     "risks found": "No cited law is broken, but settings expose data to federal or out-of-state users.",
     "unverified": "Nothing was found to break the law, but some things could not be verified.",
     "clean": "No findings: every check passed on the data provided.",
@@ -70,12 +78,18 @@ def render(result: ScanResult) -> str:
             groups.append((sev.value, cards(items)))
     unverified = cards([f for f in result.findings if f.outcome is Outcome.unverified])
     upcoming = cards([f for f in result.findings if f.outcome is Outcome.upcoming])
+    per_layer: dict[str, int] = {}
+    for f in result.findings:
+        if f.layer:
+            per_layer[f.layer] = per_layer.get(f.layer, 0) + 1
     return template.render(
         r=result,
         groups=groups,
         unverified=unverified,
         upcoming=upcoming,
         verdict_text=_VERDICT_TEXT.get(result.summary.verdict, ""),
+        layer_labels=_LAYER_LABELS,
+        per_layer=per_layer,
     )
 
 
