@@ -15,7 +15,7 @@ from typing import Any
 
 from configscan.readers import values
 from configscan.readers.base import Fragment, Reader
-from configscan.readers.tabular import Table, blank, cell, has_columns, headers_of, read_tables
+from configscan.readers.tabular import Table, cell, has_columns, headers_of, read_tables
 
 NETWORK = ("network", "network name", "camera group", "networks")
 CAMERAS = ("cameras", "camera count", "devices", "number of cameras")
@@ -40,15 +40,7 @@ def _networks(table: Table, fragment: Fragment, federal: list[tuple[bool, str]])
     name_col, cam_col, fed_col = table.column(*NETWORK), table.column(*CAMERAS), table.column(*FEDERAL)
     cols = {key: table.column(*variants) for key, (variants, _) in FIELDS.items()}
     networks = []
-    for number, row in table.rows:
-        if blank(row):
-            continue
-        fragment.rows_read += 1
-        name = cell(row, name_col)
-        if not name:
-            fragment.problems.append(f"{table.where(number)}: settings row without a network name")
-            fragment.lost_matters = True
-            continue
+    for number, row, name in table.named_rows(fragment, name_col, "settings row without a network name"):
         network: dict[str, Any] = {"name": name, "provenance": table.provenance(number, name_col)}
         for key, (_, parse) in FIELDS.items():
             try:

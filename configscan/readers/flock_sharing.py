@@ -18,7 +18,7 @@ from typing import Any
 from configscan.model import USPS_STATES
 from configscan.readers import values
 from configscan.readers.base import Fragment, Reader
-from configscan.readers.tabular import Table, blank, cell, has_columns, headers_of, read_tables
+from configscan.readers.tabular import Table, cell, has_columns, headers_of, read_tables
 
 NAME = ("name", "organization name", "organization", "organisation", "organisation name", "agency",
         "agency name", "org name", "partner", "partner name")
@@ -72,15 +72,7 @@ def _list_partners(table: Table, fragment: Fragment) -> list[dict[str, Any]]:
         "since": table.column(*DATE), "permissions": table.column(*PERMISSIONS),
     }
     partners = []
-    for number, row in table.rows:
-        if blank(row):
-            continue
-        fragment.rows_read += 1
-        name = cell(row, col["name"])
-        if not name:
-            fragment.problems.append(f"{table.where(number)}: no organisation name")
-            fragment.lost_matters = True
-            continue
+    for number, row, name in table.named_rows(fragment, col["name"], "no organisation name"):
         partner: dict[str, Any] = {"name": name, "provenance": table.provenance(number, col["name"])}
         state = cell(row, col["state"])
         if state:
@@ -108,15 +100,7 @@ def _shared_partners(table: Table, fragment: Fragment) -> list[dict[str, Any]]:
     name_col = table.column(*NAME)
     in_col, out_col = table.column(*INBOUND_NETS), table.column(*OUTBOUND_NETS)
     partners = []
-    for number, row in table.rows:
-        if blank(row):
-            continue
-        fragment.rows_read += 1
-        name = cell(row, name_col)
-        if not name:
-            fragment.problems.append(f"{table.where(number)}: no organisation name")
-            fragment.lost_matters = True
-            continue
+    for number, row, name in table.named_rows(fragment, name_col, "no organisation name"):
         inbound, outbound = _split_networks(cell(row, in_col)), _split_networks(cell(row, out_col))
         if not inbound and not outbound:
             continue  # listed with no network either way: no 1:1 access to report

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from configscan.errors import InputError
+from configscan.readers.base import Fragment
 
 XLSX_MAGIC = b"PK\x03\x04"
 _NORM = re.compile(r"[^a-z0-9#]+")
@@ -54,6 +55,23 @@ class Table:
         if column is not None and column < len(self.header):
             prov["column"] = self.header[column]
         return prov
+
+    def named_rows(self, fragment: Fragment, column: int | None, missing: str) -> Iterator[tuple[int, list[str], str]]:
+        """Non-blank rows with their name cell; a row without a name is counted as lost, never dropped silently.
+
+        Every row-per-record reader needs this: blank rows are layout, a nameless record is data lost
+        (``lost_matters`` because a missing partner or network could change a verdict).
+        """
+        for number, row in self.rows:
+            if blank(row):
+                continue
+            fragment.rows_read += 1
+            name = cell(row, column)
+            if not name:
+                fragment.problems.append(f"{self.where(number)}: {missing}")
+                fragment.lost_matters = True
+                continue
+            yield number, row, name
 
     def where(self, row: int) -> str:
         sheet = f" sheet {self.sheet}" if self.sheet else ""
