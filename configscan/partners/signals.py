@@ -50,6 +50,9 @@ _FEDERAL_PREFIX = re.compile(
 )
 _FEDERAL_WORD = re.compile(r"\bfederal\s+(?:bureau|protective|air marshals?|reserve|law enforcement|agents?|"
                            r"officers?|agency|government|investigat\w*)\b")
+# Veterans Affairs facilities name themselves "VA <Place> Health Care System"; a leading "VA" is not the
+# vendor's state position (that comes after the city, or as "VA - " with a dash).
+_VA_FACILITY = re.compile(r"^va\s.*\b(?:health ?care system|medical center|police)\b")
 _DHS = re.compile(r"\b(?:department of homeland security|dhs|homeland security)\b")
 _IMMIGRATION_WORD = re.compile(r"\bimmigration\b")
 _LOWER_ICE = re.compile(r"\bice\b(?=.*\b(?:ero|hsi|removal|enforcement|immigration|field office)\b)|"
@@ -63,7 +66,7 @@ _PRIVATE = re.compile(
     r"\b(?:inc|incorporated|llc|ltd|corp|corporation|company|companies|enterprises|holdings|bank|insurance|"
     r"hotel|resort|mall|shopping center|apartments?|condominiums?|condos?|hoa|poa|properties|realty|"
     r"property management|management company|towing|repossession|dealership|motors|stores?|supermarket|church|"
-    r"ministries|private|business)\b"
+    r"ministries|private|business|corporate|headquarters)\b"
 )
 _PRIVATE_CO = re.compile(r"(?<![A-Za-z])Co\.(?![A-Za-z])")
 _LOCAL = re.compile(
@@ -100,6 +103,9 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
             continue  # "Texas Parks and Wildlife" is not the federal Fish and Wildlife Service
         found.append(Signal(entry.category, 0.9, "directory",
                             f"name contains {entry.alias!r} ({entry.component}; source: {entry.source})", entry.state))
+    if _VA_FACILITY.search(norm) and not re.match(r"^\s*VA\s*[-–:]", parsed.text):
+        found.append(Signal(Category.federal_other, 0.8, "name", "a Veterans Affairs facility (\"VA ... Health Care "
+                            "System\" / \"VA Medical Center\")"))
     if _DHS.search(norm) and not any(s.category is Category.federal_immigration for s in found):
         if qualified:
             found.append(Signal(Category.state, 0.85, "name",
