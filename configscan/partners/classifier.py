@@ -100,7 +100,7 @@ def _tribal_under_interior(support: list[Signal], by_category: dict[Category, li
 def _explain(signals: list[Signal], category: Category) -> list[str]:
     if not signals:
         return ["no signal identifies this organisation: confirm who it is"]
-    lead = [s.reason for s in signals if s.category is category]
+    lead = [s.reason for s in sorted(signals, key=lambda s: -s.weight) if s.category is category]
     other = [f"{s.reason} (points to {s.category.value}; outweighed)" for s in signals
              if s.category is not category and s.category.is_federal]
     return list(dict.fromkeys(lead + other))
