@@ -24,7 +24,7 @@ def clean_domain(value: str) -> str:
 def match_domain(domain: str, entries: dict[str, DomainEntry]) -> DomainEntry | None:
     """The most specific directory entry for a domain (suffix on a label boundary), or None."""
     labels = clean_domain(domain).split(".")
-    for i in range(len(labels) - 1):
+    for i in range(len(labels)):  # down to the bare TLD: ".mil" is military
         hit = entries.get(".".join(labels[i:]))
         if hit is not None:
             return hit
