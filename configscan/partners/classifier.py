@@ -29,6 +29,8 @@ class Classifier:
 
     def __init__(self, directory: Path | None = None) -> None:
         self._directory = Directory(directory)
+        # Exports repeat names (one row per network shared); classify each distinct input once.
+        self._cache: dict[tuple[object, ...], Classification] = {}
 
     def classify(
         self,
@@ -40,6 +42,15 @@ class Classifier:
         agency_state: str | None = None,
         email_domains: Iterable[str] = (),
     ) -> Classification:
+        domains = tuple(email_domains)
+        key = (name, state, ori, org_type, agency_state, domains)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._classify(name, state, ori, org_type, agency_state, domains)
+        return cached.model_copy(deep=True)
+
+    def _classify(self, name: str, state: str | None, ori: str | None, org_type: str | None,
+                  agency_state: str | None, email_domains: tuple[str, ...]) -> Classification:
         parsed = parse(name)
         reasons: list[str] = []
         override = self._directory.override_for(name) or self._directory.override_for(parsed.text)

@@ -60,13 +60,13 @@ _LOWER_ICE = re.compile(r"\bice\b(?=.*\b(?:ero|hsi|removal|enforcement|immigrati
 _TRIBAL = re.compile(
     r"\b(?:tribal|tribe|tribes|pueblo|rancheria|band of|indian community|indian reservation|reservation|"
     r"lighthorse|nation (?:police|marshals?|marshal service|law enforcement|rangers|department of public safety|dps)|"
-    r"nations police|sioux community|indian tribe)\b"
+    r"nations police|sioux community|indian tribe)\b|\bnation$"
 )
 _PRIVATE = re.compile(
     r"\b(?:inc|incorporated|llc|ltd|corp|corporation|company|companies|enterprises|holdings|bank|insurance|"
     r"hotel|resort|mall|shopping center|apartments?|condominiums?|condos?|hoa|poa|properties|realty|"
     r"property management|management company|towing|repossession|dealership|motors|stores?|supermarket|church|"
-    r"ministries|private|business|corporate|headquarters)\b"
+    r"ministries|private|business|corporate|headquarters|association)\b"
 )
 _PRIVATE_CO = re.compile(r"(?<![A-Za-z])Co\.(?![A-Za-z])")
 _LOCAL = re.compile(
