@@ -70,6 +70,9 @@ def scan_command(
     directory: Annotated[Path | None, typer.Option(
         "--directory", help="Partner directory CSV that overrides the bundled one.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping for other CSV/XLSX.")] = None,
+    agency_name: Annotated[str | None, typer.Option("--agency-name", help="Agency name if no input has it.")] = None,
+    agency_state: Annotated[str | None, typer.Option("--agency-state", help="Agency state if no input has it.")] = None,
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
     registry = load_registry()
@@ -89,7 +92,8 @@ def scan_command(
             fail(f"unknown writer {name!r}; installed: {', '.join(sorted(registry.writers))}")
     options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
                           as_of=_parse_date(as_of), fail_on=threshold or Severity.critical,
-                          reader=fmt, directory=directory)
+                          reader=fmt, directory=directory, mapping=mapping,
+                          agency_name=agency_name, agency_state=agency_state)
     try:
         result = scan(options, registry.checks, registry.readers)
     except (InputError, UsageError) as exc:
@@ -98,7 +102,10 @@ def scan_command(
         result.errors.extend(registry.failures)
         result.summary.verdict = "incomplete"
     for name, path in targets:
-        registry.writers[name].write(result, path)
+        try:
+            registry.writers[name].write(result, path)
+        except OSError as exc:
+            fail(f"{path}: cannot write the {name} report ({exc.strerror or exc})")
     if not quiet:
         typer.echo(exitcodes.summary_line(result), err=True)
         for error in result.errors:

@@ -53,6 +53,7 @@ class Finding(BaseModel):
     layer: str | None = None  # pack id the rule came from (state, city, policy, baseline)
     advisory: bool = False  # True when no law applies: a risk, not a violation
     confidence: str | None = None  # the rule's confidence (statute-text|secondary|unverified)
+    rule_summary: str | None = None  # the rule's one plain sentence, for readers without the pack
     fingerprint: str = ""
 
     def with_fingerprint(self, agency: str) -> Finding:

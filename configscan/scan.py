@@ -32,7 +32,8 @@ from configscan.jurisdictions.schema import RulePack
 from configscan.model import AgencyConfig, Partner, User
 from configscan.partners import Classification, Classifier
 from configscan.readers.base import Fragment, Reader
-from configscan.readers.merge import merge
+from configscan.readers.mapped import load_mapping, mapped_reader
+from configscan.readers.merge import Conflict, merge
 
 
 @dataclass
@@ -45,6 +46,9 @@ class ScanOptions:
     fail_on: Severity = Severity.high
     reader: str | None = None
     directory: Path | None = None
+    mapping: Path | None = None  # TOML column mapping for CSV/XLSX no built-in reader knows
+    agency_name: str | None = None  # used only when no input names the agency
+    agency_state: str | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -83,6 +87,10 @@ def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | 
 
 def normalise(data: dict[str, object], source: str) -> AgencyConfig:
     """Validate the merged data; the first error names the field, e.g. ``agency.state``."""
+    agency = data.get("agency")
+    for key in ("name", "state"):
+        if not isinstance(agency, dict) or not agency.get(key):
+            raise InputError(source, f"field agency.{key}: no input gives it; pass --agency-{key}")
     try:
         return AgencyConfig.model_validate(data)
     except ValidationError as exc:
@@ -126,8 +134,11 @@ def verdict_of(findings: Sequence[Finding], errors: Sequence[str]) -> str:
 
 
 def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader]) -> ScanResult:
+    if options.mapping is not None:
+        readers = [mapped_reader(load_mapping(options.mapping)), *readers]
     fragments = read_inputs(options.inputs, readers, options.reader)
-    data, conflicts = merge(fragments)
+    defaults = {k: v for k, v in (("name", options.agency_name), ("state", options.agency_state)) if v}
+    data, conflicts = merge(fragments, {"agency": defaults} if defaults else None)
     source = ", ".join(str(p) for p in options.inputs)
     config = normalise(data, source)
     library = PackLibrary()
@@ -163,11 +174,12 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
     )
 
 
-def _conflict_findings(conflicts: Sequence[str]) -> list[Finding]:
+def _conflict_findings(conflicts: Sequence[Conflict]) -> list[Finding]:
     return [
         Finding(check="inputs.conflict", severity=Severity.medium, outcome=Outcome.unverified,
-                title="Unverified: inputs disagree on a setting", subject=c.split(":", 1)[0],
-                evidence={"conflict": c},
+                title="Unverified: inputs disagree on a setting", subject=c.path,
+                evidence={"conflict": str(c), "sources": {c.first_source: c.first_value,
+                                                          c.second_source: c.second_value}},
                 remediation="Find out which export is current and re-run with that one.")
         for c in conflicts
     ]

@@ -1,15 +1,19 @@
 """Self-contained HTML report: inline CSS, no script, no external URL; opens offline and prints.
 
-User-supplied text (partner names, evidence values) is escaped by jinja2's autoescape.
+User-supplied text (partner names, evidence values) is escaped by jinja2's autoescape. The JSON report
+keeps one finding per (check, subject, rule); here findings about the same subject from the same check are
+shown as one card listing every rule they break, which is how a council reads them.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from importlib import resources
 
 import jinja2
 
-from configscan.findings import Outcome, ScanResult, Severity
+from configscan.findings import Finding, Outcome, ScanResult, Severity
 from configscan.writers import Writer
 
 _VERDICT_TEXT = {
@@ -21,23 +25,51 @@ _VERDICT_TEXT = {
 }
 
 
+@dataclass
+class Card:
+    """One subject of one check, with every rule it breaks (most severe first)."""
+
+    lead: Finding
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def fingerprints(self) -> str:
+        return " ".join(f.fingerprint for f in self.findings)
+
+
+def cards(findings: list[Finding]) -> list[Card]:
+    grouped: dict[tuple[str, str, str], Card] = {}
+    for finding in findings:  # already sorted most severe first
+        key = (finding.check, finding.subject, finding.outcome.value)
+        card = grouped.setdefault(key, Card(lead=finding))
+        card.findings.append(finding)
+    return list(grouped.values())
+
+
+def show(value: object) -> str:
+    """Evidence exactly as exported: strings as they are, everything else as JSON."""
+    if isinstance(value, str):
+        return value if value.strip() else "(blank)"
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _environment() -> jinja2.Environment:
     loader = jinja2.FileSystemLoader(str(resources.files("configscan.reports") / "templates"))
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
+    env.filters["show"] = show
     return env
 
 
 def render(result: ScanResult) -> str:
-    env = _environment()
-    template = env.get_template("report.html.j2")
+    template = _environment().get_template("report.html.j2")
     groups = []
     for sev in Severity:
         items = [f for f in result.findings if f.severity is sev and f.outcome is Outcome.fail]
         if items:
-            groups.append((sev.value, items))
-    unverified = [f for f in result.findings if f.outcome is Outcome.unverified]
-    upcoming = [f for f in result.findings if f.outcome is Outcome.upcoming]
+            groups.append((sev.value, cards(items)))
+    unverified = cards([f for f in result.findings if f.outcome is Outcome.unverified])
+    upcoming = cards([f for f in result.findings if f.outcome is Outcome.upcoming])
     return template.render(
         r=result,
         groups=groups,
