@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from configscan.checks._names import name_key
-
 from configscan.checkapi import Check, CheckContext, CheckMeta
+from configscan.checks._names import name_key
 from configscan.findings import Finding, Outcome, Severity
 from configscan.model import Partner, ShareAction, SharingEvent, Status
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from configscan.checks._names import name_key
-
 from configscan.checkapi import Check, CheckContext, CheckMeta, partner_evidence
+from configscan.checks._names import name_key
 from configscan.findings import Finding, Outcome, Severity
 
 META = CheckMeta(
