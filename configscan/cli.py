@@ -20,6 +20,7 @@ from configscan.findings import Severity
 from configscan.model import AgencyConfig
 from configscan.registry import load_registry
 from configscan.scan import ScanOptions, scan
+from configscan.writers import STDOUT
 
 app = typer.Typer(
     name="configscan",
@@ -61,8 +62,8 @@ def scan_command(
     local: Annotated[str | None, typer.Option("--local", help="City overlay, e.g. oakland.")] = None,
     policy: Annotated[Path | None, typer.Option("--policy", help="Agency policy pack (YAML).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate the law in force on YYYY-MM-DD.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here (- for stdout).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")] = None,
     output: Annotated[list[str] | None, typer.Option("--output", "-o",
                                                      help="Other writers as NAME=PATH.")] = None,
     fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that exits 1, or never.")] = "high",
@@ -87,6 +88,8 @@ def scan_command(
         if not sep or not target:
             fail(f"--output {spec!r}: expected NAME=PATH")
         targets.append((writer_name, Path(target)))
+    if sum(str(target) == STDOUT for _, target in targets) > 1:
+        fail("only one report can go to stdout ('-'); give the others a file path")
     for name, _ in targets:
         if name not in registry.writers:
             fail(f"unknown writer {name!r}; installed: {', '.join(sorted(registry.writers))}")
