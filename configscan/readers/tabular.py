@@ -4,6 +4,10 @@ Every spreadsheet-shaped reader goes through here so that encodings, delimiters,
 row numbering behave the same everywhere. Row numbers count records as a spreadsheet shows them: the
 header is row 1 (or the row it sits on in a sheet), the first data record row 2 -- a CSV cell that
 spans several lines still counts as one row.
+
+Records releases often put a title above the header ("City of X -- Flock sharing report", a merged
+banner cell, a "Generated on" line). Such one-cell rows before the first row with several cells are
+kept as the table's ``preamble`` and the header is the row below them, so the columns are still found.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from configscan.errors import InputError
 from configscan.readers.base import Fragment
 
 XLSX_MAGIC = b"PK\x03\x04"
+HEADER_SEARCH_ROWS = 20  # the header is looked for among this many rows
+TITLE_ROWS = 5  # at most this many one-cell title lines above a header
+_DELIMITERS = (",", ";", "\t", "|")
 _NORM = re.compile(r"[^a-z0-9#]+")
 
 
@@ -38,6 +45,7 @@ class Table:
     header: list[str]
     header_row: int
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    preamble: list[tuple[int, list[str]]] = field(default_factory=list)  # title lines above the header
 
     def column(self, *variants: str) -> int | None:
         """Index of the first header matching one of the variants (already normalised), else None."""
@@ -101,10 +109,41 @@ def decode(raw: bytes, source: str) -> str:
 
 
 def _delimiter(sample: str) -> str:
-    first = sample.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    """The delimiter found on the most of the first lines (a title line may have none), then the most often."""
+    lines = [line for line in sample[:256 * 1024].splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
+    score = {d: (sum(d in line for line in lines), sum(line.count(d) for line in lines)) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: score[d])
+    return best if score[best][0] else ","
+
+
+def header_index(rows: Sequence[Sequence[str]]) -> int | None:
+    """Index of the header among the first rows: the first non-blank row, unless it and the (at most
+    ``TITLE_ROWS``) non-blank rows up to a row with several cells hold one cell each -- a title block.
+    None when every row is blank."""
+    first: int | None = None
+    titles = 0
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        filled = sum(1 for c in row if str(c).strip())
+        if not filled:
+            continue
+        if first is None:
+            first = index
+        if filled >= 2:
+            return index
+        titles += 1
+        if titles > TITLE_ROWS:
+            break  # a one-column list, not a title block
+    return first
+
+
+def _table(source: str, sheet: str | None, numbered: list[tuple[int, list[str]]]) -> Table:
+    """A table from every row with its number: title rows, header, then the data rows."""
+    at = header_index([row for _, row in numbered])
+    if at is None:
+        return Table(source, sheet, [], numbered[0][0] if numbered else 1)
+    number, header = numbered[at]
+    preamble = [(n, r) for n, r in numbered[:at] if not blank(r)]
+    return Table(source, sheet, [h.strip() for h in header], number, rows=numbered[at + 1:], preamble=preamble)
 
 
 def head_header(head: bytes) -> list[str]:
@@ -112,10 +151,16 @@ def head_header(head: bytes) -> list[str]:
     if is_xlsx(head) or b"\x00" in head[:4096]:
         return []
     text = head.decode("utf-8-sig", errors="replace")
+    records: list[list[str]] = []
     try:
-        return next(csv.reader(io.StringIO(text), delimiter=_delimiter(text)), [])
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+            records.append(record)
+            if len(records) >= HEADER_SEARCH_ROWS:
+                break
     except csv.Error:
-        return []
+        pass  # the head may end inside a quoted cell; the records before it are enough for sniffing
+    at = header_index(records)
+    return [h.strip() for h in records[at]] if at is not None else []
 
 
 def read_csv(path: Path) -> Table:
@@ -124,16 +169,14 @@ def read_csv(path: Path) -> Table:
     except OSError as exc:
         raise InputError(str(path), f"cannot read ({exc.strerror})") from exc
     text = decode(raw, str(path))
+    # No cell can be longer than the file: lift the csv module's 128 KiB default (long free-text cells).
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    records: Iterator[list[str]] = iter(reader)
     try:
-        header = next(records, [])
-        table = Table(source=str(path), sheet=None, header=[h.strip() for h in header], header_row=1)
-        for number, record in enumerate(records, start=2):
-            table.rows.append((number, record))
+        numbered = list(enumerate(reader, start=1))
     except csv.Error as exc:
         raise InputError(str(path), f"row {reader.line_num}: malformed CSV ({exc})") from exc
-    return table
+    return _table(str(path), None, numbered)
 
 
 def _text(value: Any) -> str:
@@ -171,15 +214,9 @@ def read_xlsx(path: Path, sheets: Iterable[str] | None = None) -> list[Table]:
         for sheet in book.worksheets:
             if wanted is not None and sheet.title not in wanted:
                 continue
-            table: Table | None = None
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_text(v) for v in values]
-                if table is None:
-                    if any(c.strip() for c in cells):
-                        table = Table(str(path), sheet.title, [c.strip() for c in cells], number)
-                    continue
-                table.rows.append((number, cells))
-            tables.append(table or Table(str(path), sheet.title, [], 1))
+            numbered = [(number, [_text(v) for v in values])
+                        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            tables.append(_table(str(path), sheet.title, numbered))
     finally:
         book.close()
     return tables
@@ -193,13 +230,10 @@ def xlsx_sheet_headers(path: Path) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     try:
         for sheet in book.worksheets:
-            header: list[str] = []
-            for values in sheet.iter_rows(values_only=True, max_row=20):
-                cells = [_text(v).strip() for v in values]
-                if any(cells):
-                    header = cells
-                    break
-            found[sheet.title] = header
+            top = [[_text(v).strip() for v in values]
+                   for values in sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS)]
+            at = header_index(top)
+            found[sheet.title] = top[at] if at is not None else []
     finally:
         book.close()
     return found

@@ -45,7 +45,7 @@ def _lines(path: Path, limit: int | None = None) -> list[tuple[str, dict[str, An
     out: list[tuple[str, dict[str, Any]]] = []
     if is_xlsx(head):
         for table in read_xlsx(path):
-            for number, row in [(table.header_row, table.header), *table.rows]:
+            for number, row in [*table.preamble, (table.header_row, table.header), *table.rows]:
                 cells = [c.strip() for c in row if c.strip()]
                 if cells:
                     out.append(("\t".join(cells), {"file": str(path), "sheet": table.sheet, "row": number}))

@@ -1,0 +1,126 @@
+"""Spreadsheets as agencies and records offices really send them: title rows, odd delimiters, long cells."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+
+from configscan.readers import vigilant
+from configscan.registry import load_registry
+from configscan.scan import pick_reader
+
+from conftest import run_cli
+
+
+def scan_json(tmp_path: Path, *inputs: Path, extra: tuple[str, ...] = ()) -> tuple[int, dict[str, object], str]:
+    out = tmp_path / "report.json"
+    run = run_cli("scan", *inputs, "--agency-name", "Eugene Police Department", "--agency-state", "OR",
+                  "--fail-on", "never", "--json", out, *extra)
+    report = json.loads(out.read_text()) if out.exists() else {}
+    return run.code, report, run.stderr
+
+
+def partner_names(report: dict[str, object]) -> list[str]:
+    partners = report["partners"]
+    assert isinstance(partners, list)
+    return [p["name"] for p in partners]
+
+
+def test_release_with_a_title_block_above_the_header_is_read(tmp_path: Path) -> None:
+    release = tmp_path / "records-release.csv"
+    release.write_text(
+        "City of Eugene - Flock Safety organisations with access\n"
+        "Generated 10/01/2026 by the Records Office\n"
+        "\n"
+        "Name;State;Type\n"
+        "Salem OR PD;OR;Police Department\n"
+        "U.S. Border Patrol;??;Federal\n",
+        encoding="utf-8",
+    )
+    code, report, stderr = scan_json(tmp_path, release)
+    assert code == 0, stderr
+    assert partner_names(report) == ["Salem OR PD", "U.S. Border Patrol"]
+    inputs = report["inputs"]
+    assert isinstance(inputs, list) and inputs[0]["reader"] == "flock-sharing-list"
+
+
+def test_title_block_rows_count_in_row_numbers(tmp_path: Path) -> None:
+    release = tmp_path / "release.csv"
+    release.write_text("Organisations with access\nName,State,Type\nSalem OR PD,OR,Police Department\n,OR,\n",
+                       encoding="utf-8")
+    code, report, stderr = scan_json(tmp_path, release)
+    assert code == 3 and "1 row(s) could not be read" in stderr
+    assert partner_names(report) == ["Salem OR PD"]
+    fragment = pick_reader(release, load_registry().readers, None).read(release)
+    assert fragment.problems == [f"{release}:4: no organisation name"]
+    assert fragment.data["partners"][0]["provenance"]["row"] == 3
+
+
+def test_xlsx_with_merged_banner_above_the_header_and_an_empty_first_sheet(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "Cover"
+    sheet = book.create_sheet("Sharing")
+    sheet.append(["Agency Data Sharing - Eugene Police Department", None, None])
+    sheet.merge_cells("A1:C1")
+    sheet.append([None, None, None])
+    sheet.append(["Organization Name", "State", "Organization Type"])
+    sheet.append(["Salem OR PD", "OR", "Police Department"])
+    sheet.append(["Yakima WA PD", "WA", "Police Department"])
+    path = tmp_path / "sharing.xlsx"
+    book.save(path)
+    code, report, stderr = scan_json(tmp_path, path)
+    assert code == 0, stderr
+    assert partner_names(report) == ["Salem OR PD", "Yakima WA PD"]
+    partners = report["partners"]
+    assert isinstance(partners, list)
+
+
+def test_single_column_list_is_not_mistaken_for_a_title_block(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Lines"
+    lines = ["Detections Shared", "The Eugene Police Department Agency is Sharing its Detection data with the "
+             "following Agencies:", "Salem Police Department (OR)", "Yakima Police Department (WA)",
+             "Detections Received", "Boise Police Department (ID)"]
+    for line in lines:
+        sheet.append([line])
+    sheet.append(["Hot-List Received"])
+    sheet.append(["Agency:", "Hot List(s):"])
+    sheet.append(["DHS-HSI (OR)", "HSI MASTER"])
+    path = tmp_path / "learn-report.xlsx"
+    book.save(path)
+    fragment = vigilant.reader.read(path)
+    names = [p["name"] for p in fragment.data["partners"]]
+    assert names == ["Salem Police Department (OR)", "Yakima Police Department (WA)", "Boise Police Department (ID)"]
+    assert fragment.data["hotlists"] == [{"name": "HSI MASTER", "source": "DHS-HSI (OR)", "subscribed": True}]
+
+
+def test_a_very_long_free_text_cell_is_read_not_rejected(tmp_path: Path) -> None:
+    notes = "Agreement renewed; see attached memorandum. " * 8000  # ~350 KB, over csv's 128 KiB default
+    path = tmp_path / "sharing.csv"
+    path.write_text(f'Name,State,Type,Notes\nSalem OR PD,OR,Police Department,"{notes}"\n', encoding="utf-8")
+    code, report, stderr = scan_json(tmp_path, path)
+    assert code == 0, stderr
+    assert partner_names(report) == ["Salem OR PD"]
+
+
+def test_tab_delimited_export_with_commas_inside_names(tmp_path: Path) -> None:
+    path = tmp_path / "sharing.tsv"
+    path.write_text("Name\tState\tType\nSheriff's Office, Lane County\tOR\tSheriff's Office\n"
+                    "Salem OR PD\tOR\tPolice Department\n", encoding="utf-8")
+    code, report, stderr = scan_json(tmp_path, path)
+    assert code == 0, stderr
+    assert partner_names(report) == ["Sheriff's Office, Lane County", "Salem OR PD"]
+
+
+def test_sniffing_finds_the_header_below_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "users.csv"
+    path.write_text("Users export\r\nFirst Name,Last Name,Email,Role\r\nJane,Doe,jdoe@eugene-or.gov,Admin\r\n",
+                    encoding="utf-8")
+    reader = pick_reader(path, load_registry().readers, None)
+    assert reader.name == "flock-users"
