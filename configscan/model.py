@@ -38,7 +38,9 @@ def _lower(value: object) -> object:
 class _Open(BaseModel):
     """Base for exported records: keep unknown fields, strip whitespace, validate on assignment."""
 
-    model_config = ConfigDict(extra="allow", str_strip_whitespace=True, populate_by_name=True)
+    # Numbers where text belongs (a partner named 911, an ORI typed as digits in YAML) are text, not errors.
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True, populate_by_name=True,
+                              coerce_numbers_to_str=True)
 
     def extras(self) -> dict[str, Any]:
         """Fields the format does not define, kept so reports can show them."""

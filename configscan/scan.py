@@ -90,14 +90,16 @@ def normalise(data: dict[str, object], source: str) -> AgencyConfig:
     """Validate the merged data; the first error names the field, e.g. ``agency.state``."""
     agency = data.get("agency")
     for key in ("name", "state"):
-        if not isinstance(agency, dict) or not agency.get(key):
+        if not isinstance(agency, dict) or agency.get(key) in (None, ""):
             raise InputError(source, f"field agency.{key}: no input gives it; pass --agency-{key}")
     try:
         return AgencyConfig.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"]) or "(document)"
-        raise InputError(source, f"field {loc}: {err['msg']}") from exc
+        got = repr(err.get("input"))
+        got = got if len(got) <= 60 else got[:57] + "..."
+        raise InputError(source, f"field {loc}: {err['msg']} (got {got})") from exc
 
 
 PartnerPairs = tuple[tuple[Partner, Classification], ...]
