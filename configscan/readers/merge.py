@@ -1,22 +1,63 @@
 """Merging fragments from several inputs into one configuration.
 
-Lists of records (partners, users, hotlists, sharing events) are concatenated: each record keeps its own
-provenance. Networks are merged by name, so a settings export and an interchange file describing the same
-camera group meet field by field. Scalar values are taken from whichever input has them; when two inputs
-disagree the first value is kept and the disagreement is returned as a :class:`Conflict` naming both
-sources and both values -- the scan reports it, nothing is silently overwritten. Agency name and state
-given on the command line fill in only what no input says (and disagree like any other source).
+Records are merged by identity: networks by name, partners by name (ignoring case and spacing), users by
+e-mail, hot lists by name and source, logged events by time, action and subject. So a sharing list and a
+SharedNetworks export naming the same organisation -- or the same file given twice -- describe one partner
+field by field instead of producing every finding twice. A partner one input shows as outbound and
+another as inbound is shared both ways; the first record's provenance is kept.
+
+Scalar values are taken from whichever input has them; when two inputs disagree the first value is kept
+and the disagreement is returned as a :class:`Conflict` naming both sources and both values -- the scan
+reports it, nothing is silently overwritten. Agency name and state given on the command line fill in
+only what no input says (and disagree like any other source).
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from configscan.readers.base import Fragment
 
-_LISTS = ("partners", "users", "hotlists", "sharing_events")
+_DIRECTIONS = {"inbound", "outbound", "both"}
+
+
+def _text_key(value: Any) -> str | None:
+    return " ".join(value.split()).casefold() if isinstance(value, str) and value.strip() else None
+
+
+def _partner_key(record: dict[str, Any]) -> str | None:
+    return _text_key(record.get("name"))
+
+
+def _user_key(record: dict[str, Any]) -> str | None:
+    email = _text_key(record.get("email"))
+    return f"email:{email}" if email else None
+
+
+def _hotlist_key(record: dict[str, Any]) -> str | None:
+    name = _text_key(record.get("name"))
+    return f"{name}|{_text_key(record.get('source')) or ''}" if name else None
+
+
+def _event_key(record: dict[str, Any]) -> str | None:
+    """The same logged event read twice (one log in two inputs) has the same time, action and subject."""
+    fields = [record.get(k) for k in ("at", "action", "actor", "network", "organization")]
+    return "|".join(str(f) for f in fields) if record.get("at") else None
+
+
+def _network_key(record: dict[str, Any]) -> str | None:
+    name = record.get("name")
+    return name if isinstance(name, str) else None
+
+
+# Record lists merged by identity: key -> the record's identity (None: keep the record on its own).
+_KEYED: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "partners": _partner_key, "users": _user_key, "networks": _network_key, "hotlists": _hotlist_key,
+    "sharing_events": _event_key,
+}
 # Values describing one input rather than the agency: differing is normal, not a conflict.
 _PER_INPUT = {"format", "exported_at", "provenance"}
 
@@ -49,21 +90,32 @@ def merge(fragments: list[Fragment], defaults: dict[str, Any] | None = None,
     return merged, conflicts
 
 
-def _merge_networks(target: list[Any], incoming: list[Any], prefix: str, source: str,
-                    origin: dict[str, str], conflicts: list[Conflict]) -> None:
-    by_name = {n.get("name"): n for n in target if isinstance(n, dict)}
-    for network in incoming:
-        if not isinstance(network, dict):
-            target.append(copy.deepcopy(network))
+def _merge_records(target: list[Any], incoming: list[Any], prefix: str, key_of: Callable[[dict[str, Any]], str | None],
+                   source: str, origin: dict[str, str], conflicts: list[Conflict]) -> None:
+    """Merge each incoming record into the one with the same identity, or append it."""
+    by_key = {key: r for r in target if isinstance(r, dict) and (key := key_of(r)) is not None}
+    for record in incoming:
+        key = key_of(record) if isinstance(record, dict) else None
+        if key is None:  # nameless or not a record at all: kept as is for validation to name it
+            target.append(copy.deepcopy(record))
             continue
-        name = network.get("name")
-        if name in by_name:
-            _merge_into(by_name[name], network, f"{prefix}[{name}].", source, origin, conflicts)
+        label = f"{prefix}[{record.get('name') or record.get('email')}]."
+        if key in by_key:
+            _merge_into(by_key[key], record, label, source, origin, conflicts)
         else:
             fresh: dict[str, Any] = {}
-            _merge_into(fresh, network, f"{prefix}[{name}].", source, origin, conflicts)
+            _merge_into(fresh, record, label, source, origin, conflicts)
             target.append(fresh)
-            by_name[name] = fresh
+            by_key[key] = fresh
+
+
+def _combined(key: str, old: Any, new: Any) -> Any:
+    """A value two inputs together imply (outbound here + inbound there = both), else None."""
+    if key == "direction" and isinstance(old, str) and isinstance(new, str):
+        pair = {old.strip().lower(), new.strip().lower()}
+        if pair <= _DIRECTIONS and len(pair) > 1:
+            return "both"
+    return None
 
 
 def _merge_into(target: dict[str, Any], data: dict[str, Any], prefix: str, source: str,
@@ -72,13 +124,9 @@ def _merge_into(target: dict[str, Any], data: dict[str, Any], prefix: str, sourc
         path = f"{prefix}{key}"
         if value is None:
             continue
-        if key in _LISTS and not prefix and isinstance(value, list):
+        if key in _KEYED and isinstance(value, list) and (key == "networks" or not prefix):
             target.setdefault(key, [])
-            target[key].extend(copy.deepcopy(value))
-            continue
-        if key == "networks" and isinstance(value, list):
-            target.setdefault(key, [])
-            _merge_networks(target[key], value, path, source, origin, conflicts)
+            _merge_records(target[key], value, path, _KEYED[key], source, origin, conflicts)
             continue
         if isinstance(value, dict) and key not in _PER_INPUT:
             if not isinstance(target.get(key), dict):
@@ -93,7 +141,11 @@ def _merge_into(target: dict[str, Any], data: dict[str, Any], prefix: str, sourc
             target[key] = copy.deepcopy(value)
             origin[path] = source
         elif target[key] != value and key not in _PER_INPUT and not _same(target[key], value):
-            conflicts.append(Conflict(path, origin.get(path, "?"), target[key], source, value))
+            both = _combined(key, target[key], value)
+            if both is not None:
+                target[key] = both
+            else:
+                conflicts.append(Conflict(path, origin.get(path, "?"), target[key], source, value))
 
 
 def _same(a: Any, b: Any) -> bool:
