@@ -124,3 +124,19 @@ def test_sniffing_finds_the_header_below_a_title(tmp_path: Path) -> None:
                     encoding="utf-8")
     reader = pick_reader(path, load_registry().readers, None)
     assert reader.name == "flock-users"
+
+
+def test_wrapped_and_padded_names_are_one_name(tmp_path: Path) -> None:
+    path = tmp_path / "sharing.csv"
+    path.write_bytes('Name,State,Type\r\n"Salem OR PD\r\nPatrol Division",OR,Police Department\r\n'
+                     '"Yakima\u00a0WA  PD  ",WA,Police Department\r\n'.encode("utf-8-sig"))
+    code, report, stderr = scan_json(tmp_path, path)
+    assert code == 0, stderr
+    assert partner_names(report) == ["Salem OR PD Patrol Division", "Yakima WA PD"]
+
+
+def test_user_names_from_a_users_export_with_padding(tmp_path: Path) -> None:
+    path = tmp_path / "users.csv"
+    path.write_text('First Name,Last Name,Email,Role\n"Mary\n Ann",Doe,mdoe@eugene-or.gov,Admin\n', encoding="utf-8")
+    fragment = pick_reader(path, load_registry().readers, None).read(path)
+    assert fragment.data["users"][0]["name"] == "Mary Ann Doe"

@@ -39,7 +39,7 @@ def _read(path: Path) -> Fragment:
             if blank(row):
                 continue
             fragment.rows_read += 1
-            name = " ".join(p for p in (cell(row, first), cell(row, last)) if p) or cell(row, full)
+            name = " ".join(" ".join((cell(row, first), cell(row, last))).split()) or " ".join(cell(row, full).split())
             email = cell(row, email_col)
             if not email and not name:
                 fragment.problems.append(f"{table.where(number)}: user row with neither name nor e-mail")

@@ -68,13 +68,14 @@ class Table:
         """Non-blank rows with their name cell; a row without a name is counted as lost, never dropped silently.
 
         Every row-per-record reader needs this: blank rows are layout, a nameless record is data lost
-        (``lost_matters`` because a missing partner or network could change a verdict).
+        (``lost_matters`` because a missing partner or network could change a verdict). Line breaks and
+        runs of spaces (or no-break spaces) inside a name are one space, as the vendor's screen shows it.
         """
         for number, row in self.rows:
             if blank(row):
                 continue
             fragment.rows_read += 1
-            name = cell(row, column)
+            name = " ".join(cell(row, column).split())  # a wrapped cell or doubled spaces: one name
             if not name:
                 fragment.problems.append(f"{self.where(number)}: {missing}")
                 fragment.lost_matters = True
