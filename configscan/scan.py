@@ -71,6 +71,8 @@ def pick_reader(path: Path, readers: Sequence[Reader], forced: str | None) -> Re
             head = handle.read(64 * 1024)
     except OSError as exc:
         raise InputError(str(path), f"cannot read ({exc.strerror})") from exc
+    if not head.strip(b"\xef\xbb\xbf \t\r\n\x00"):
+        raise InputError(str(path), "the file is empty" + (" (only blank lines)" if head else ""))
     for reader in sorted(readers, key=lambda r: r.priority):
         if reader.sniff(path, head):
             return reader

@@ -140,3 +140,29 @@ def test_user_names_from_a_users_export_with_padding(tmp_path: Path) -> None:
     path.write_text('First Name,Last Name,Email,Role\n"Mary\n Ann",Doe,mdoe@eugene-or.gov,Admin\n', encoding="utf-8")
     fragment = pick_reader(path, load_registry().readers, None).read(path)
     assert fragment.data["users"][0]["name"] == "Mary Ann Doe"
+
+
+def test_double_encoded_utf8_names_are_repaired(tmp_path: Path) -> None:
+    path = tmp_path / "sharing.csv"
+    text = "Name,State,Type\nCounty Marshal\u2019s Office,OR,Marshal\nPolic\u00eda de Ca\u00f1on City,CO,Police\n"
+    path.write_bytes(text.encode("utf-8").decode("cp1252").encode("utf-8"))  # opened as ANSI, saved as UTF-8
+    code, report, stderr = scan_json(tmp_path, path)
+    assert code == 0, stderr
+    assert partner_names(report) == ["County Marshal\u2019s Office", "Polic\u00eda de Ca\u00f1on City"]
+
+
+def test_text_that_only_looks_like_mojibake_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "sharing.csv"
+    path.write_text("Name,State,Type\nCaf\u00c3\u00a9 Patrol \u2014 \u4e2d,OR,Private\n", encoding="utf-8")
+    code, report, stderr = scan_json(tmp_path, path)
+    assert partner_names(report) == ["Caf\u00c3\u00a9 Patrol \u2014 \u4e2d"]
+
+
+def test_empty_and_blank_files_say_so(tmp_path: Path) -> None:
+    empty, blank_lines = tmp_path / "empty.csv", tmp_path / "blank.csv"
+    empty.write_bytes(b"")
+    blank_lines.write_bytes(b"\xef\xbb\xbf\r\n\r\n  \r\n")
+    for path, says in ((empty, "the file is empty"), (blank_lines, "the file is empty (only blank lines)")):
+        code, report, stderr = scan_json(tmp_path, path)
+        assert code == 2 and not report
+        assert stderr.strip() == f"configscan: error: {path}: {says}"

@@ -98,10 +98,26 @@ def is_xlsx(head: bytes) -> bool:
     return head.startswith(XLSX_MAGIC)
 
 
+_MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2][^\x00-\x7f]")  # a UTF-8 lead byte shown as Windows-1252
+
+
+def _unmojibake(text: str) -> str:
+    """Undo UTF-8 that was read as Windows-1252 and saved again ("Marshal\u00e2\u20ac\u2122s" -> "Marshal\u2019s").
+
+    Only when the whole text round-trips: a file that merely contains such characters stays as it is.
+    """
+    if not _MOJIBAKE.search(text):
+        return text
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
 def decode(raw: bytes, source: str) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 -- the two encodings exports really come in."""
     try:
-        return raw.decode("utf-8-sig")
+        return _unmojibake(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         try:
             return raw.decode("cp1252")
