@@ -65,3 +65,24 @@ def test_a_user_in_the_users_export_and_the_interchange_file_is_one_user(tmp_pat
     _, report = report_of(tmp_path, agency, READERS / "users.csv")
     federal = [f for f in report["findings"] if f["check"] == "users.federal_accounts"]
     assert len(federal) == 1
+
+
+def test_one_organisation_on_several_rows_of_one_list_is_not_a_conflict(tmp_path: Path) -> None:
+    path = tmp_path / "sharing.csv"
+    path.write_text("Organization Name,State,Type,Status,Date Shared\n"
+                    "Salem OR PD,OR,Police Department,Revoked,2024-01-05\n"
+                    "Salem OR PD,OR,Police Department,Active,2025-06-30\n"
+                    "salem or pd,OR,Police Department,Pending,2025-07-01\n", encoding="utf-8")
+    _, report = report_of(tmp_path, path)
+    assert [(p["name"], p["status"]) for p in report["partners"]] == [("Salem OR PD", "active")]
+    evidence = [f["evidence"] for f in report["findings"] if f["subject"] == "Salem OR PD"]
+    assert all(e.get("since", "2024-01-05") == "2024-01-05" for e in evidence)
+    assert not [f for f in report["findings"] if f["check"] == "inputs.conflict"]
+
+
+def test_a_conflict_names_the_partner_as_first_listed() -> None:
+    old = Fragment("a.csv", "flock-sharing-list", {"partners": [{"name": "Salem OR PD", "since": "2024-01-05"}]})
+    new = Fragment("b.csv", "flock-sharing-list", {"partners": [{"name": "SALEM OR PD", "since": "2025-01-05"}]})
+    _, conflicts = merge([old, new])
+    assert [str(c) for c in conflicts] == [
+        "partners[Salem OR PD].since: a.csv says '2024-01-05', b.csv says '2025-01-05'"]

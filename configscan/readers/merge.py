@@ -99,22 +99,38 @@ def _merge_records(target: list[Any], incoming: list[Any], prefix: str, key_of: 
         if key is None:  # nameless or not a record at all: kept as is for validation to name it
             target.append(copy.deepcopy(record))
             continue
-        label = f"{prefix}[{record.get('name') or record.get('email')}]."
         if key in by_key:
-            _merge_into(by_key[key], record, label, source, origin, conflicts)
+            first = by_key[key]
+            label = f"{prefix}[{first.get('name') or first.get('email')}]."
+            _merge_into(first, record, label, source, origin, conflicts)
         else:
             fresh: dict[str, Any] = {}
+            label = f"{prefix}[{record.get('name') or record.get('email')}]."
             _merge_into(fresh, record, label, source, origin, conflicts)
             target.append(fresh)
             by_key[key] = fresh
 
 
-def _combined(key: str, old: Any, new: Any) -> Any:
-    """A value two inputs together imply (outbound here + inbound there = both), else None."""
-    if key == "direction" and isinstance(old, str) and isinstance(new, str):
-        pair = {old.strip().lower(), new.strip().lower()}
-        if pair <= _DIRECTIONS and len(pair) > 1:
-            return "both"
+_OPENNESS = {"active": 2, "pending": 1, "revoked": 0}  # a status that lets more in wins within one input
+
+
+def _combined(key: str, old: Any, new: Any, same_source: bool) -> Any:
+    """The value two records together imply, or None when they disagree.
+
+    Outbound in one record and inbound in another is both, in one input or two. Within one input the same
+    organisation on several rows (one per network, say) is not a disagreement about its status or date:
+    the widest status counts (an active share is a way in even if another row is revoked) and the earliest
+    date. Anything else that differs is a conflict, even within one input.
+    """
+    if same_source and key == "since" and type(old) is type(new):
+        return min(old, new)  # the share has existed since its earliest row
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return None
+    a, b = old.strip().lower(), new.strip().lower()
+    if key == "direction" and {a, b} <= _DIRECTIONS:
+        return "both"
+    if same_source and key == "status" and a in _OPENNESS and b in _OPENNESS:
+        return new if _OPENNESS[b] > _OPENNESS[a] else old
     return None
 
 
@@ -141,9 +157,9 @@ def _merge_into(target: dict[str, Any], data: dict[str, Any], prefix: str, sourc
             target[key] = copy.deepcopy(value)
             origin[path] = source
         elif target[key] != value and key not in _PER_INPUT and not _same(target[key], value):
-            both = _combined(key, target[key], value)
-            if both is not None:
-                target[key] = both
+            combined = _combined(key, target[key], value, origin.get(path) == source)
+            if combined is not None:
+                target[key] = combined
             else:
                 conflicts.append(Conflict(path, origin.get(path, "?"), target[key], source, value))
 
