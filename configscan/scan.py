@@ -82,8 +82,10 @@ def pick_reader(path: Path, readers: Sequence[Reader], forced: str | None) -> Re
 def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | None) -> list[Fragment]:
     fragments = []
     for path in paths:
+        if path.is_dir():
+            raise InputError(str(path), "is a folder; pass the export files in it (e.g. folder/*.csv)")
         if not path.is_file():
-            raise InputError(str(path), "no such file")
+            raise InputError(str(path), "no such file" + (" (broken link)" if path.is_symlink() else ""))
         fragments.append(pick_reader(path, readers, forced).read(path))
     return fragments
 

@@ -1,0 +1,23 @@
+"""What a cron job or a consultant passes on the command line that is not a plain export file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import EXAMPLES, run_cli
+
+
+def test_a_folder_as_input_is_a_one_line_error_saying_so(tmp_path: Path) -> None:
+    run = run_cli("scan", tmp_path, "--json", tmp_path / "r.json")
+    assert run.code == 2 and not (tmp_path / "r.json").exists()
+    assert run.stderr.strip() == (f"configscan: error: {tmp_path}: is a folder; "
+                                  "pass the export files in it (e.g. folder/*.csv)")
+
+
+def test_a_symlinked_export_is_read_and_a_broken_link_says_so(tmp_path: Path) -> None:
+    link, broken = tmp_path / "latest.json", tmp_path / "gone.json"
+    link.symlink_to(EXAMPLES / "pinecrest-ca.json")
+    broken.symlink_to(tmp_path / "deleted.json")
+    assert run_cli("scan", link, "--fail-on", "never").code == 0
+    run = run_cli("scan", broken)
+    assert run.code == 2 and run.stderr.strip() == f"configscan: error: {broken}: no such file (broken link)"
