@@ -76,7 +76,17 @@ def pick_reader(path: Path, readers: Sequence[Reader], forced: str | None) -> Re
     for reader in sorted(readers, key=lambda r: r.priority):
         if reader.sniff(path, head):
             return reader
+    for magic, hint in _CONTAINER_HINTS:
+        if head.startswith(magic):
+            raise InputError(str(path), hint)
     raise InputError(str(path), "no reader recognises this file; use --format or --mapping")
+
+
+# Formats records offices release that no reader takes directly: say what to do instead of "unrecognised".
+_CONTAINER_HINTS = (
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook; save it as .xlsx or CSV and scan that"),
+    (b"%PDF", "a PDF; extract its text (e.g. pdftotext -layout) and scan the .txt"),
+)
 
 
 def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | None) -> list[Fragment]:

@@ -21,3 +21,13 @@ def test_a_symlinked_export_is_read_and_a_broken_link_says_so(tmp_path: Path) ->
     assert run_cli("scan", link, "--fail-on", "never").code == 0
     run = run_cli("scan", broken)
     assert run.code == 2 and run.stderr.strip() == f"configscan: error: {broken}: no such file (broken link)"
+
+
+def test_released_formats_no_reader_takes_say_what_to_do(tmp_path: Path) -> None:
+    xls, pdf = tmp_path / "sharing.xls", tmp_path / "LEARN report.pdf"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000)
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    run = run_cli("scan", xls, "--agency-name", "Salem PD", "--agency-state", "OR")
+    assert run.code == 2 and "save it as .xlsx or CSV" in run.stderr and str(xls) in run.stderr
+    run = run_cli("scan", pdf, "--agency-name", "Salem PD", "--agency-state", "OR")
+    assert run.code == 2 and "extract its text" in run.stderr and len(run.stderr.strip().splitlines()) == 1
