@@ -96,8 +96,21 @@ def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | 
             raise InputError(str(path), "is a folder; pass the export files in it (e.g. folder/*.csv)")
         if not path.is_file():
             raise InputError(str(path), "no such file" + (" (broken link)" if path.is_symlink() else ""))
-        fragments.append(pick_reader(path, readers, forced).read(path))
+        fragment = pick_reader(path, readers, forced).read(path)
+        if forced and not fragment.problems and not _holds_anything(fragment.data):
+            # A forced reader that finds nothing would otherwise make the file look like an empty export.
+            raise InputError(str(path), f"--format {forced}: nothing in this file fits that format")
+        fragments.append(fragment)
     return fragments
+
+
+def _holds_anything(data: object) -> bool:
+    """True when the data has a value beyond the vendor's name (empty lists and mappings hold nothing)."""
+    if isinstance(data, dict):
+        return any(_holds_anything(v) for k, v in data.items() if k != "vendor")
+    if isinstance(data, list):
+        return any(_holds_anything(v) for v in data)
+    return data is not None and data != ""
 
 
 def normalise(data: dict[str, object], source: str) -> AgencyConfig:

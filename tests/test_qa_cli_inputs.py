@@ -31,3 +31,17 @@ def test_released_formats_no_reader_takes_say_what_to_do(tmp_path: Path) -> None
     assert run.code == 2 and "save it as .xlsx or CSV" in run.stderr and str(xls) in run.stderr
     run = run_cli("scan", pdf, "--agency-name", "Salem PD", "--agency-state", "OR")
     assert run.code == 2 and "extract its text" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_forcing_a_format_that_reads_nothing_is_an_error_not_an_empty_export(tmp_path: Path) -> None:
+    sharing = tmp_path / "sharing.csv"
+    sharing.write_text("Name,State,Type\nSalem OR PD,OR,Police Department\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    run = run_cli("scan", sharing, "--format", "flock-users", "--agency-name", "Salem PD", "--agency-state", "OR",
+                  "--json", out)
+    assert run.code == 2 and not out.exists()
+    assert run.stderr.strip() == (f"configscan: error: {sharing}: --format flock-users: "
+                                  "nothing in this file fits that format")
+    ok = run_cli("scan", sharing, "--format", "flock-sharing-list", "--agency-name", "Salem PD",
+                 "--agency-state", "OR", "--fail-on", "never")
+    assert ok.code == 0, ok.stderr
