@@ -90,6 +90,9 @@ def scan_command(
         targets.append((writer_name, Path(target)))
     if sum(str(target) == STDOUT for _, target in targets) > 1:
         fail("only one report can go to stdout ('-'); give the others a file path")
+    files = [target.resolve() for _, target in targets if str(target) != STDOUT]
+    if len(set(files)) < len(files):
+        fail("two reports would be written to the same file; give each its own path")
     for name, _ in targets:
         if name not in registry.writers:
             fail(f"unknown writer {name!r}; installed: {', '.join(sorted(registry.writers))}")

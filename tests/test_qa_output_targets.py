@@ -45,3 +45,9 @@ def test_writing_into_a_directory_path_is_a_one_line_error(tmp_path: Path) -> No
     run = run_cli("scan", EXAMPLES / "pinecrest-ca.json", "--json", tmp_path)
     assert run.code == 2
     assert str(tmp_path) in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_two_reports_to_one_file_is_a_usage_error_before_scanning(tmp_path: Path) -> None:
+    target = tmp_path / "report.out"
+    run = run_cli("scan", EXAMPLES / "pinecrest-ca.json", "--json", target, "--html", tmp_path / "." / "report.out")
+    assert run.code == 2 and "same file" in run.stderr and not target.exists()
