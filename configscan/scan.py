@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from configscan import __version__
 from configscan.checkapi import Check, CheckContext
 from configscan.engine import run_checks
-from configscan.errors import InputError, UsageError
+from configscan.errors import InputError
 from configscan.findings import (
     Finding,
     InputFile,
@@ -32,9 +32,11 @@ from configscan.jurisdictions.loader import PackLibrary, build_ruleset
 from configscan.jurisdictions.schema import RulePack
 from configscan.model import AgencyConfig, Partner, User
 from configscan.partners import Classification, Classifier
-from configscan.readers.base import Fragment, Reader
+from configscan.readers.base import Reader
 from configscan.readers.mapped import load_mapping, mapped_reader
 from configscan.readers.merge import Conflict, merge
+from configscan.readers.pick import pick_reader as pick_reader  # re-exported: callers pick a reader from here
+from configscan.readers.pick import read_inputs
 
 
 @dataclass
@@ -58,59 +60,6 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def pick_reader(path: Path, readers: Sequence[Reader], forced: str | None) -> Reader:
-    if forced:
-        for reader in readers:
-            if reader.name == forced:
-                return reader
-        raise UsageError(f"unknown format {forced!r}; see 'configscan formats'")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64 * 1024)
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read ({exc.strerror})") from exc
-    if not head.strip(b"\xef\xbb\xbf \t\r\n\x00"):
-        raise InputError(str(path), "the file is empty" + (" (only blank lines)" if head else ""))
-    for reader in sorted(readers, key=lambda r: r.priority):
-        if reader.sniff(path, head):
-            return reader
-    for magic, hint in _CONTAINER_HINTS:
-        if head.startswith(magic):
-            raise InputError(str(path), hint)
-    raise InputError(str(path), "no reader recognises this file; use --format or --mapping")
-
-
-# Formats records offices release that no reader takes directly: say what to do instead of "unrecognised".
-_CONTAINER_HINTS = (
-    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook; save it as .xlsx or CSV and scan that"),
-    (b"%PDF", "a PDF; extract its text (e.g. pdftotext -layout) and scan the .txt"),
-)
-
-
-def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | None) -> list[Fragment]:
-    fragments = []
-    for path in paths:
-        if path.is_dir():
-            raise InputError(str(path), "is a folder; pass the export files in it (e.g. folder/*.csv)")
-        if not path.is_file():
-            raise InputError(str(path), "no such file" + (" (broken link)" if path.is_symlink() else ""))
-        fragment = pick_reader(path, readers, forced).read(path)
-        if forced and not fragment.problems and not _holds_anything(fragment.data):
-            # A forced reader that finds nothing would otherwise make the file look like an empty export.
-            raise InputError(str(path), f"--format {forced}: nothing in this file fits that format")
-        fragments.append(fragment)
-    return fragments
-
-
-def _holds_anything(data: object) -> bool:
-    """True when the data has a value beyond the vendor's name (empty lists and mappings hold nothing)."""
-    if isinstance(data, dict):
-        return any(_holds_anything(v) for k, v in data.items() if k != "vendor")
-    if isinstance(data, list):
-        return any(_holds_anything(v) for v in data)
-    return data is not None and data != ""
 
 
 def normalise(data: dict[str, object], source: str) -> AgencyConfig:

@@ -166,3 +166,29 @@ def test_empty_and_blank_files_say_so(tmp_path: Path) -> None:
         code, report, stderr = scan_json(tmp_path, path)
         assert code == 2 and not report
         assert stderr.strip() == f"configscan: error: {path}: {says}"
+
+
+def test_a_compiled_workbook_is_read_sheet_by_sheet_by_every_reader_it_needs(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sharing = book.active
+    assert sharing is not None
+    sharing.title = "Sharing"
+    sharing.append(["Name", "State", "Type"])
+    sharing.append(["Salem OR PD", "OR", "Police Department"])
+    sharing.append(["U.S. Border Patrol", "", "Federal"])
+    users = book.create_sheet("Users")
+    users.append(["First Name", "Last Name", "Email", "Role"])
+    users.append(["Sam", "Agent", "sagent@ice.dhs.gov", "Search Only"])
+    settings = book.create_sheet("Settings")
+    settings.append(["Network", "National Lookup", "Statewide Lookup"])
+    settings.append(["Eugene OR PD - LPR", "Off", "On"])
+    path = tmp_path / "compiled-release.xlsx"
+    book.save(path)
+    code, report, stderr = scan_json(tmp_path, path)
+    assert code == 0, stderr
+    assert partner_names(report) == ["Salem OR PD", "U.S. Border Patrol"]
+    inputs = report["inputs"]
+    assert isinstance(inputs, list)
+    assert sorted(i["reader"] for i in inputs) == ["flock-settings", "flock-sharing-list", "flock-users"]
+    checks = {f["check"] for f in report["findings"]}  # type: ignore[index]
+    assert {"partners.federal_link", "users.federal_accounts"} <= checks
