@@ -192,3 +192,20 @@ def test_a_compiled_workbook_is_read_sheet_by_sheet_by_every_reader_it_needs(tmp
     assert sorted(i["reader"] for i in inputs) == ["flock-settings", "flock-sharing-list", "flock-users"]
     checks = {f["check"] for f in report["findings"]}  # type: ignore[index]
     assert {"partners.federal_link", "users.federal_accounts"} <= checks
+
+
+def test_excel_unicode_text_export_utf16_tab_delimited(tmp_path: Path) -> None:
+    path = tmp_path / "sharing.txt"
+    text = "Name\tState\tType\r\nCounty Marshal\u2019s Office\tOR\tMarshal\r\nSalem OR PD\tOR\tPolice Department\r\n"
+    path.write_bytes(text.encode("utf-16"))  # with the byte-order mark, as Excel writes it
+    code, report, stderr = scan_json(tmp_path, path)
+    assert code == 0, stderr
+    assert partner_names(report) == ["County Marshal\u2019s Office", "Salem OR PD"]
+
+
+def test_vigilant_report_text_saved_as_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "learn.txt"
+    path.write_bytes("Detections Shared\nThe Eugene Police Department Agency is Sharing its Detection data with the "
+                     "following Agencies:\nExample Sector Border Patrol (CA)\n".encode("utf-16"))
+    fragment = pick_reader(path, load_registry().readers, None).read(path)
+    assert [p["name"] for p in fragment.data["partners"]] == ["Example Sector Border Patrol (CA)"]

@@ -11,11 +11,11 @@ import yaml
 from configscan.errors import InputError
 from configscan.model import FORMAT_ID
 from configscan.readers.base import Fragment, Reader
-from configscan.readers.tabular import decode
+from configscan.readers.tabular import decode, head_text
 
 
 def _sniff(path: Path, head: bytes) -> bool:
-    text = head.decode("utf-8", errors="replace")
+    text = head_text(head)
     return "configscan/agency-config@" in text or (
         path.suffix.lower() in (".json", ".yaml", ".yml") and "format" in text and "agency" in text
     )

@@ -114,8 +114,24 @@ def _unmojibake(text: str) -> str:
         return text
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" export is UTF-16 with a byte-order mark
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes as text for sniffing (UTF-16 with a BOM, else UTF-8 with errors replaced)."""
+    if head.startswith(_UTF16_BOMS):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+    return head.decode("utf-8-sig", errors="replace")
+
+
 def decode(raw: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 -- the two encodings exports really come in."""
+    """UTF-8 (with or without BOM), else Windows-1252 -- the encodings exports really come in -- or
+    UTF-16 when a byte-order mark says so."""
+    if raw.startswith(_UTF16_BOMS):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(source, f"not readable UTF-16 text (byte {exc.start})") from exc
     try:
         return _unmojibake(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -165,9 +181,9 @@ def _table(source: str, sheet: str | None, numbered: list[tuple[int, list[str]]]
 
 def head_header(head: bytes) -> list[str]:
     """The first CSV record of the head bytes (for sniffing); [] when it is not text."""
-    if is_xlsx(head) or b"\x00" in head[:4096]:
+    if is_xlsx(head) or (b"\x00" in head[:4096] and not head.startswith(_UTF16_BOMS)):
         return []
-    text = head.decode("utf-8-sig", errors="replace")
+    text = head_text(head)
     records: list[list[str]] = []
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):

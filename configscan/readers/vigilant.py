@@ -16,7 +16,7 @@ from typing import Any
 from configscan.errors import InputError
 from configscan.readers import values
 from configscan.readers.base import Fragment, Reader
-from configscan.readers.tabular import decode, is_xlsx, read_xlsx
+from configscan.readers.tabular import decode, head_text, is_xlsx, read_xlsx
 
 _SECTIONS = {"detectionsshared": "outbound", "detectionsreceived": "inbound",
              "hotlistsharing": "hotlists_shared", "hotlistreceived": "hotlists_received"}
@@ -34,7 +34,7 @@ def _sniff(path: Path, head: bytes) -> bool:
             return any("detectionsshared" in _squash(line) for line, _ in _lines(path, limit=200))
         except (InputError, OSError, ValueError):
             return False  # a workbook this reader cannot open is not its format; read() will say why
-    squashed = _squash(head.decode("utf-8", errors="replace"))
+    squashed = _squash(head_text(head))
     return "detectionsshared" in squashed or "detectiondatawiththefollowingagencies" in squashed
 
 
