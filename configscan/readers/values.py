@@ -95,24 +95,33 @@ def status(text: str) -> str | None:
     raise ValueError(f"{text!r} is not a sharing status")
 
 
+# US exports write month first; a spreadsheet re-saves ISO dates as 1/5/2026 or 1/5/26, with or without time.
+_US_FORMATS = tuple(f"{day}{time}" for day in ("%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%m-%d-%Y", "%d-%b-%Y", "%d-%b-%y",
+                                               "%b %d %Y", "%b %d, %Y", "%B %d %Y", "%B %d, %Y")
+                    for time in ("", ", %I:%M:%S %p", " %I:%M:%S %p", " %I:%M %p", " %H:%M:%S", " %H:%M"))
+
+
 def timestamp(text: str) -> dt.datetime | None:
-    """ISO 8601 (``Z``, offset or none -> UTC), ``MM/DD/YYYY, HH:MM:SS AM UTC`` or an Excel serial."""
+    """ISO 8601 (``Z``, offset or none -> UTC), US month-first dates (``1/5/2026``, ``Jan 5, 2026``,
+    ``05-Jan-2026``, optionally with a time such as ``, 02:15:00 PM UTC``) or an Excel serial."""
     raw = text.strip()
     if not raw:
         return None
     if re.fullmatch(r"[0-9]{5}(\.[0-9]+)?", raw):  # Excel serial day number
         return dt.datetime(1899, 12, 30, tzinfo=dt.UTC) + dt.timedelta(days=float(raw))
-    cleaned = raw.replace(" UTC", "").replace("Z", "+00:00")
-    for parse in (dt.datetime.fromisoformat,
-                  lambda s: dt.datetime.strptime(s, "%m/%d/%Y, %I:%M:%S %p"),
-                  lambda s: dt.datetime.strptime(s, "%m/%d/%Y %I:%M:%S %p"),
-                  lambda s: dt.datetime.strptime(s, "%m/%d/%Y %H:%M")):
-        try:
-            value = parse(cleaned)
-        except ValueError:
-            continue
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    raise ValueError(f"{text!r} is not a date and time")
+    cleaned = " ".join(raw.replace(" UTC", "").replace("Z", "+00:00").split())
+    try:
+        value = dt.datetime.fromisoformat(cleaned)
+    except ValueError:
+        for fmt in _US_FORMATS:
+            try:
+                value = dt.datetime.strptime(cleaned, fmt)
+            except ValueError:
+                continue
+            break
+        else:
+            raise ValueError(f"{text!r} is not a date and time") from None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def date(text: str) -> dt.date | None:
