@@ -34,3 +34,15 @@ def test_text_that_is_not_a_date_is_still_refused(text: str) -> None:
 def test_time_of_day_is_kept_and_taken_as_utc() -> None:
     assert timestamp("01/05/2026, 02:15:00 PM UTC") == dt.datetime(2026, 1, 5, 14, 15, tzinfo=dt.UTC)
     assert timestamp("1/5/2026 14:02") == dt.datetime(2026, 1, 5, 14, 2, tzinfo=dt.UTC)
+
+
+def test_everyday_words_for_direction_status_and_ticks(tmp_path: Path) -> None:
+    from configscan.readers.values import boolean, direction, status
+
+    assert [direction(t) for t in ("Outgoing", "Incoming", "Two-Way", "Sharing To")] == [
+        "outbound", "inbound", "both", "outbound"]
+    assert [status(t) for t in ("Declined", "Cancelled", "Suspended", "Accepted")] == [
+        "revoked", "revoked", "revoked", "active"]
+    assert boolean("\u2714") is True and boolean("") is None
+    with pytest.raises(ValueError):
+        boolean("maybe")

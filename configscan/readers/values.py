@@ -18,10 +18,15 @@ _FALSE = {"off", "no", "n", "false", "disabled", "disable", "0", "unchecked", "i
 _BLANK = {"", "-", "n/a", "na", "null"}
 
 
+_CHECKMARKS = {"\u2713", "\u2714", "\u2611", "\u2705"}  # a ticked box pasted from the admin screen
+
+
 def boolean(text: str) -> bool | None:
     value = norm(text)
     if text.strip().lower() in _BLANK:
         return None
+    if text.strip() in _CHECKMARKS:
+        return True
     if value in _TRUE:
         return True
     if value in _FALSE:
@@ -51,9 +56,11 @@ def states(text: str) -> list[str] | None:
 
 
 _DIRECTIONS = {
-    "outbound": ("outbound", "out", "sharing", "i m sharing", "im sharing", "shared by us", "shared by me",
+    "outbound": ("outbound", "out", "outgoing", "sharing", "i m sharing", "im sharing", "shared by us", "shared by me",
+                 "sharing to", "sharing with", "shared with them",
                  "they can search us", "access granted", "granted", "shares our data", "we share with them"),
-    "inbound": ("inbound", "in", "receiving", "received", "shared with me", "shared with us",
+    "inbound": ("inbound", "in", "incoming", "receiving", "received", "receiving from", "shared with me",
+                "shared with us",
                 "we can search them", "they share with us"),
     "both": ("both", "mutual", "two way", "reciprocal", "bidirectional", "bi directional", "in out", "in and out"),
 }
@@ -90,7 +97,8 @@ def status(text: str) -> str | None:
         return "active"
     if value in ("pending", "requested", "awaiting", "sent"):
         return "pending"
-    if value in ("revoked", "removed", "inactive", "rejected", "deleted", "disabled", "expired", "denied"):
+    if value in ("revoked", "removed", "inactive", "rejected", "deleted", "disabled", "expired", "denied", "declined",
+                 "cancelled", "canceled", "terminated", "ended", "suspended"):
         return "revoked"
     raise ValueError(f"{text!r} is not a sharing status")
 
