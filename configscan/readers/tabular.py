@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -236,40 +237,51 @@ def _open_book(path: Path) -> Any:
         return None
 
 
-def read_xlsx(path: Path, sheets: Iterable[str] | None = None) -> list[Table]:
-    """Every sheet (or the named ones) as a table; the header is the first non-empty row."""
-    book = _open_book(path)
+@functools.lru_cache(maxsize=2)
+def _workbook(path: str, size: int, mtime_ns: int) -> tuple[Table, ...] | None:
+    """Every sheet of a workbook as tables, parsed once per file version.
+
+    Sniffing and reading a workbook used to open and parse it once per reader (a 50,000-row list took
+    18 s); every reader now shares one parse. The key holds size and modification time, so a file that
+    changes is parsed again. Tables are shared: readers must not modify them.
+    """
+    book = _open_book(Path(path))
     if book is None:
-        raise InputError(str(path), "not a readable XLSX workbook")
-    wanted = set(sheets) if sheets is not None else None
-    tables = []
+        return None
     try:
-        for sheet in book.worksheets:
-            if wanted is not None and sheet.title not in wanted:
-                continue
-            numbered = [(number, [_text(v) for v in values])
-                        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-            tables.append(_table(str(path), sheet.title, numbered))
+        return tuple(
+            _table(path, sheet.title, [(number, [_text(v) for v in values])
+                                       for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)])
+            for sheet in book.worksheets
+        )
     finally:
         book.close()
-    return tables
+
+
+def _tables_of(path: Path) -> tuple[Table, ...] | None:
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror})") from exc
+    return _workbook(str(path), info.st_size, info.st_mtime_ns)
+
+
+def read_xlsx(path: Path, sheets: Iterable[str] | None = None) -> list[Table]:
+    """Every sheet (or the named ones) as a table; the header is found by :func:`header_index`."""
+    tables = _tables_of(path)
+    if tables is None:
+        raise InputError(str(path), "not a readable XLSX workbook")
+    wanted = set(sheets) if sheets is not None else None
+    return [t for t in tables if wanted is None or t.sheet in wanted]
 
 
 def xlsx_sheet_headers(path: Path) -> dict[str, list[str]]:
-    """Sheet name -> header row, reading only the top of each sheet (for sniffing)."""
-    book = _open_book(path)
-    if book is None:
-        return {}
-    found: dict[str, list[str]] = {}
+    """Sheet name -> header row (for sniffing); {} when the workbook cannot be opened."""
     try:
-        for sheet in book.worksheets:
-            top = [[_text(v).strip() for v in values]
-                   for values in sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS)]
-            at = header_index(top)
-            found[sheet.title] = top[at] if at is not None else []
-    finally:
-        book.close()
-    return found
+        tables = _tables_of(path)
+    except InputError:
+        return {}
+    return {t.sheet or "": t.header for t in tables or ()}
 
 
 def read_tables(path: Path) -> list[Table]:
