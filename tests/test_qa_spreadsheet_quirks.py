@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -209,3 +210,20 @@ def test_vigilant_report_text_saved_as_utf16(tmp_path: Path) -> None:
                      "following Agencies:\nExample Sector Border Patrol (CA)\n".encode("utf-16"))
     fragment = pick_reader(path, load_registry().readers, None).read(path)
     assert [p["name"] for p in fragment.data["partners"]] == ["Example Sector Border Patrol (CA)"]
+
+
+def test_workbook_rows_keep_their_spreadsheet_numbers_below_blank_rows(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Orgs"
+    sheet["B3"], sheet["C3"], sheet["D3"] = "Organization Name", "State", "Date Shared"
+    sheet["B5"], sheet["C5"], sheet["D5"] = "Salem OR PD", "OR", dt.datetime(2025, 1, 5)
+    sheet["B6"], sheet["C6"] = "Yakima WA PD", 0  # a number typed where a state belongs
+    path = tmp_path / "orgs.xlsx"
+    book.save(path)
+    fragment = pick_reader(path, load_registry().readers, None).read(path)
+    first, second = fragment.data["partners"]
+    assert first["provenance"] == {"file": str(path), "row": 5, "sheet": "Orgs", "column": "Organization Name"}
+    assert first["since"] == dt.date(2025, 1, 5)
+    assert second["provenance"]["row"] == 6 and second["state_as_exported"] == "0"

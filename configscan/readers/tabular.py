@@ -225,15 +225,18 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _open_book(path: Path) -> Any:
-    """An openpyxl workbook from the bytes (so the file's extension does not matter), or None."""
-    import zipfile
+def _sheet_rows(path: Path) -> list[tuple[str, list[list[Any]]]] | None:
+    """(sheet name, rows) of a workbook read from its bytes (so the extension does not matter), or None.
 
-    from openpyxl import load_workbook  # imported here: only spreadsheet inputs pay for it
+    calamine (Rust) reads a sheet about fifteen times faster than openpyxl; rows keep their position,
+    blank leading rows included, so row numbers match what the spreadsheet shows.
+    """
+    from python_calamine import CalamineError, CalamineWorkbook  # imported here: only workbooks pay for it
 
     try:
-        return load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        return [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
+    except (CalamineError, OSError, ValueError):
         return None
 
 
@@ -245,17 +248,11 @@ def _workbook(path: str, size: int, mtime_ns: int) -> tuple[Table, ...] | None:
     18 s); every reader now shares one parse. The key holds size and modification time, so a file that
     changes is parsed again. Tables are shared: readers must not modify them.
     """
-    book = _open_book(Path(path))
-    if book is None:
+    sheets = _sheet_rows(Path(path))
+    if sheets is None:
         return None
-    try:
-        return tuple(
-            _table(path, sheet.title, [(number, [_text(v) for v in values])
-                                       for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)])
-            for sheet in book.worksheets
-        )
-    finally:
-        book.close()
+    return tuple(_table(path, name, [(number, [_text(v) for v in row]) for number, row in enumerate(rows, start=1)])
+                 for name, rows in sheets)
 
 
 def _tables_of(path: Path) -> tuple[Table, ...] | None:
