@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, ROOT, run_cli
 
 
 def test_a_folder_as_input_is_a_one_line_error_saying_so(tmp_path: Path) -> None:
@@ -23,12 +24,23 @@ def test_a_symlinked_export_is_read_and_a_broken_link_says_so(tmp_path: Path) ->
     assert run.code == 2 and run.stderr.strip() == f"configscan: error: {broken}: no such file (broken link)"
 
 
+def test_an_excel_97_workbook_is_read_like_xlsx(tmp_path: Path) -> None:
+    release = ROOT / "tests" / "data" / "readers" / "sharing-release.xls"  # written by xlwt: title, blank, header
+    out = tmp_path / "r.json"
+    run = run_cli("scan", release, "--agency-name", "Example City Police Department", "--agency-state", "OR",
+                  "--fail-on", "never", "--json", out)
+    assert run.code == 0, run.stderr
+    report = json.loads(out.read_text())
+    assert [p["name"] for p in report["partners"]] == ["Salem OR PD", "U.S. Border Patrol"]
+    assert report["inputs"][0]["reader"] == "flock-sharing-list"
+
+
 def test_released_formats_no_reader_takes_say_what_to_do(tmp_path: Path) -> None:
     xls, pdf = tmp_path / "sharing.xls", tmp_path / "LEARN report.pdf"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000)
     pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
     run = run_cli("scan", xls, "--agency-name", "Salem PD", "--agency-state", "OR")
-    assert run.code == 2 and "save it as .xlsx or CSV" in run.stderr and str(xls) in run.stderr
+    assert run.code == 2 and "not a readable workbook; save it as .xlsx or CSV" in run.stderr and str(xls) in run.stderr
     run = run_cli("scan", pdf, "--agency-name", "Salem PD", "--agency-state", "OR")
     assert run.code == 2 and "extract its text" in run.stderr and len(run.stderr.strip().splitlines()) == 1
 

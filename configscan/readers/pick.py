@@ -52,7 +52,7 @@ def pick_readers(path: Path, readers: Sequence[Reader], forced: str | None) -> l
 
 # Formats records offices release that no reader takes directly: say what to do instead of "unrecognised".
 _CONTAINER_HINTS = (
-    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook; save it as .xlsx or CSV and scan that"),
+    (b"\xd0\xcf\x11\xe0", "an Office file that is not a readable workbook; save it as .xlsx or CSV and scan that"),
     (b"%PDF", "a PDF; extract its text (e.g. pdftotext -layout) and scan the .txt"),
 )
 

@@ -26,6 +26,7 @@ from configscan.errors import InputError
 from configscan.readers.base import Fragment
 
 XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # an Excel 97-2003 .xls (OLE2), still how many records offices release
 HEADER_SEARCH_ROWS = 20  # the header is looked for among this many rows
 TITLE_ROWS = 5  # at most this many one-cell title lines above a header
 _DELIMITERS = (",", ";", "\t", "|")
@@ -96,7 +97,8 @@ def cell(row: Sequence[str], index: int | None) -> str:
 
 
 def is_xlsx(head: bytes) -> bool:
-    return head.startswith(XLSX_MAGIC)
+    """True for a workbook: XLSX or the older .xls (both read by the same workbook code)."""
+    return head.startswith((XLSX_MAGIC, XLS_MAGIC))
 
 
 _MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2][^\x00-\x7f]")  # a UTF-8 lead byte shown as Windows-1252
@@ -267,7 +269,7 @@ def read_xlsx(path: Path, sheets: Iterable[str] | None = None) -> list[Table]:
     """Every sheet (or the named ones) as a table; the header is found by :func:`header_index`."""
     tables = _tables_of(path)
     if tables is None:
-        raise InputError(str(path), "not a readable XLSX workbook")
+        raise InputError(str(path), "not a readable XLSX or XLS workbook")
     wanted = set(sheets) if sheets is not None else None
     return [t for t in tables if wanted is None or t.sheet in wanted]
 
