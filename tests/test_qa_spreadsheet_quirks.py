@@ -227,3 +227,13 @@ def test_workbook_rows_keep_their_spreadsheet_numbers_below_blank_rows(tmp_path:
     assert first["provenance"] == {"file": str(path), "row": 5, "sheet": "Orgs", "column": "Organization Name"}
     assert first["since"] == dt.date(2025, 1, 5)
     assert second["provenance"]["row"] == 6 and second["state_as_exported"] == "0"
+
+
+def test_a_notes_cell_in_the_name_column_is_an_unreadable_row_not_a_partner(tmp_path: Path) -> None:
+    path = tmp_path / "sharing.csv"
+    essay = "Per the MOU dated 2024, access is limited to investigations. " * 2000
+    path.write_text(f'Name,State,Type\n"{essay}",OR,Police Department\nSalem OR PD,OR,Police Department\n',
+                    encoding="utf-8")
+    code, report, stderr = scan_json(tmp_path, path)
+    assert code == 3 and "1 row(s) could not be read" in stderr
+    assert partner_names(report) == ["Salem OR PD"]

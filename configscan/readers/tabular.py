@@ -29,6 +29,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # an Excel 97-2003 .xls (OLE2), still how many records offices release
 HEADER_SEARCH_ROWS = 20  # the header is looked for among this many rows
 TITLE_ROWS = 5  # at most this many one-cell title lines above a header
+MAX_NAME = 500  # longer "names" are notes or shifted columns; passing them on would mislead (and be slow)
 _DELIMITERS = (",", ";", "\t", "|")
 _NORM = re.compile(r"[^a-z0-9#]+")
 
@@ -78,8 +79,9 @@ class Table:
                 continue
             fragment.rows_read += 1
             name = " ".join(cell(row, column).split())  # a wrapped cell or doubled spaces: one name
-            if not name:
-                fragment.problems.append(f"{self.where(number)}: {missing}")
+            if not name or len(name) > MAX_NAME:
+                what = missing if not name else f"a {len(name):,}-character cell is not a name (shifted columns?)"
+                fragment.problems.append(f"{self.where(number)}: {what}")
                 fragment.lost_matters = True
                 continue
             yield number, row, name
