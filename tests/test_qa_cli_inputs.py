@@ -8,11 +8,24 @@ from pathlib import Path
 from conftest import EXAMPLES, ROOT, run_cli
 
 
-def test_a_folder_as_input_is_a_one_line_error_saying_so(tmp_path: Path) -> None:
-    run = run_cli("scan", tmp_path, "--json", tmp_path / "r.json")
-    assert run.code == 2 and not (tmp_path / "r.json").exists()
-    assert run.stderr.strip() == (f"configscan: error: {tmp_path}: is a folder; "
-                                  "pass the export files in it (e.g. folder/*.csv)")
+def test_a_snapshot_folder_is_scanned_file_by_file_without_its_manifest(tmp_path: Path) -> None:
+    snap = tmp_path / "snap"
+    snap.mkdir()
+    (snap / "agency.json").write_bytes((EXAMPLES / "pinecrest-ca.json").read_bytes())
+    (snap / "sharing.csv").write_text("Name,State,Type\nPhoenix AZ PD,AZ,Police Department\n", encoding="utf-8")
+    (snap / "manifest.json").write_text('{"entries": []}', encoding="utf-8")
+    (snap / ".sharing.csv.x1y2.tmp").write_text("half a file", encoding="utf-8")
+    out = tmp_path / "r.json"
+    run = run_cli("scan", snap, "--json", out, "--fail-on", "never")
+    assert run.code == 0, run.stderr
+    report = json.loads(out.read_text())
+    assert [Path(i["path"]).name for i in report["inputs"]] == ["agency.json", "sharing.csv"]
+    globbed = run_cli("scan", *sorted(p for p in snap.iterdir() if not p.name.startswith(".")))  # snap/*
+    assert globbed.code == 2 and "is the snapshot manifest, not an export" in globbed.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = run_cli("scan", empty)
+    assert run.code == 2 and run.stderr.strip() == f"configscan: error: {empty}: is a folder with no export files in it"
 
 
 def test_a_symlinked_export_is_read_and_a_broken_link_says_so(tmp_path: Path) -> None:

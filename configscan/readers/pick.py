@@ -14,6 +14,7 @@ from configscan.readers.base import Fragment, Reader
 from configscan.readers.tabular import is_xlsx
 
 MAPPED = "mapped"  # the reader a --mapping file makes (configscan.readers.mapped)
+SNAPSHOT_MANIFEST = "manifest.json"  # what `configscan fetch` writes beside the files it downloads
 
 
 def pick_reader(path: Path, readers: Sequence[Reader], forced: str | None) -> Reader:
@@ -57,11 +58,30 @@ _CONTAINER_HINTS = (
 )
 
 
+def expand_folders(paths: Sequence[Path]) -> list[Path]:
+    """Each folder (a ``configscan fetch`` snapshot, say) replaced by its files, in name order.
+
+    The snapshot manifest, hidden files and leftovers of interrupted atomic writes are not exports and are
+    left out; everything else must be readable, as if named on the command line. An empty folder is an error.
+    """
+    expanded: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            expanded.append(path)
+            continue
+        files = sorted(p for p in path.iterdir()
+                       if p.is_file() and p.name != SNAPSHOT_MANIFEST and not p.name.startswith("."))
+        if not files:
+            raise InputError(str(path), "is a folder with no export files in it")
+        expanded.extend(files)
+    return expanded
+
+
 def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | None) -> list[Fragment]:
     fragments = []
-    for path in paths:
-        if path.is_dir():
-            raise InputError(str(path), "is a folder; pass the export files in it (e.g. folder/*.csv)")
+    for path in expand_folders(paths):
+        if path.name == SNAPSHOT_MANIFEST:
+            raise InputError(str(path), "is the snapshot manifest, not an export; pass the folder or its other files")
         if not path.is_file():
             raise InputError(str(path), "no such file" + (" (broken link)" if path.is_symlink() else ""))
         for reader in pick_readers(path, readers, forced):
