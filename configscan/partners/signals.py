@@ -40,7 +40,8 @@ _STATE_NOUNS = (
     r"department of corrections|corrections|fish and wildlife|fish and game|game and fish|parks and wildlife|"
     r"natural resources|dnr|state parks|parks|motor vehicles|dmv|department of revenue|gaming|lottery|"
     r"alcoholic beverage control|liquor control|national guard|emergency management|department of transportation|"
-    r"fire marshal|capitol police|investigations? division|bureau of investigations?|troopers"
+    r"fire marshal|capitol police|investigations? division|bureau of investigations?|troopers|"
+    r"(?:division|bureau) of criminal investigations?|(?:office of )?(?:the )?inspector general|oig"
 )
 _LINK = r"(?:\s+state)?(?:\s+(?:department|dept|office|division|bureau)\s+of)?\s+"
 _FEDERAL_PREFIX = re.compile(
@@ -50,6 +51,20 @@ _FEDERAL_PREFIX = re.compile(
 )
 _FEDERAL_WORD = re.compile(r"\bfederal\s+(?:bureau|protective|air marshals?|reserve|law enforcement|agents?|"
                            r"officers?|agency|government|investigat\w*)\b")
+# Federal departments and agencies that have an Inspector General with law-enforcement agents (the IG Act
+# list, https://www.oversight.gov/): "<department> Office of Inspector General" / "<department> OIG".
+_FEDERAL_DEPARTMENTS = (
+    r"us department of \w+|department of (?:agriculture|commerce|defense|education|energy|health and human services|"
+    r"housing and urban development|the interior|interior|labor|state|transportation|the treasury|treasury|"
+    r"veterans affairs)|usda|doc|dod|hhs|hud|doi|dol|dot|va|ssa|social security administration|epa|"
+    r"environmental protection agency|gsa|general services administration|opm|office of personnel management|"
+    r"sba|small business administration|nasa|amtrak|usps|postal service|fdic|railroad retirement board|"
+    r"nuclear regulatory commission|nrc|federal reserve board|smithsonian|peace corps|usaid"
+)
+_FEDERAL_OIG = re.compile(
+    rf"\b(?:{_FEDERAL_DEPARTMENTS})\s+(?:office of\s+)?(?:the\s+)?(?:inspector general|oig)\b|"
+    rf"\b(?:office of\s+)?(?:the\s+)?inspector general\s+(?:for|of)\s+(?:the\s+)?(?:{_FEDERAL_DEPARTMENTS})\b"
+)
 # Veterans Affairs facilities name themselves "VA <Place> Health Care System"; a leading "VA" is not the
 # vendor's state position (that comes after the city, or as "VA - " with a dash).
 _VA_FACILITY = re.compile(r"^va\s.*\b(?:health ?care system|medical center|police)\b")
@@ -59,16 +74,25 @@ _LOWER_ICE = re.compile(r"\bice\b(?=.*\b(?:ero|hsi|removal|enforcement|immigrati
                         r"\b(?:ero|dhs|immigration)\b.*\bice\b")
 _TRIBAL = re.compile(
     r"\b(?:tribal|tribe|tribes|pueblo|rancheria|band of|indian community|indian reservation|reservation|"
-    r"lighthorse|nation (?:police|marshals?|marshal service|law enforcement|rangers|department of public safety|dps)|"
+    r"lighthorse|nation (?:police|pd|marshals?|marshal service|law enforcement|rangers|"
+    r"department of public safety|dps)|"
     r"nations police|sioux community|indian tribe)\b|\bnation$"
 )
 _PRIVATE = re.compile(
     r"\b(?:inc|incorporated|llc|ltd|corp|corporation|company|companies|enterprises|holdings|bank|insurance|"
     r"hotel|resort|mall|shopping center|apartments?|condominiums?|condos?|hoa|poa|properties|realty|"
     r"property management|management company|towing|repossession|dealership|motors|stores?|supermarket|church|"
-    r"ministries|private|business|corporate|headquarters|association)\b"
+    r"ministries|private|business|corporate|headquarters|association|communities|healthcare|"
+    r"industries|superstores?|automotive|auto group|brewing|brewery|brokers?|real estate|"
+    r"security services|security company|salvation army|ski patrol)\b"
 )
+# A police department or sheriff's office is a public agency even when its town's name holds a business
+# word ("Falls Church VA PD", "Resort Township PD", "Church Point PD").
+_POLICE_AGENCY = re.compile(
+    r"\b(?:pd|so|police department|police dept|sheriffs? office|sheriffs? department|sheriff)\b")
 _PRIVATE_CO = re.compile(r"(?<![A-Za-z])Co\.(?![A-Za-z])")
+# A state, county or city named in the name makes an "Office of Inspector General" that government's own.
+_PLACE_GOVERNMENT = re.compile(rf"\b(?:county|city|parish|borough|town|village|state|{STATE_NAME_ALTERNATION})\b")
 _LOCAL = re.compile(
     r"\b(?:pd|so|police|sheriff|sheriffs|marshal|marshals|constable|constables|city of|town of|village of|"
     r"township|twp|borough|county|parish|city|metro|district attorney|da|das office|prosecutor|prosecuting attorney|"
@@ -117,11 +141,14 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
         found.append(Signal(Category.federal_immigration, 0.75, "name", "names a federal immigration function"))
     if not qualified and (_FEDERAL_PREFIX.search(norm) or _FEDERAL_WORD.search(norm)):
         found.append(Signal(Category.federal_other, 0.75, "name", "name starts with a U.S./federal agency phrase"))
+    if not qualified and _FEDERAL_OIG.search(norm) and not _PLACE_GOVERNMENT.search(norm):
+        found.append(Signal(Category.federal_other, 0.8, "name",
+                            "the Inspector General of a federal department or agency"))
     if qualified:
         found.append(Signal(Category.state, 0.85, "name", f"a state agency of {qualified} by its name", qualified))
     if _TRIBAL.search(norm):
         found.append(Signal(Category.tribal, 0.85, "name", "name marks a tribal nation's agency"))
-    if _PRIVATE.search(norm) or _PRIVATE_CO.search(parsed.text):
+    if (_PRIVATE.search(norm) or _PRIVATE_CO.search(parsed.text)) and not _POLICE_AGENCY.search(norm):
         found.append(Signal(Category.private, 0.75, "name", "name marks a business or private association"))
     if _LOCAL.search(norm):
         found.append(Signal(Category.local, 0.7, "name", "name marks a city, county or district agency"))
