@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from configscan.partners.directory import Directory
 from configscan.partners.emails import clean_domain, match_domain, state_government
 from configscan.partners.model import Category
-from configscan.partners.names import ParsedName
+from configscan.partners.names import ParsedName, normalise
 from configscan.partners.ori import OriInfo
 from configscan.partners.states import STATE_NAME_ALTERNATION, STATE_NAMES
 
@@ -29,6 +29,9 @@ class Signal:
     source: str  # vendor | email | ori | directory | name | org_type
     reason: str
     state: str | None = None
+    # The name carries a private legal form ("Inc", "LLC", "Credit Union"): outweighs federal words in the
+    # name ("Marine Corps Community Credit Union") but never the vendor's label, an ORI or an e-mail domain.
+    legal_entity: bool = False
 
 
 # Agency nouns that exist at state level; they make a state agency only with a state named before them.
@@ -90,6 +93,9 @@ _PRIVATE = re.compile(
 # word ("Falls Church VA PD", "Resort Township PD", "Church Point PD").
 _POLICE_AGENCY = re.compile(
     r"\b(?:pd|so|police department|police dept|sheriffs? office|sheriffs? department|sheriff)\b")
+_LEGAL_ENTITY = re.compile(
+    r"\b(?:inc|incorporated|llc|ltd|corp|corporation|credit union|bank|hoa|poa|homeowners association|"
+    r"condominiums?|apartments|employees association|officers association)\b")
 _PRIVATE_CO = re.compile(r"(?<![A-Za-z])Co\.(?![A-Za-z])")
 # A state, county or city named in the name makes an "Office of Inspector General" that government's own.
 _PLACE_GOVERNMENT = re.compile(rf"\b(?:county|city|parish|borough|town|village|state|{STATE_NAME_ALTERNATION})\b")
@@ -99,6 +105,12 @@ _LOCAL = re.compile(
     r"public safety|dps|university|college|school|schools|isd|airport|port of|transit|housing authority|campus|"
     r"fire|code enforcement|parking|animal control|courts?|probation|municipal|department of police)\b"
 )
+
+
+def _names_the_town(alias: str, norm: str) -> bool:
+    """True when a federal phrase is the town in the vendor's "<Town> <ST> PD" style ("National Park NJ PD")."""
+    town = rf"\b{re.escape(normalise(alias))}\s+(?:[a-z]{{2}}\s+)?(?:pd|so|police department|sheriffs? office)\b"
+    return re.search(town, norm) is not None
 
 
 def state_qualified(parsed: ParsedName) -> str | None:
@@ -125,6 +137,8 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
     for entry in directory.matches(text, norm):
         if qualified and entry.category is Category.federal_other and not entry.case_sensitive:
             continue  # "Texas Parks and Wildlife" is not the federal Fish and Wildlife Service
+        if entry.category.is_federal and not entry.case_sensitive and _names_the_town(entry.alias, norm):
+            continue  # "National Park NJ PD": the borough of National Park, not the Park Service
         found.append(Signal(entry.category, 0.9, "directory",
                             f"name contains {entry.alias!r} ({entry.component}; source: {entry.source})", entry.state))
     if _VA_FACILITY.search(norm) and not re.match(r"^\s*VA\s*[-–:]", parsed.text):
@@ -148,8 +162,11 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
         found.append(Signal(Category.state, 0.85, "name", f"a state agency of {qualified} by its name", qualified))
     if _TRIBAL.search(norm):
         found.append(Signal(Category.tribal, 0.85, "name", "name marks a tribal nation's agency"))
-    if (_PRIVATE.search(norm) or _PRIVATE_CO.search(parsed.text)) and not _POLICE_AGENCY.search(norm):
-        found.append(Signal(Category.private, 0.75, "name", "name marks a business or private association"))
+    legal = _LEGAL_ENTITY.search(norm) or _PRIVATE_CO.search(parsed.text)
+    if (legal or _PRIVATE.search(norm)) and not _POLICE_AGENCY.search(norm):
+        found.append(Signal(Category.private, 0.75, "name",
+                            "name carries a business's legal form" if legal else
+                            "name marks a business or private association", legal_entity=bool(legal)))
     if _LOCAL.search(norm):
         found.append(Signal(Category.local, 0.7, "name", "name marks a city, county or district agency"))
     return found
