@@ -93,6 +93,10 @@ _PRIVATE = re.compile(
 # word ("Falls Church VA PD", "Resort Township PD", "Church Point PD").
 _POLICE_AGENCY = re.compile(
     r"\b(?:pd|so|police department|police dept|sheriffs? office|sheriffs? department|sheriff)\b")
+# Acronyms that state agencies share with city, campus and airport departments of the same name.
+_SHARED_STATE_ACRONYMS = frozenset({"DPS"})
+_LOCAL_INSTITUTION = re.compile(r"\b(?:airport|university|college|school|schools|isd|campus|city|county|town|village|"
+                                r"township|port of|transit|hospital)\b")
 _LEGAL_ENTITY = re.compile(
     r"\b(?:inc|incorporated|llc|ltd|corp|corporation|credit union|bank|hoa|poa|homeowners association|"
     r"condominiums?|apartments|employees association|officers association)\b")
@@ -137,6 +141,8 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
     for entry in directory.matches(text, norm):
         if qualified and entry.category is Category.federal_other and not entry.case_sensitive:
             continue  # "Texas Parks and Wildlife" is not the federal Fish and Wildlife Service
+        if entry.alias in _SHARED_STATE_ACRONYMS and _LOCAL_INSTITUTION.search(norm):
+            continue  # "DFW Airport DPS", "University of X DPS": a local department of public safety
         if entry.category.is_federal and not entry.case_sensitive and _names_the_town(entry.alias, norm):
             continue  # "National Park NJ PD": the borough of National Park, not the Park Service
         found.append(Signal(entry.category, 0.9, "directory",
