@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from configscan import exitcodes
+from configscan.audit.evidence import publish as publish_evidence
 from configscan.errors import InputError, UsageError
 from configscan.findings import Severity
 from configscan.model import AgencyConfig
@@ -70,6 +72,12 @@ def scan_command(
     directory: Annotated[Path | None, typer.Option(
         "--directory", help="Partner directory CSV that overrides the bundled one.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+    audit: Annotated[list[str] | None, typer.Option("--audit", help="Audit-log files, globs or folders "
+                                                    "(repeatable); see 'configscan audit'.")] = None,
+    evidence_csv: Annotated[Path | None, typer.Option("--evidence-csv", help="With --audit: rows behind "
+                                                      "findings.")] = None,
+    sweep_threshold: Annotated[int, typer.Option("--sweep-threshold", min=1, help="With --audit: networks "
+                                                 "per search that make a mass sweep.")] = 1000,
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
     registry = load_registry()
@@ -87,18 +95,23 @@ def scan_command(
     for name, _ in targets:
         if name not in registry.writers:
             fail(f"unknown writer {name!r}; installed: {', '.join(sorted(registry.writers))}")
-    options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
-                          as_of=_parse_date(as_of), fail_on=threshold or Severity.critical,
-                          reader=fmt, directory=directory)
-    try:
-        result = scan(options, registry.checks, registry.readers)
-    except (InputError, UsageError) as exc:
-        fail(str(exc))
-    if registry.failures:
-        result.errors.extend(registry.failures)
-        result.summary.verdict = "incomplete"
-    for name, path in targets:
-        registry.writers[name].write(result, path)
+    with tempfile.TemporaryDirectory(prefix="configscan-") as work:
+        options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
+                              as_of=_parse_date(as_of), fail_on=threshold or Severity.critical,
+                              reader=fmt, directory=directory, audit=audit or [], work=Path(work),
+                              sweep_threshold=sweep_threshold,
+                              evidence_label=str(evidence_csv) if evidence_csv else None)
+        try:
+            result = scan(options, registry.checks, registry.readers)
+        except (InputError, UsageError) as exc:
+            fail(str(exc))
+        if registry.failures:
+            result.errors.extend(registry.failures)
+            result.summary.verdict = "incomplete"
+        for name, path in targets:
+            registry.writers[name].write(result, path)
+        if evidence_csv is not None and (Path(work) / "evidence.csv").exists():
+            publish_evidence(Path(work) / "evidence.csv", evidence_csv)
     if not quiet:
         typer.echo(exitcodes.summary_line(result), err=True)
         for error in result.errors:

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from configscan.audit.summary import AuditSummary
+
 SCHEMA_VERSION = "1.0"
 
 
@@ -114,6 +116,7 @@ class ScanResult(BaseModel):
     errors: list[str] = Field(default_factory=list)  # what the scan could not see (exit 3)
     checks_run: list[str] = Field(default_factory=list)
     statute_found: bool = True
+    audit: AuditSummary | None = None  # audit-log evidence, when audit files were given
     disclaimer: str = (
         "configscan is not legal advice. It compares exported settings with the cited provisions as read on "
         "the review dates shown; confirm conclusions with counsel."

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from configscan import __version__
+from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD, AuditRequest, run_audit
 from configscan.checkapi import Check, CheckContext
 from configscan.engine import run_checks
 from configscan.errors import InputError, UsageError
@@ -45,6 +46,10 @@ class ScanOptions:
     fail_on: Severity = Severity.high
     reader: str | None = None
     directory: Path | None = None
+    audit: Sequence[str] = ()  # audit-log files, globs or folders (configscan.audit)
+    sweep_threshold: int = DEFAULT_SWEEP_THRESHOLD
+    evidence_label: str | None = None  # publish target of the evidence CSV; None: none written
+    work: Path | None = None  # private work directory (required with audit files)
 
 
 def sha256_of(path: Path) -> str:
@@ -130,6 +135,16 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
     data, conflicts = merge(fragments)
     source = ", ".join(str(p) for p in options.inputs)
     config = normalise(data, source)
+    return evaluate(options, config, checks, fragments, conflicts, audit_config=config)
+
+
+def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check], fragments: Sequence[Fragment] = (),
+             conflicts: Sequence[str] = (), audit_config: AgencyConfig | None = None) -> ScanResult:
+    """Rules, checks and (with audit files) the audit log against one normalised configuration.
+
+    ``audit_config`` is the configuration the audit log is compared with; None when the agency's settings
+    were not given (``configscan audit`` without ``--config``), so no back-door or contradiction findings.
+    """
     library = PackLibrary()
     jurisdiction = options.jurisdiction or f"US-{config.agency.state}"
     ruleset = build_ruleset(library, jurisdiction, options.as_of, options.local, options.policy)
@@ -142,6 +157,17 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
         if fragment.problems and fragment.lost_matters:
             errors.append(f"{fragment.source}: {len(fragment.problems)} row(s) could not be read")
     findings.extend(_conflict_findings(conflicts))
+    audit = None
+    if options.audit:
+        if options.work is None:
+            raise UsageError("audit files need a work directory")
+        outcome = run_audit(AuditRequest(
+            files=list(options.audit), agency_state=config.agency.state, rules=ruleset,
+            classifier=Classifier(options.directory), work=options.work, config=audit_config,
+            threshold=options.sweep_threshold, evidence_label=options.evidence_label))
+        findings.extend(outcome.findings)
+        errors.extend(outcome.errors)
+        audit = outcome.summary
     agency_key = config.agency.ori or f"{config.agency.state}:{config.agency.name}"
     findings = sorted((f.with_fingerprint(agency_key) for f in findings),
                       key=lambda f: (-f.severity.rank, f.outcome.value, f.check, f.subject))
@@ -160,6 +186,7 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
         errors=errors,
         checks_run=engine.checks_run,
         statute_found=ruleset.statute_found,
+        audit=audit,
     )
 
 

@@ -1,0 +1,133 @@
+"""Aggregates over the de-duplicated row table: per organisation, per month, per reason category.
+
+Everything here is SQL over the row table joined with two small lookup tables (``org_class``: one row per
+distinct searcher; ``reason_class``: one row per distinct reason), so Python never iterates over rows.
+The report keeps only what fits on a page: flagged organisations and reasons plus the busiest others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from configscan.audit.summary import MonthStat, OrgStat, ReasonStat
+
+MAX_ORGS = 500
+MAX_REASONS = 300
+FLAGGED_CATEGORIES = ("immigration", "reproductive_health")
+
+
+@dataclass
+class OrgFacts:
+    """Per-organisation numbers the findings need (for every organisation, not only those reported)."""
+
+    searches: int
+    first_seen: dt.datetime | None
+    last_seen: dt.datetime | None
+    max_networks: int | None
+    sweeps: int
+    immigration: int
+    vague: int
+    reproductive: int
+    empty_reasons: int
+    immigration_rules: dict[str, int] = field(default_factory=dict)
+    months: int = 0
+
+
+def build_groups(con: Any, threshold: int) -> None:
+    """One GROUP BY over all rows; every later query reads this small table instead of the rows."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE g AS
+        SELECT r.org, r.reason, strftime(date_trunc('month', r.ts), '%Y-%m') AS month, count(*) AS n,
+               min(r.ts) AS first_ts, max(r.ts) AS last_ts, max(r.networks) AS max_net,
+               count_if(r.networks >= {int(threshold)}) AS sweeps, count_if(r.ts IS NULL) AS bad_time
+        FROM rows r GROUP BY ALL""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE gx AS
+        SELECT g.*, coalesce(o.klass, 'redacted') AS klass, coalesce(c.category, 'vague') AS category, c.rule
+        FROM g LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org
+               LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason""")
+
+
+def org_facts(con: Any) -> dict[str | None, OrgFacts]:
+    facts: dict[str | None, OrgFacts] = {}
+    for row in con.execute("""
+            SELECT org, sum(n), min(first_ts), max(last_ts), max(max_net), sum(sweeps),
+                   sum(n) FILTER (category = 'immigration'), sum(n) FILTER (category = 'vague'),
+                   sum(n) FILTER (category = 'reproductive_health'),
+                   sum(n) FILTER (category = 'vague' AND rule = 'vague.empty'), count(DISTINCT month)
+            FROM gx GROUP BY org""").fetchall():
+        facts[row[0]] = OrgFacts(int(row[1]), row[2], row[3], row[4], int(row[5] or 0), int(row[6] or 0),
+                                 int(row[7] or 0), int(row[8] or 0), int(row[9] or 0), months=int(row[10]))
+    for org, rule, n in con.execute("""
+            SELECT org, rule, sum(n) FROM gx WHERE category = 'immigration' GROUP BY ALL""").fetchall():
+        facts[org].immigration_rules[rule] = int(n)
+    return facts
+
+
+def months(con: Any) -> list[MonthStat]:
+    out: dict[str, MonthStat] = {}
+    for month, category, klass, n in con.execute("""
+            SELECT coalesce(month, 'unknown'),
+                   CASE WHEN category LIKE 'offense:%' THEN 'offense' ELSE category END, klass, sum(n)
+            FROM gx GROUP BY ALL ORDER BY 1""").fetchall():
+        stat = out.setdefault(month, MonthStat(month=month, searches=0))
+        stat.searches += int(n)
+        stat.by_category[category] = stat.by_category.get(category, 0) + int(n)
+        if klass == "federal":
+            stat.federal += int(n)
+        elif klass == "out_of_state":
+            stat.out_of_state += int(n)
+    return list(out.values())
+
+
+def totals(con: Any) -> dict[str, Any]:
+    row = con.execute("""
+        SELECT sum(n), min(first_ts), max(last_ts), max(max_net), sum(sweeps), sum(bad_time), count(DISTINCT org)
+        FROM gx""").fetchone()
+    by_category = dict(con.execute("SELECT category, sum(n) FROM gx GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    by_searcher = dict(con.execute("SELECT klass, sum(n) FROM gx GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    return {
+        "searches": int(row[0] or 0), "first_seen": row[1], "last_seen": row[2], "max_networks": row[3],
+        "sweeps": int(row[4] or 0), "times_unreadable": int(row[5] or 0), "orgs_total": int(row[6] or 0),
+        "by_category": {k: int(v) for k, v in by_category.items()},
+        "by_searcher": {k: int(v) for k, v in by_searcher.items()},
+    }
+
+
+def reasons(con: Any) -> list[ReasonStat]:
+    rows = con.execute(f"""
+        SELECT coalesce(reason, ''), category, rule, sum(n) AS searches, count(DISTINCT org),
+               category IN {FLAGGED_CATEGORIES} AS flagged
+        FROM gx GROUP BY reason, category, rule
+        ORDER BY flagged DESC, searches DESC LIMIT {MAX_REASONS}""").fetchall()
+    return [ReasonStat(reason=r[0], category=r[1], rule=r[2], searches=int(r[3]), orgs=int(r[4])) for r in rows]
+
+
+def org_stats(facts: dict[str | None, OrgFacts], verdicts: dict[str | None, Any], flagged: set[str | None],
+              ) -> list[OrgStat]:
+    """Flagged organisations first, then the busiest others, up to MAX_ORGS."""
+    order = sorted(facts, key=lambda o: (o not in flagged, -facts[o].searches, o or ""))
+    out = []
+    for org in order[:MAX_ORGS]:
+        f, v = facts[org], verdicts[org]
+        out.append(OrgStat(
+            name=v.name, category=v.category if v.klass not in ("own", "redacted") else v.klass, state=v.state,
+            out_of_state=v.out_of_state, listed_partner=v.listed, searches=f.searches, first_seen=f.first_seen,
+            last_seen=f.last_seen, max_networks=f.max_networks, sweeps=f.sweeps, immigration=f.immigration,
+            vague=f.vague, classified_because=list(v.reasons)))
+    return out
+
+
+def sample_rows(con: Any, where: str, params: list[Any], limit: int = 5) -> list[dict[str, Any]]:
+    """A few evidence rows for a finding (the full set goes to the evidence CSV)."""
+    query = f"""
+        SELECT s.label, r.rowid - s.first_rowid + s.row_offset, coalesce(r.uid::VARCHAR, r.id_raw),
+               coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw), r.org, r.reason, r.networks
+        FROM rows r JOIN src_info s ON r.src = s.src
+             LEFT JOIN org_class o ON r.org IS NOT DISTINCT FROM o.org
+             LEFT JOIN reason_class c ON r.reason IS NOT DISTINCT FROM c.reason
+        WHERE {where} ORDER BY r.rowid LIMIT {int(limit)}"""
+    keys = ("file", "row", "ID", "time", "org", "reason", "networks")
+    return [dict(zip(keys, row, strict=True)) for row in con.execute(query, params).fetchall()]
