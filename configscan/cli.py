@@ -77,7 +77,7 @@ def scan_command(
     evidence_csv: Annotated[Path | None, typer.Option("--evidence-csv", help="With --audit: rows behind "
                                                       "findings.")] = None,
     sweep_threshold: Annotated[int, typer.Option("--sweep-threshold", min=1, help="With --audit: networks "
-                                                 "per search that make a mass sweep.")] = 1000,
+                                                 "per search that make a mass sweep.")] = 2000,
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
     registry = load_registry()

@@ -120,14 +120,42 @@ def org_stats(facts: dict[str | None, OrgFacts], verdicts: dict[str | None, Any]
     return out
 
 
-def sample_rows(con: Any, where: str, params: list[Any], limit: int = 5) -> list[dict[str, Any]]:
-    """A few evidence rows for a finding (the full set goes to the evidence CSV)."""
-    query = f"""
-        SELECT s.label, r.rowid - s.first_rowid + s.row_offset, coalesce(r.uid::VARCHAR, r.id_raw),
-               coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw), r.org, r.reason, r.networks
-        FROM rows r JOIN src_info s ON r.src = s.src
-             LEFT JOIN org_class o ON r.org IS NOT DISTINCT FROM o.org
-             LEFT JOIN reason_class c ON r.reason IS NOT DISTINCT FROM c.reason
-        WHERE {where} ORDER BY r.rowid LIMIT {int(limit)}"""
-    keys = ("file", "row", "ID", "time", "org", "reason", "networks")
-    return [dict(zip(keys, row, strict=True)) for row in con.execute(query, params).fetchall()]
+_SAMPLE_COLUMNS = """s.label, r.rowid - s.first_rowid + s.row_offset, coalesce(r.uid::VARCHAR, r.id_raw),
+    coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw), r.org, r.reason, r.networks"""
+_SAMPLE_KEYS = ("file", "row", "ID", "time", "org", "reason", "networks")
+
+
+def samples(con: Any, threshold: int, wanted: dict[str, list[str | None]], per_key: int = 3,
+            ) -> dict[tuple[str, str | None], list[dict[str, Any]]]:
+    """A few evidence rows per finding subject, fetched in one scan per kind (not one query per finding).
+
+    ``wanted`` maps a kind (``org``, ``immigration``, ``sweep``) to the organisations that need samples;
+    the kinds ``category`` (vague, reproductive health) and ``state`` (out-of-state searchers) are fetched
+    for every key.
+    """
+    queries = {
+        "org": ("r.org", "r.org IN (SELECT unnest(?::VARCHAR[]))"),
+        "immigration": ("r.org", "c.category = 'immigration' AND r.org IN (SELECT unnest(?::VARCHAR[]))"),
+        "sweep": ("r.org", f"r.networks >= {int(threshold)} AND r.org IN (SELECT unnest(?::VARCHAR[]))"),
+        "category": ("c.category", "c.category IN ('vague', 'reproductive_health')"),
+        "state": ("o.state", "o.klass = 'out_of_state'"),
+    }
+    found: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for kind, (key, where) in queries.items():
+        params: list[Any] = []
+        if "?" in where:
+            orgs = [o for o in wanted.get(kind, []) if o is not None]
+            if not orgs:
+                continue
+            params = [orgs]
+        rows = con.execute(f"""
+            SELECT {key}, {_SAMPLE_COLUMNS}
+            FROM rows r JOIN src_info s ON r.src = s.src
+                 LEFT JOIN org_class o ON r.org IS NOT DISTINCT FROM o.org
+                 LEFT JOIN reason_class c ON r.reason IS NOT DISTINCT FROM c.reason
+            WHERE {where}
+            QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY r.rowid) <= {int(per_key)}
+            ORDER BY r.rowid""", params).fetchall()
+        for row in rows:
+            found.setdefault((kind, row[0]), []).append(dict(zip(_SAMPLE_KEYS, row[1:], strict=True)))
+    return found

@@ -22,8 +22,9 @@ from configscan.jurisdictions.loader import AppliedRule, RuleSet
 from configscan.jurisdictions.schema import RuleKind
 from configscan.model import AgencyConfig
 
-Sampler = Callable[[str, list[Any]], list[dict[str, Any]]]
+Samples = dict[tuple[str, str | None], list[dict[str, Any]]]  # (kind, key) -> a few evidence rows
 MAX_SWEEP_FINDINGS = 25
+MAX_IMMIGRATION_FINDINGS = 25
 TOP = 20
 
 
@@ -43,11 +44,17 @@ def _when(f: OrgFacts) -> dict[str, Any]:
             "max_networks_searched": f.max_networks}
 
 
-def _org_evidence(facts: AuditFacts, org: str | None, sample: Sampler, category: str) -> dict[str, Any]:
+def top_orgs(facts: AuditFacts, count: Callable[[OrgFacts], int], limit: int) -> list[str | None]:
+    """Organisations with a nonzero count, largest first, at most ``limit``."""
+    orgs = sorted((o for o, f in facts.orgs.items() if count(f)), key=lambda o: (-count(facts.orgs[o]), o or ""))
+    return orgs[:limit]
+
+
+def _org_evidence(facts: AuditFacts, org: str | None, sample: Samples, category: str) -> dict[str, Any]:
     searcher, f = facts.searchers[org], facts.orgs[org]
     evidence: dict[str, Any] = {"organisation": searcher.name, "classified_as": searcher.category,
                                 "state": searcher.state, "classified_because": list(searcher.reasons), **_when(f)}
-    evidence["sample_rows"] = sample("r.org IS NOT DISTINCT FROM ?", [org])
+    evidence["sample_rows"] = sample.get(("org", org), [])
     evidence["evidence_csv"] = _pointer(facts, category)
     return {k: v for k, v in evidence.items() if v is not None}
 
@@ -82,7 +89,7 @@ def _apply(meta: CheckMeta, rules: list[AppliedRule], subject: str, evidence: di
             yield violation(meta, applied, subject=subject, evidence=evidence, title=title)
 
 
-def federal(facts: AuditFacts, rules: RuleSet, sample: Sampler) -> Iterator[Finding]:
+def federal(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator[Finding]:
     sharing = [r for r in rules.of_kind(RuleKind.forbid_federal_sharing, RuleKind.conditional_sharing)
                if r.rule.params.get("applies_to", ["federal"]) != ["out_of_state"]]
     immigration = rules.of_kind(RuleKind.forbid_immigration_use)
@@ -99,7 +106,7 @@ def federal(facts: AuditFacts, rules: RuleSet, sample: Sampler) -> Iterator[Find
                           "the law allows federal access only on conditions the log cannot show")
 
 
-def out_of_state(facts: AuditFacts, rules: RuleSet, sample: Sampler) -> Iterator[Finding]:
+def out_of_state(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator[Finding]:
     applicable = [r for r in rules.of_kind(RuleKind.forbid_out_of_state_sharing,
                                            RuleKind.out_of_state_requires_declaration,
                                            RuleKind.conditional_sharing)
@@ -111,7 +118,7 @@ def out_of_state(facts: AuditFacts, rules: RuleSet, sample: Sampler) -> Iterator
         by_state[facts.searchers[org].state or "??"].append(org)
     for state, orgs in sorted(by_state.items()):
         evidence = {"searcher_state": state, **_group_evidence(facts, orgs, "out_of_state")}
-        evidence["sample_rows"] = sample("o.klass = 'out_of_state' AND o.state = ?", [state])
+        evidence["sample_rows"] = sample.get(("state", state), [])
         subject = f"searchers from {state}"
         title = f"Organisations from {state} searched this agency's data ({evidence['searches']} searches)"
         for applied in applicable:
@@ -205,27 +212,48 @@ def _contradiction(subject: str, what: str, evidence: dict[str, Any]) -> Finding
                    remediation=metas.CONTRADICTION.remediation)
 
 
-def reason_findings(facts: AuditFacts, rules: RuleSet, sample: Sampler) -> Iterator[Finding]:
+def reason_findings(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator[Finding]:
     immigration = rules.of_kind(RuleKind.forbid_immigration_use)
-    for org in sorted((o for o, f in facts.orgs.items() if f.immigration), key=lambda o: -facts.orgs[o].immigration):
+    every = top_orgs(facts, lambda f: f.immigration, len(facts.orgs))
+    for org in every[:MAX_IMMIGRATION_FINDINGS]:
         f, searcher = facts.orgs[org], facts.searchers[org]
         evidence = {"organisation": searcher.name, "classified_as": searcher.category,
                     "immigration_searches": f.immigration, "rules_fired": f.immigration_rules,
-                    "sample_rows": sample("r.org IS NOT DISTINCT FROM ? AND c.category = 'immigration'", [org]),
+                    "sample_rows": sample.get(("immigration", org), []),
                     "evidence_csv": _pointer(facts, "immigration")}
         title = f"{f.immigration} search(es) with an immigration-enforcement reason"
-        if not immigration:
-            yield unverified(metas.IMMIGRATION, subject=searcher.name, evidence=evidence,
-                             why="searches give immigration reasons and no rule pack rule covers it")
-        for applied in immigration:
-            yield violation(metas.IMMIGRATION, applied, subject=searcher.name, evidence=evidence, title=title)
+        yield from _immigration(immigration, searcher.name, evidence, title)
+    rest = every[MAX_IMMIGRATION_FINDINGS:]
+    if rest:
+        evidence = {"organisations": len(rest), "immigration_searches": sum(facts.orgs[o].immigration for o in rest),
+                    "by_searcher_class": _by_class(facts, rest, lambda f: f.immigration),
+                    "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration for o in rest[:TOP]},
+                    "evidence_csv": _pointer(facts, "immigration")}
+        title = (f"{evidence['immigration_searches']} more search(es) with immigration-enforcement reasons by "
+                 f"{len(rest)} other organisation(s)")
+        yield from _immigration(immigration, "other organisations with immigration reasons", evidence, title)
     yield from _bulk_reason(facts, rules, sample, "vague", metas.VAGUE, RuleKind.require_search_purpose,
                             lambda f: f.vague)
     yield from _bulk_reason(facts, rules, sample, "reproductive_health", metas.HEALTH,
                             RuleKind.forbid_health_care_use, lambda f: f.reproductive)
 
 
-def _bulk_reason(facts: AuditFacts, rules: RuleSet, sample: Sampler, category: str, meta: CheckMeta,
+def _immigration(rules: list[AppliedRule], subject: str, evidence: dict[str, Any], title: str) -> Iterator[Finding]:
+    if not rules:
+        yield unverified(metas.IMMIGRATION, subject=subject, evidence=evidence,
+                         why="searches give immigration reasons and no rule pack rule covers it")
+    for applied in rules:
+        yield violation(metas.IMMIGRATION, applied, subject=subject, evidence=evidence, title=title)
+
+
+def _by_class(facts: AuditFacts, orgs: list[str | None], count: Callable[[OrgFacts], int]) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for org in orgs:
+        out[facts.searchers[org].klass] += count(facts.orgs[org])
+    return dict(out)
+
+
+def _bulk_reason(facts: AuditFacts, rules: RuleSet, sample: Samples, category: str, meta: CheckMeta,
                  kind: RuleKind, count: Callable[[OrgFacts], int]) -> Iterator[Finding]:
     orgs = sorted((o for o, f in facts.orgs.items() if count(f)), key=lambda o: -count(facts.orgs[o]))
     if not orgs:
@@ -233,7 +261,8 @@ def _bulk_reason(facts: AuditFacts, rules: RuleSet, sample: Sampler, category: s
     total = sum(count(facts.orgs[o]) for o in orgs)
     evidence = {"searches": total, "organisations": len(orgs),
                 "top_organisations": {facts.searchers[o].name: count(facts.orgs[o]) for o in orgs[:TOP]},
-                "sample_rows": sample("c.category = ?", [category]), "evidence_csv": _pointer(facts, category)}
+                "by_searcher_class": _by_class(facts, orgs, count),
+                "sample_rows": sample.get(("category", category), []), "evidence_csv": _pointer(facts, category)}
     subject = f"{category.replace('_', ' ')} reasons"
     title = f"{total} search(es) with {category.replace('_', ' ')} reasons"
     applicable = rules.of_kind(kind)
@@ -243,9 +272,9 @@ def _bulk_reason(facts: AuditFacts, rules: RuleSet, sample: Sampler, category: s
         yield violation(meta, applied, subject=subject, evidence=evidence, title=title)
 
 
-def sweeps(facts: AuditFacts, sample: Sampler) -> Iterator[Finding]:
+def sweeps(facts: AuditFacts, sample: Samples) -> Iterator[Finding]:
     """Mass sweeps: no rule kind names a network count, so these are for review, never a legal claim."""
-    orgs = sorted((o for o, f in facts.orgs.items() if f.sweeps), key=lambda o: -facts.orgs[o].sweeps)
+    orgs = top_orgs(facts, lambda f: f.sweeps, len(facts.orgs))
     for org in orgs[:MAX_SWEEP_FINDINGS]:
         f, searcher = facts.orgs[org], facts.searchers[org]
         yield Finding(
@@ -253,8 +282,7 @@ def sweeps(facts: AuditFacts, sample: Sampler) -> Iterator[Finding]:
             title=f"{f.sweeps} mass sweep(s) across at least {facts.threshold} networks", subject=searcher.name,
             evidence={"organisation": searcher.name, "classified_as": searcher.category, "sweeps": f.sweeps,
                       "max_networks_searched": f.max_networks, "threshold": facts.threshold,
-                      "sample_rows": sample("r.org IS NOT DISTINCT FROM ? AND r.networks >= ?",
-                                            [org, facts.threshold]),
+                      "sample_rows": sample.get(("sweep", org), []),
                       "evidence_csv": _pointer(facts, "sweep")},
             remediation=metas.SWEEP.remediation)
     rest = orgs[MAX_SWEEP_FINDINGS:]
@@ -267,7 +295,7 @@ def sweeps(facts: AuditFacts, sample: Sampler) -> Iterator[Finding]:
             remediation=metas.SWEEP.remediation)
 
 
-def all_findings(facts: AuditFacts, rules: RuleSet, config: AgencyConfig | None, sample: Sampler) -> list[Finding]:
+def all_findings(facts: AuditFacts, rules: RuleSet, config: AgencyConfig | None, sample: Samples) -> list[Finding]:
     found = [*federal(facts, rules, sample), *out_of_state(facts, rules, sample), *unplaced(facts, rules),
              *reason_findings(facts, rules, sample), *sweeps(facts, sample)]
     if config is not None:

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from configscan.audit import aggregate, engine, evidence
-from configscan.audit.findings import AuditFacts, all_findings
+from configscan.audit.findings import (
+    MAX_IMMIGRATION_FINDINGS,
+    MAX_SWEEP_FINDINGS,
+    AuditFacts,
+    all_findings,
+    top_orgs,
+)
 from configscan.audit.reasons import classify_reason
 from configscan.audit.searchers import classify_searchers
 from configscan.audit.sources import Source, expand
@@ -23,7 +29,7 @@ from configscan.jurisdictions.loader import RuleSet
 from configscan.model import AgencyConfig
 from configscan.partners import Classifier
 
-DEFAULT_SWEEP_THRESHOLD = 1000
+DEFAULT_SWEEP_THRESHOLD = 2000  # national lookups typically cover hundreds to ~3,500 networks
 
 
 @dataclass
@@ -99,10 +105,12 @@ def _analyse(con: Any, request: AuditRequest, files: list[AuditFile], notes: lis
     facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold,
                        evidence_csv=request.evidence_label)
 
-    def sample(where: str, params: list[Any]) -> list[dict[str, Any]]:
-        return aggregate.sample_rows(con, where, params)
-
-    found = all_findings(facts, request.rules, request.config, sample)
+    wanted = {
+        "org": [o for o, v in searchers.items() if v.klass == "federal"],
+        "immigration": top_orgs(facts, lambda f: f.immigration, MAX_IMMIGRATION_FINDINGS),
+        "sweep": top_orgs(facts, lambda f: f.sweeps, MAX_SWEEP_FINDINGS),
+    }
+    found = all_findings(facts, request.rules, request.config, aggregate.samples(con, request.threshold, wanted))
     flagged = {o for o, s in searchers.items() if s.klass not in ("in_state", "own")}
     flagged |= {o for o, f in facts_by_org.items() if f.immigration or f.sweeps or f.reproductive}
     summary = AuditSummary(
