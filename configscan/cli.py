@@ -16,7 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from configscan import exitcodes
-from configscan.audit.evidence import publish as publish_evidence
+from configscan.audit import evidence
 from configscan.errors import InputError, UsageError
 from configscan.findings import Severity
 from configscan.model import AgencyConfig
@@ -99,19 +99,21 @@ def scan_command(
         options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
                               as_of=_parse_date(as_of), fail_on=threshold or Severity.critical,
                               reader=fmt, directory=directory, audit=audit or [], work=Path(work),
-                              sweep_threshold=sweep_threshold,
-                              evidence_label=str(evidence_csv) if evidence_csv else None)
+                              sweep_threshold=sweep_threshold, evidence=evidence_csv)
         try:
             result = scan(options, registry.checks, registry.readers)
+            if registry.failures:
+                result.errors.extend(registry.failures)
+                result.summary.verdict = "incomplete"
+            for name, path in targets:
+                registry.writers[name].write(result, path)
+            if evidence_csv is not None and audit:
+                evidence.publish(evidence_csv)
         except (InputError, UsageError) as exc:
             fail(str(exc))
-        if registry.failures:
-            result.errors.extend(registry.failures)
-            result.summary.verdict = "incomplete"
-        for name, path in targets:
-            registry.writers[name].write(result, path)
-        if evidence_csv is not None and (Path(work) / "evidence.csv").exists():
-            publish_evidence(Path(work) / "evidence.csv", evidence_csv)
+        finally:
+            if evidence_csv is not None:
+                evidence.discard(evidence_csv)
     if not quiet:
         typer.echo(exitcodes.summary_line(result), err=True)
         for error in result.errors:

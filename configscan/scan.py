@@ -48,7 +48,7 @@ class ScanOptions:
     directory: Path | None = None
     audit: Sequence[str] = ()  # audit-log files, globs or folders (configscan.audit)
     sweep_threshold: int = DEFAULT_SWEEP_THRESHOLD
-    evidence_label: str | None = None  # publish target of the evidence CSV; None: none written
+    evidence: Path | None = None  # target of the evidence CSV (staged beside it, published by the caller)
     work: Path | None = None  # private work directory (required with audit files)
 
 
@@ -164,7 +164,7 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         outcome = run_audit(AuditRequest(
             files=list(options.audit), agency_state=config.agency.state, rules=ruleset,
             classifier=Classifier(options.directory), work=options.work, config=audit_config,
-            threshold=options.sweep_threshold, evidence_label=options.evidence_label))
+            threshold=options.sweep_threshold, evidence_target=options.evidence))
         findings.extend(outcome.findings)
         errors.extend(outcome.errors)
         audit = outcome.summary

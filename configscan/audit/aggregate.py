@@ -133,15 +133,18 @@ def samples(con: Any, threshold: int, wanted: dict[str, list[str | None]], per_k
     the kinds ``category`` (vague, reproductive health) and ``state`` (out-of-state searchers) are fetched
     for every key.
     """
+    reason_join = "JOIN reason_class c ON r.reason IS NOT DISTINCT FROM c.reason"
+    org_join = "JOIN org_class o ON r.org IS NOT DISTINCT FROM o.org"
     queries = {
-        "org": ("r.org", "r.org IN (SELECT unnest(?::VARCHAR[]))"),
-        "immigration": ("r.org", "c.category = 'immigration' AND r.org IN (SELECT unnest(?::VARCHAR[]))"),
-        "sweep": ("r.org", f"r.networks >= {int(threshold)} AND r.org IN (SELECT unnest(?::VARCHAR[]))"),
-        "category": ("c.category", "c.category IN ('vague', 'reproductive_health')"),
-        "state": ("o.state", "o.klass = 'out_of_state'"),
+        "org": ("r.org", "", "r.org IN (SELECT unnest(?::VARCHAR[]))"),
+        "immigration": ("r.org", reason_join,
+                        "c.category = 'immigration' AND r.org IN (SELECT unnest(?::VARCHAR[]))"),
+        "sweep": ("r.org", "", f"r.networks >= {int(threshold)} AND r.org IN (SELECT unnest(?::VARCHAR[]))"),
+        "category": ("c.category", reason_join, "c.category IN ('vague', 'reproductive_health')"),
+        "state": ("o.state", org_join, "o.klass = 'out_of_state'"),
     }
     found: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
-    for kind, (key, where) in queries.items():
+    for kind, (key, join, where) in queries.items():
         params: list[Any] = []
         if "?" in where:
             orgs = [o for o in wanted.get(kind, []) if o is not None]
@@ -150,9 +153,7 @@ def samples(con: Any, threshold: int, wanted: dict[str, list[str | None]], per_k
             params = [orgs]
         rows = con.execute(f"""
             SELECT {key}, {_SAMPLE_COLUMNS}
-            FROM rows r JOIN src_info s ON r.src = s.src
-                 LEFT JOIN org_class o ON r.org IS NOT DISTINCT FROM o.org
-                 LEFT JOIN reason_class c ON r.reason IS NOT DISTINCT FROM c.reason
+            FROM rows r JOIN src_info s ON r.src = s.src {join}
             WHERE {where}
             QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY r.rowid) <= {int(per_key)}
             ORDER BY r.rowid""", params).fetchall()

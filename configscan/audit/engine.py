@@ -162,12 +162,15 @@ def deduplicate(con: Any) -> int:
     """
     removed = 0
     for column in ("uid", "id_raw"):
+        # Cheap test first (key-only aggregate); the exact pass runs only when an ID repeats.
+        repeats = con.execute(f"SELECT count(*) FROM (SELECT {column} FROM rows WHERE {column} IS NOT NULL "
+                              f"GROUP BY 1 HAVING count(*) > 1)").fetchone()[0]
+        if not repeats:
+            continue
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE dup_keys AS
             SELECT {column} AS k, min(rowid) AS keep FROM rows WHERE {column} IS NOT NULL
             GROUP BY 1 HAVING count(*) > 1""")
-        if con.execute("SELECT count(*) FROM dup_keys").fetchone()[0] == 0:
-            continue
         before = int(con.execute("SELECT count(*) FROM rows").fetchone()[0])
         con.execute(f"""
             DELETE FROM rows WHERE rowid IN (

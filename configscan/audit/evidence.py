@@ -1,16 +1,14 @@
 """The evidence CSV: every row behind a finding, once per category it falls in.
 
 Columns: ``file, row, ID, time, org, reason, category, rule, networks``. ``row`` is the record's row
-number as a spreadsheet shows it (header = row 1). DuckDB writes the file in one scan into the run's work
-directory; :func:`publish` moves it to the user's path only once the whole run has succeeded, so a failed
-run never leaves a half-written evidence file.
+number as a spreadsheet shows it (header = row 1). DuckDB writes the file in one scan to a hidden staging
+file beside the target; :func:`publish` renames it over the user's path only once the whole run (reports
+included) has succeeded, so a failed run never leaves a half-written evidence file.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +51,20 @@ def write(con: Any, target: Path, threshold: int, with_config: bool) -> int:
     return int(written[0]) if written else 0
 
 
-def publish(produced: Path, target: Path) -> None:
-    """Move the finished evidence file to ``target`` atomically (copy beside it first across devices)."""
+def staging_path(target: Path) -> Path:
+    """Where the evidence is written while the run is in progress: hidden, beside the target.
+
+    Same directory, so publishing is a rename (no copy of a file that can be larger than the input).
+    """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(produced, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return target.parent / f".{target.name}.partial"
+
+
+def publish(target: Path) -> None:
+    """Rename the finished evidence over ``target`` (atomic on one filesystem)."""
+    os.replace(staging_path(target), target)
+
+
+def discard(target: Path) -> None:
+    """Remove a staging file left by a run that did not finish."""
+    staging_path(target).unlink(missing_ok=True)

@@ -1,7 +1,7 @@
 """One audit, end to end: sources -> rows -> de-duplicate -> classify distinct values -> aggregate -> findings.
 
 Used by ``configscan audit`` and by ``configscan scan --audit``. The caller owns the work directory (a
-temporary directory) and publishes the evidence file after its reports are written.
+temporary directory) and publishes the staged evidence file after its reports are written.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class AuditRequest:
     work: Path
     config: AgencyConfig | None = None
     threshold: int = DEFAULT_SWEEP_THRESHOLD
-    evidence_label: str | None = None  # where the evidence CSV will be published; None: do not write one
+    evidence_target: Path | None = None  # where the evidence CSV will be published; None: do not write one
 
 
 @dataclass
@@ -49,7 +49,6 @@ class AuditOutcome:
     summary: AuditSummary
     findings: list[Finding]
     errors: list[str] = field(default_factory=list)
-    evidence_file: Path | None = None  # in the work directory, to publish
 
 
 def run_audit(request: AuditRequest) -> AuditOutcome:
@@ -97,13 +96,12 @@ def _analyse(con: Any, request: AuditRequest, files: list[AuditFile], notes: lis
     aggregate.build_groups(con, request.threshold)
     facts_by_org = aggregate.org_facts(con)
     totals = aggregate.totals(con)
-    evidence_file = None
     evidence_rows = 0
-    if request.evidence_label:
-        evidence_file = request.work / "evidence.csv"
-        evidence_rows = evidence.write(con, evidence_file, request.threshold, request.config is not None)
-    facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold,
-                       evidence_csv=request.evidence_label)
+    label = str(request.evidence_target) if request.evidence_target else None
+    if request.evidence_target:
+        evidence_rows = evidence.write(con, evidence.staging_path(request.evidence_target), request.threshold,
+                                       request.config is not None)
+    facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold, evidence_csv=label)
 
     wanted = {
         "org": [o for o, v in searchers.items() if v.klass == "federal"],
@@ -118,6 +116,6 @@ def _analyse(con: Any, request: AuditRequest, files: list[AuditFile], notes: lis
         rows_unreadable=sum(f.rows_unreadable for f in files), duplicates_removed=removed,
         sweep_threshold=request.threshold, orgs=aggregate.org_stats(facts_by_org, searchers, flagged),
         months=aggregate.months(con), reasons=aggregate.reasons(con), evidence_rows=evidence_rows,
-        evidence_csv=request.evidence_label, **totals)
+        evidence_csv=label, **totals)
     summary.seconds = round(time.perf_counter() - started, 3)
-    return AuditOutcome(summary=summary, findings=found, errors=errors, evidence_file=evidence_file)
+    return AuditOutcome(summary=summary, findings=found, errors=errors)

@@ -52,14 +52,13 @@ def _config(path: Path | None, state: str | None, registry: Registry) -> tuple[A
 
 
 def write_outputs(result: ScanResult, registry: Registry, html: Path | None, json_out: Path | None,
-                  work: Path, evidence_csv: Path | None) -> None:
+                  evidence_csv: Path | None) -> None:
     """Reports first, evidence last: each is written atomically, none before the run has succeeded."""
     for name, path in (("html", html), ("json", json_out)):
         if path is not None:
             registry.writers[name].write(result, path)
-    produced = work / "evidence.csv"
-    if evidence_csv is not None and produced.exists():
-        evidence.publish(produced, evidence_csv)
+    if evidence_csv is not None:
+        evidence.publish(evidence_csv)
 
 
 def register(app: typer.Typer) -> None:
@@ -98,14 +97,17 @@ def register(app: typer.Typer) -> None:
                 options = ScanOptions(inputs=[config] if config else [], jurisdiction=jurisdiction, local=local,
                                       as_of=day, fail_on=threshold or Severity.critical, directory=directory,
                                       audit=files, sweep_threshold=sweep_threshold, work=work,
-                                      evidence_label=str(evidence_csv) if evidence_csv else None)
+                                      evidence=evidence_csv)
                 result = evaluate(options, agency, [], audit_config=agency if given else None)
+                if registry.failures:
+                    result.errors.extend(registry.failures)
+                    result.summary.verdict = "incomplete"
+                write_outputs(result, registry, html, json_out, evidence_csv)
             except (InputError, UsageError) as exc:
                 raise _fail(str(exc)) from None
-            if registry.failures:
-                result.errors.extend(registry.failures)
-                result.summary.verdict = "incomplete"
-            write_outputs(result, registry, html, json_out, work, evidence_csv)
+            finally:
+                if evidence_csv is not None:
+                    evidence.discard(evidence_csv)
         if not quiet:
             typer.echo(exitcodes.summary_line(result), err=True)
             for error in result.errors:
