@@ -14,7 +14,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,11 +89,31 @@ def time_format(samples: Sequence[str]) -> str | None:
     return None
 
 
-def _select(source: Source, src: int) -> str:
-    """The SELECT that maps one source's columns to the row table, all derived types via TRY_*."""
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def typed_columns(source: Source) -> dict[int, str]:
+    """Columns the CSV reader can parse natively (much cheaper than casting text), judged from samples.
+
+    A later row that does not fit is rejected by the reader; :func:`load` then re-reads the whole source
+    as text, so typing is an optimisation that can never lose a row.
+    """
+    typed: dict[int, str] = {}
+    checks: dict[str, tuple[str, Callable[[str], bool]]] = {
+        "id": ("UUID", lambda v: bool(_UUID.match(v))), "networks": ("INTEGER", str.isdigit),
+        "devices": ("INTEGER", str.isdigit)}
+    for name, (sql_type, fits) in checks.items():
+        index, values = source.layout.column(name), source.samples.get(name, ())
+        if index is not None and values and all(fits(v) for v in values):
+            typed[index] = sql_type
+    return typed
+
+
+def _select(source: Source, src: int, typed: dict[int, str]) -> str:
+    """The SELECT that maps one source's columns to the row table; untyped columns go through TRY_*."""
     layout = source.layout
     width = len(layout.headers)
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    columns = "{" + ", ".join(f"'c{i}': '{typed.get(i, 'VARCHAR')}'" for i in range(width)) + "}"
     scan = (f"read_csv({_q(str(source.path))}, header={str(layout.has_header).lower()}, skip={layout.skip}, "
             f"delim={_q(source.delimiter)}, quote='\"', escape='\"', columns={columns}, null_padding=false, "
             f"ignore_errors=true, store_rejects=true, rejects_table='rej{src}', rejects_scan='rejscan{src}', "
@@ -110,8 +131,11 @@ def _select(source: Source, src: int) -> str:
     fmt = time_format(source.time_samples)
     formats = _q(fmt) if fmt else "[" + ", ".join(_q(f) for f in TIME_FORMATS) + "]"
     id_col = _col(source, "id")
-    uid = f"TRY_CAST({id_col} AS UUID)" if id_col else "NULL"
-    id_raw = f"CASE WHEN {uid} IS NULL THEN nullif(trim({id_col}), '') END" if id_col else "NULL"
+    if id_col and typed.get(layout.columns["id"]) == "UUID":
+        uid, id_raw = id_col, "NULL"
+    else:
+        uid = f"TRY_CAST({id_col} AS UUID)" if id_col else "NULL"
+        id_raw = f"CASE WHEN {uid} IS NULL THEN nullif(trim({id_col}), '') END" if id_col else "NULL"
     networks = f"TRY_CAST({_col(source, 'networks')} AS INTEGER)" if _col(source, "networks") else "NULL"
     devices = f"TRY_CAST({_col(source, 'devices')} AS INTEGER)" if _col(source, "devices") else "NULL"
     return (
@@ -130,11 +154,23 @@ def _header_reason(source: Source) -> str | None:
     return " - ".join(texts) or None
 
 
+def _insert(con: Any, source: Source, src: int, typed: dict[int, str]) -> None:
+    con.execute(f"DROP TABLE IF EXISTS rej{src}")
+    con.execute(f"DROP TABLE IF EXISTS rejscan{src}")
+    con.execute(f"INSERT INTO rows SELECT src, uid, id_raw, org, reason, ts, CASE WHEN ts IS NULL THEN ts_raw END, "
+                f"networks, devices FROM ({_select(source, src, typed)})")
+
+
 def load(con: Any, source: Source, src: int) -> LoadStats:
     """Scan one source into the row table; repeated header rows are dropped and counted."""
     first_rowid = int(con.execute("SELECT coalesce(max(rowid) + 1, 0) FROM rows").fetchone()[0])
-    con.execute(f"INSERT INTO rows SELECT src, uid, id_raw, org, reason, ts, CASE WHEN ts IS NULL THEN ts_raw END, "
-                f"networks, devices FROM ({_select(source, src)})")
+    typed = typed_columns(source)
+    _insert(con, source, src, typed)
+    if typed and con.execute(f"SELECT count(*) FROM rej{src}").fetchone()[0]:
+        # A row did not fit the sampled types: start this source again, reading every cell as text.
+        con.execute("DELETE FROM rows WHERE src = ?", [src])
+        first_rowid = int(con.execute("SELECT coalesce(max(rowid) + 1, 0) FROM rows").fetchone()[0])
+        _insert(con, source, src, {})
     repeats = 0
     header_reason = _header_reason(source)
     if header_reason is not None:

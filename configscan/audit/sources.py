@@ -14,7 +14,7 @@ import io
 import shutil
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from configscan.audit.layouts import Layout, detect, header_layout, problem
@@ -34,6 +34,7 @@ class Source:
     layout: Layout
     delimiter: str = ","
     time_samples: tuple[str, ...] = ()  # first few Search Time values, to pick the time format once
+    samples: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first values of id/networks/devices
 
 
 @dataclass
@@ -162,16 +163,29 @@ def _source(label: str, path: Path) -> Source | Skipped:
     why = problem(layout)
     if why:
         return Skipped(label, why)
-    return Source(label, path, layout, delimiter, _time_samples(layout, records))
+    return Source(label, path, layout, delimiter, _time_samples(layout, records), _samples(layout, records))
+
+
+def _data(layout: Layout, records: list[tuple[int, list[str]]]) -> list[list[str]]:
+    return [r for line, r in records if line > layout.skip] if layout.has_header else [r for _, r in records]
+
+
+def _samples(layout: Layout, records: list[tuple[int, list[str]]]) -> dict[str, tuple[str, ...]]:
+    """First values of the columns the engine may read typed (it falls back to text if a later row differs)."""
+    out = {}
+    for name in ("id", "networks", "devices"):
+        index = layout.column(name)
+        if index is not None:
+            out[name] = tuple(r[index] for r in _data(layout, records) if index < len(r))
+    return out
 
 
 def _time_samples(layout: Layout, records: list[tuple[int, list[str]]]) -> tuple[str, ...]:
     index = layout.column("search_time")
     if index is None:
         return ()
-    data = [r for line, r in records if line > layout.skip] if layout.has_header else [r for _, r in records]
     samples = []
-    for record in data:
+    for record in _data(layout, records):
         if index < len(record):
             value = record[index]
             if layout.split_date is not None and layout.split_date < len(record):
