@@ -33,7 +33,7 @@ def network_audit(path: Path) -> Path:
         l13_row(1, "Pinecrest CA PD", "Burglary/Breaking & Entering"),
         l13_row(2, "Fresno CA PD", "Motor Vehicle Theft/Stolen"),
         l13_row(3, "Auburn WA PD", "ICE+ERO", networks=2900),
-        l13_row(4, "Auburn WA PD", "ICE hold", when="04/02/2026, 01:00:00 PM UTC"),
+        l13_row(4, "Auburn WA PD", "ice hold", when="04/02/2026, 01:00:00 PM UTC"),
         l13_row(5, "Ada County ID SO", "investigation"),
         l13_row(6, "[Federal] Federal Bureau of Investigation (FBI)", "Other - Not Applicable", networks=1103),
         l13_row(7, "U.S. Border Patrol", "", networks=3400),

@@ -22,6 +22,7 @@ from typing import Any
 
 from configscan.audit.searchers import OWN_AGENCY
 from configscan.audit.sources import Source
+from configscan.errors import InputError
 
 # Time shapes seen in releases: network/org audits, portal (old and new), spreadsheets, split columns.
 TIME_FORMATS = (
@@ -114,7 +115,8 @@ def _select(source: Source, src: int, typed: dict[int, str]) -> str:
     layout = source.layout
     width = len(layout.headers)
     columns = "{" + ", ".join(f"'c{i}': '{typed.get(i, 'VARCHAR')}'" for i in range(width)) + "}"
-    scan = (f"read_csv({_q(str(source.path))}, header={str(layout.has_header).lower()}, skip={layout.skip}, "
+    scan = (f"read_csv({_q(str(source.path))}, auto_detect=false, header={str(layout.has_header).lower()}, "
+            f"skip={layout.skip}, "
             f"delim={_q(source.delimiter)}, quote='\"', escape='\"', columns={columns}, null_padding=false, "
             f"ignore_errors=true, store_rejects=true, rejects_table='rej{src}', rejects_scan='rejscan{src}', "
             f"max_line_size=10000000)")
@@ -155,10 +157,16 @@ def _header_reason(source: Source) -> str | None:
 
 
 def _insert(con: Any, source: Source, src: int, typed: dict[int, str]) -> None:
+    import duckdb
+
     con.execute(f"DROP TABLE IF EXISTS rej{src}")
     con.execute(f"DROP TABLE IF EXISTS rejscan{src}")
-    con.execute(f"INSERT INTO rows SELECT src, uid, id_raw, org, reason, ts, CASE WHEN ts IS NULL THEN ts_raw END, "
-                f"networks, devices FROM ({_select(source, src, typed)})")
+    try:
+        con.execute(f"INSERT INTO rows SELECT src, uid, id_raw, org, reason, ts, "
+                    f"CASE WHEN ts IS NULL THEN ts_raw END, networks, devices FROM ({_select(source, src, typed)})")
+    except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(source.label, f"cannot be read as CSV ({first})") from exc
 
 
 def load(con: Any, source: Source, src: int) -> LoadStats:
@@ -179,7 +187,7 @@ def load(con: Any, source: Source, src: int) -> LoadStats:
         if repeats:
             con.execute("DELETE FROM rows WHERE src = ? AND reason = ?", [src, header_reason])
     rows = int(con.execute("SELECT count(*) FROM rows WHERE src = ?", [src]).fetchone()[0])
-    rejected = con.execute(f"SELECT count(*) FROM rej{src}").fetchone()[0]
+    rejected = con.execute(f"SELECT count(DISTINCT line) FROM rej{src}").fetchone()[0]  # one line, many errors
     offset = 1 + source.layout.skip + 1 if source.layout.has_header else 1
     return LoadStats(rows=rows, rejected=int(rejected), header_repeats=repeats, first_rowid=first_rowid,
                      row_offset=offset)
@@ -187,7 +195,8 @@ def load(con: Any, source: Source, src: int) -> LoadStats:
 
 def rejected_lines(con: Any, src: int, limit: int = 5) -> list[int]:
     """Physical line numbers of the first rejected rows, for the error message."""
-    return [int(r[0]) for r in con.execute(f"SELECT line FROM rej{src} ORDER BY line LIMIT {limit}").fetchall()]
+    query = f"SELECT DISTINCT line FROM rej{src} ORDER BY line LIMIT {int(limit)}"
+    return [int(r[0]) for r in con.execute(query).fetchall()]
 
 
 def deduplicate(con: Any) -> int:

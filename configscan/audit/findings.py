@@ -184,7 +184,9 @@ def contradictions(facts: AuditFacts, config: AgencyConfig) -> Iterator[Finding]
         yield _contradiction("federal sharing", "the configuration disables federal sharing, but federal "
                              "organisations searched", _group_evidence(facts, fed, "federal_searcher"))
     oos_unlisted = [o for o in _orgs_of(facts, "out_of_state") if not facts.searchers[o].listed]
-    if sharing is not None and sharing.national_lookup is False and oos_unlisted:
+    national_off = sharing is not None and sharing.national_lookup is False and not any(
+        n.national_lookup for n in sharing.networks)  # one network with it on is enough to expose the data
+    if national_off and oos_unlisted:
         yield _contradiction("national lookup", "the configuration turns national lookup off, but out-of-state "
                              "organisations that are not partners searched",
                              _group_evidence(facts, oos_unlisted, "out_of_state"))
