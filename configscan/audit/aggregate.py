@@ -35,20 +35,34 @@ class OrgFacts:
     months: int = 0
 
 
-def build_groups(con: Any, threshold: int) -> None:
-    """Three GROUP BYs over the rows; every later query reads these small tables instead of the rows.
+def group_rows(con: Any, threshold: int) -> None:
+    """The one pass over the rows per (organisation, reason): counts, times, reach, first rows for samples.
 
-    ``gx``: per (organisation, reason) with the classes joined; ``gmo``: per (month, organisation);
-    ``gmr``: per (month, reason). Keeping month out of the first key keeps it small on free-text reasons.
+    Distinct organisations and reasons for classification come from this small table, not the rows.
     """
     con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE g AS
+        SELECT org, reason, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, max(networks) AS max_net,
+               count_if(networks >= {int(threshold)}) AS sweeps, count_if(ts IS NULL) AS bad_time,
+               min(rowid) AS first_row, min(rowid) FILTER (networks >= {int(threshold)}) AS first_sweep_row
+        FROM rows GROUP BY ALL""")
+
+
+def distinct(con: Any, column: str) -> list[str | None]:
+    """Distinct organisations or reasons (from the grouped table)."""
+    if column not in ("org", "reason"):
+        raise ValueError(column)
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM g").fetchall()]
+
+
+def build_groups(con: Any) -> None:
+    """Join the classes onto the groups (``gx``) and add the per-month tables ``gmo`` and ``gmr``."""
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE gx AS
-        SELECT g.*, coalesce(o.klass, 'redacted') AS klass, coalesce(c.category, 'vague') AS category, c.rule
-        FROM (SELECT org, reason, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, max(networks) AS max_net,
-                     count_if(networks >= {int(threshold)}) AS sweeps, count_if(ts IS NULL) AS bad_time
-              FROM rows GROUP BY ALL) g
-        LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org
-        LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason""")
+        SELECT g.*, coalesce(o.klass, 'redacted') AS klass, o.state, coalesce(c.category, 'vague') AS category,
+               c.rule
+        FROM g LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org
+               LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE gmo AS
         SELECT coalesce(strftime(g.m, '%Y-%m'), 'unknown') AS month, g.org, g.n, coalesce(o.klass, 'redacted') AS klass
@@ -139,38 +153,41 @@ _SAMPLE_COLUMNS = """s.label, r.rowid - s.first_rowid + s.row_offset, coalesce(r
 _SAMPLE_KEYS = ("file", "row", "ID", "time", "org", "reason", "networks")
 
 
-def samples(con: Any, threshold: int, wanted: dict[str, list[str | None]], per_key: int = 3,
+def samples(con: Any, wanted: dict[str, list[str | None]], per_key: int = 3,
             ) -> dict[tuple[str, str | None], list[dict[str, Any]]]:
-    """A few evidence rows per finding subject, fetched in one scan per kind (not one query per finding).
+    """A few evidence rows per finding subject: the first row of its first groups, fetched in one query.
 
     ``wanted`` maps a kind (``org``, ``immigration``, ``sweep``) to the organisations that need samples;
-    the kinds ``category`` (vague, reproductive health) and ``state`` (out-of-state searchers) are fetched
-    for every key.
+    the kinds ``category`` (vague, reproductive health) and ``state`` (out-of-state searchers) are taken
+    for every key. Rows are located by rowid from the grouped table, so the rows are read once, by id.
     """
-    reason_join = "JOIN reason_class c ON r.reason IS NOT DISTINCT FROM c.reason"
-    org_join = "JOIN org_class o ON r.org IS NOT DISTINCT FROM o.org"
-    queries = {
-        "org": ("r.org", "", "r.org IN (SELECT unnest(?::VARCHAR[]))"),
-        "immigration": ("r.org", reason_join,
-                        "c.category = 'immigration' AND r.org IN (SELECT unnest(?::VARCHAR[]))"),
-        "sweep": ("r.org", "", f"r.networks >= {int(threshold)} AND r.org IN (SELECT unnest(?::VARCHAR[]))"),
-        "category": ("c.category", reason_join, "c.category IN ('vague', 'reproductive_health')"),
-        "state": ("o.state", org_join, "o.klass = 'out_of_state'"),
+    picks = {
+        "org": ("org", "first_row", "org IN (SELECT unnest(?::VARCHAR[]))"),
+        "immigration": ("org", "first_row", "category = 'immigration' AND org IN (SELECT unnest(?::VARCHAR[]))"),
+        "sweep": ("org", "first_sweep_row", "first_sweep_row IS NOT NULL AND org IN (SELECT unnest(?::VARCHAR[]))"),
+        "category": ("category", "first_row", "category IN ('vague', 'reproductive_health')"),
+        "state": ("state", "first_row", "klass = 'out_of_state'"),
     }
-    found: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
-    for kind, (key, join, where) in queries.items():
+    keyed: dict[int, list[tuple[str, str | None]]] = {}
+    for kind, (key, row, where) in picks.items():
         params: list[Any] = []
         if "?" in where:
             orgs = [o for o in wanted.get(kind, []) if o is not None]
             if not orgs:
                 continue
             params = [orgs]
-        rows = con.execute(f"""
-            SELECT {key}, {_SAMPLE_COLUMNS}
-            FROM rows r JOIN src_info s ON r.src = s.src {join}
-            WHERE {where}
-            QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY r.rowid) <= {int(per_key)}
-            ORDER BY r.rowid""", params).fetchall()
-        for row in rows:
-            found.setdefault((kind, row[0]), []).append(dict(zip(_SAMPLE_KEYS, row[1:], strict=True)))
+        for value, rowid in con.execute(f"""
+                SELECT {key}, {row} FROM gx WHERE {where}
+                QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {row}) <= {int(per_key)}""",
+                                        params).fetchall():
+            keyed.setdefault(int(rowid), []).append((kind, value))
+    found: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    if not keyed:
+        return found
+    rows = con.execute(f"""
+        SELECT r.rowid, {_SAMPLE_COLUMNS} FROM rows r JOIN src_info s ON r.src = s.src
+        WHERE r.rowid IN (SELECT unnest(?::BIGINT[])) ORDER BY r.rowid""", [sorted(keyed)]).fetchall()
+    for row in rows:
+        for subject in keyed[int(row[0])]:
+            found.setdefault(subject, []).append(dict(zip(_SAMPLE_KEYS, row[1:], strict=True)))
     return found

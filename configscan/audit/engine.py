@@ -208,8 +208,7 @@ def deduplicate(con: Any) -> int:
     removed = 0
     for column in ("uid", "id_raw"):
         # Cheap test first (key-only aggregate); the exact pass runs only when an ID repeats.
-        repeats = con.execute(f"SELECT count(*) FROM (SELECT {column} FROM rows WHERE {column} IS NOT NULL "
-                              f"GROUP BY 1 HAVING count(*) > 1)").fetchone()[0]
+        repeats = con.execute(f"SELECT count({column}) - count(DISTINCT {column}) FROM rows").fetchone()[0]
         if not repeats:
             continue
         con.execute(f"""
@@ -222,13 +221,6 @@ def deduplicate(con: Any) -> int:
                 SELECT r.rowid FROM rows r JOIN dup_keys d ON r.{column} = d.k WHERE r.rowid <> d.keep)""")
         removed += before - int(con.execute("SELECT count(*) FROM rows").fetchone()[0])
     return removed
-
-
-def distinct(con: Any, column: str) -> list[tuple[str | None, int]]:
-    """Distinct values of ``org`` or ``reason`` with their search counts."""
-    if column not in ("org", "reason"):
-        raise ValueError(column)
-    return [(r[0], int(r[1])) for r in con.execute(f"SELECT {column}, count(*) FROM rows GROUP BY 1").fetchall()]
 
 
 def put_table(con: Any, name: str, header: Sequence[str], rows: Iterable[Sequence[object]], work: Path) -> None:

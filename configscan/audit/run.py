@@ -85,15 +85,16 @@ def _load(con: Any, sources: list[Source], errors: list[str]) -> list[AuditFile]
 
 def _analyse(con: Any, request: AuditRequest, files: list[AuditFile], notes: list[str], errors: list[str],
              removed: int, started: float) -> AuditOutcome:
-    names = [org for org, _ in engine.distinct(con, "org")]
+    aggregate.group_rows(con, request.threshold)
+    names = aggregate.distinct(con, "org")
     searchers = classify_searchers(names, request.classifier, request.agency_state, request.config)
     engine.put_table(con, "org_class", ("org", "klass", "state", "listed"), (
         (org, s.klass, s.state or "", "" if s.listed is None else str(int(s.listed)))
         for org, s in searchers.items()), request.work)
-    verdicts = {reason: classify_reason(reason) for reason, _ in engine.distinct(con, "reason")}
+    verdicts = {reason: classify_reason(reason) for reason in aggregate.distinct(con, "reason")}
     engine.put_table(con, "reason_class", ("reason", "category", "rule"),
                      ((r, v.category, v.rule or "") for r, v in verdicts.items()), request.work)
-    aggregate.build_groups(con, request.threshold)
+    aggregate.build_groups(con)
     facts_by_org = aggregate.org_facts(con)
     totals = aggregate.totals(con)
     evidence_rows = 0
@@ -108,7 +109,7 @@ def _analyse(con: Any, request: AuditRequest, files: list[AuditFile], notes: lis
         "immigration": top_orgs(facts, lambda f: f.immigration, MAX_IMMIGRATION_FINDINGS),
         "sweep": top_orgs(facts, lambda f: f.sweeps, MAX_SWEEP_FINDINGS),
     }
-    found = all_findings(facts, request.rules, request.config, aggregate.samples(con, request.threshold, wanted))
+    found = all_findings(facts, request.rules, request.config, aggregate.samples(con, wanted))
     flagged = {o for o, s in searchers.items() if s.klass not in ("in_state", "own")}
     flagged |= {o for o, f in facts_by_org.items() if f.immigration or f.sweeps or f.reproductive}
     summary = AuditSummary(
