@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from configscan.checks._sharing import setting_state
-
 from configscan.checkapi import Check, CheckContext, CheckMeta, unverified, violation
+from configscan.checks._sharing import setting_state
 from configscan.findings import Finding, Severity
 from configscan.jurisdictions.schema import RuleKind
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from configscan.checks._sharing import setting_state
-
 from configscan.checkapi import Check, CheckContext, CheckMeta, unverified, violation
+from configscan.checks._sharing import setting_state
 from configscan.findings import Finding, Severity
 from configscan.jurisdictions.loader import AppliedRule
 from configscan.jurisdictions.schema import RuleKind
@@ -41,7 +40,9 @@ def _breaches(applied: AppliedRule, states: list[str]) -> list[str]:
 def run(ctx: CheckContext) -> Iterator[Finding]:
     sharing = ctx.config.sharing
     home = ctx.agency_state
-    oos_rules = ctx.rules.of_kind(*_OOS)
+    # A rule scoped to federal recipients only says nothing about other states' agencies.
+    oos_rules = [r for r in ctx.rules.of_kind(*_OOS)
+                 if r.rule.params.get("applies_to", ["out_of_state"]) != ["federal"]]
     if oos_rules:
         shared = sharing.shared_states if sharing else None
         if shared is None and (sharing is None or sharing.similar_laws_network is None):

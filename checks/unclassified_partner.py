@@ -26,8 +26,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             continue
         finding = unverified(META, subject=partner.name, evidence=partner_evidence(partner, verdict),
                              why="partner could not be classified")
-        if partner.can_reach_us() is not False:
-            finding = finding.model_copy(update={"severity": Severity.high})
+        if partner.can_reach_us() is False:  # we search theirs; they cannot reach our data
+            finding = finding.model_copy(update={"severity": Severity.medium})
         yield finding
 
 

@@ -59,6 +59,17 @@ class Check:
         yield from self.func(ctx)
 
 
+def _severity(meta: CheckMeta, applied: AppliedRule | None, override: Severity | None) -> Severity:
+    """The rule's severity, else the check's; advisory (baseline) findings are capped at medium."""
+    if applied is None:
+        return override or meta.severity
+    rule = applied.rule
+    sev = override or (Severity(rule.severity) if rule.severity else meta.severity)
+    if applied.advisory and sev.rank > Severity.medium.rank:
+        return Severity.medium
+    return sev
+
+
 def violation(
     meta: CheckMeta,
     applied: AppliedRule,
@@ -71,13 +82,10 @@ def violation(
 ) -> Finding:
     """A failed rule. Under the baseline the finding is advisory (a risk) and at most medium."""
     rule = applied.rule
-    sev = severity or (Severity(rule.severity) if rule.severity else meta.severity)
-    if applied.advisory and sev.rank > Severity.medium.rank:
-        sev = Severity.medium
     return Finding(
         check=meta.id,
         rule=rule.id,
-        severity=sev,
+        severity=_severity(meta, applied, severity),
         outcome=Outcome.fail,
         title=title or meta.title,
         subject=subject,
@@ -87,6 +95,7 @@ def violation(
         layer=applied.pack_id,
         advisory=applied.advisory,
         confidence=rule.confidence.value,
+        rule_summary=" ".join(rule.summary.split()),
     )
 
 
@@ -99,11 +108,15 @@ def unverified(
     applied: AppliedRule | None = None,
     remediation: str | None = None,
 ) -> Finding:
-    """The data needed to decide is missing or unclear: shown, counted, never a pass."""
+    """The data needed to decide is missing or unclear: shown, counted, never a pass.
+
+    It carries the severity the violation would have, so ``--fail-on`` treats "could not tell" like the
+    breach it might hide (fail closed); under the advisory baseline that is at most medium.
+    """
     return Finding(
         check=meta.id,
         rule=applied.rule.id if applied else None,
-        severity=Severity.medium if applied is None or not applied.advisory else Severity.low,
+        severity=_severity(meta, applied, None),
         outcome=Outcome.unverified,
         title=f"Unverified: {why}",
         subject=subject,
@@ -113,6 +126,7 @@ def unverified(
         layer=applied.pack_id if applied else None,
         advisory=bool(applied and applied.advisory),
         confidence=applied.rule.confidence.value if applied else None,
+        rule_summary=" ".join(applied.rule.summary.split()) if applied else None,
     )
 
 

@@ -72,6 +72,9 @@ def scan_command(
     directory: Annotated[Path | None, typer.Option(
         "--directory", help="Partner directory CSV that overrides the bundled one.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping for other CSV/XLSX.")] = None,
+    agency_name: Annotated[str | None, typer.Option("--agency-name", help="Agency name if no input has it.")] = None,
+    agency_state: Annotated[str | None, typer.Option("--agency-state", help="Agency state if no input has it.")] = None,
     audit: Annotated[list[str] | None, typer.Option("--audit", help="Audit-log files, globs or folders "
                                                     "(repeatable); see 'configscan audit'.")] = None,
     evidence_csv: Annotated[Path | None, typer.Option("--evidence-csv", help="With --audit: rows behind "
@@ -98,15 +101,20 @@ def scan_command(
     with tempfile.TemporaryDirectory(prefix="configscan-") as work:
         options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
                               as_of=_parse_date(as_of), fail_on=threshold or Severity.critical,
-                              reader=fmt, directory=directory, audit=audit or [], work=Path(work),
-                              sweep_threshold=sweep_threshold, evidence=evidence_csv)
+                              reader=fmt, directory=directory, mapping=mapping,
+                              agency_name=agency_name, agency_state=agency_state,
+                              audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
+                              evidence=evidence_csv)
         try:
             result = scan(options, registry.checks, registry.readers)
             if registry.failures:
                 result.errors.extend(registry.failures)
                 result.summary.verdict = "incomplete"
             for name, path in targets:
-                registry.writers[name].write(result, path)
+                try:
+                    registry.writers[name].write(result, path)
+                except OSError as exc:
+                    fail(f"{path}: cannot write the {name} report ({exc.strerror or exc})")
             if evidence_csv is not None and audit:
                 evidence.publish(evidence_csv)
         except (InputError, UsageError) as exc:

@@ -53,8 +53,10 @@ class Finding(BaseModel):
     citations: list[str] = Field(default_factory=list)
     remediation: str = ""
     layer: str | None = None  # pack id the rule came from (state, city, policy, baseline)
+    layer_role: str | None = None  # that pack's role in this scan: state | city | policy | advisory-baseline
     advisory: bool = False  # True when no law applies: a risk, not a violation
     confidence: str | None = None  # the rule's confidence (statute-text|secondary|unverified)
+    rule_summary: str | None = None  # the rule's one plain sentence, for readers without the pack
     fingerprint: str = ""
 
     def with_fingerprint(self, agency: str) -> Finding:
@@ -117,6 +119,8 @@ class ScanResult(BaseModel):
     checks_run: list[str] = Field(default_factory=list)
     statute_found: bool = True
     audit: AuditSummary | None = None  # audit-log evidence, when audit files were given
+    # Set when a legal layer has no statute: says so with the review date (never "sharing is legal").
+    law_note: str | None = None
     disclaimer: str = (
         "configscan is not legal advice. It compares exported settings with the cited provisions as read on "
         "the review dates shown; confirm conclusions with counsel."

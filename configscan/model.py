@@ -14,25 +14,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from configscan.states import USPS_STATES as USPS_STATES  # re-exported for readers
+from configscan.states import to_code
+
 FORMAT_ID = "configscan/agency-config@1"
 
-USPS_STATES = frozenset(
-    [
-        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
-        "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
-        "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
-        "AS", "MP",
-    ]
-)
 
 
 def _state_code(value: str | None) -> str | None:
     if value is None:
         return None
-    code = value.strip().upper()
-    if code not in USPS_STATES:
-        raise ValueError(f"{value!r} is not a USPS state code")
+    code = to_code(value)
+    if code is None:
+        raise ValueError(f"{value!r} is not a US state (use the USPS code, e.g. CA)")
     return code
+
+
+def _lower(value: object) -> object:
+    """Vendors and people write ``Outbound`` or ``ACTIVE``; the enums are lower case."""
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 class _Open(BaseModel):
@@ -94,6 +94,7 @@ class Network(_Open):
     shared_states: list[str] | None = None
     similar_laws_network: bool | None = None
     cameras: int | None = None
+    provenance: Provenance | None = None
 
 
 class Sharing(_Open):
@@ -149,9 +150,12 @@ class Partner(_Open):
     @classmethod
     def _loose_state(cls, value: object) -> object:
         # Real releases carry "??" or blanks: keep them as unknown rather than rejecting the export.
-        if isinstance(value, str) and value.strip().upper() not in USPS_STATES:
-            return None
-        return value.strip().upper() if isinstance(value, str) else value
+        return to_code(value) if isinstance(value, str) else value
+
+    @field_validator("direction", "link", "status", mode="before")
+    @classmethod
+    def _case(cls, value: object) -> object:
+        return _lower(value)
 
     def can_reach_us(self) -> bool | None:
         """True when this link lets the partner search our data; None when the export does not say."""
@@ -172,6 +176,54 @@ class User(_Open):
     email: str | None = None
     role: str | None = None
     name: str | None = None
+    provenance: Provenance | None = None
+
+
+class ShareAction(StrEnum):
+    created = "created"
+    updated = "updated"
+    removed = "removed"
+
+
+class SharingEvent(_Open):
+    """One administrative change to sharing recorded in the vendor's event log.
+
+    Kept apart from ``partners`` because the log says what somebody *did*, the sharing list what *is*:
+    comparing the two is how a share made and never listed (or listed and never made) comes to light.
+    ``organization`` is the receiving organisation of a 1:1 share; settings changes have none.
+    """
+
+    at: dt.datetime | None = None
+    actor: str | None = None
+    action: ShareAction
+    entity: str  # vendor entity type, e.g. networkShare, networkShareSettings
+    network: str | None = None
+    organization: str | None = None
+    permissions: list[str] | None = None
+    details: dict[str, str] = Field(default_factory=dict)
+    provenance: Provenance | None = None
+
+
+class Portal(_Open):
+    """What the agency's public transparency portal says about itself.
+
+    The portal is the agency's own public claim; checks compare it with the exports because portals are
+    known to list far fewer organisations than really have access. ``None`` on a list means the portal
+    does not publish that section (unknown), an empty list that it publishes it empty.
+    """
+
+    url: str | None = None
+    last_updated: str | None = None
+    retention_days: float | None = None
+    prohibited_uses: list[str] | None = None
+    access_policy: str | None = None
+    hotlist_policy: str | None = None
+    hotlists_alerted_on: list[str] | None = None
+    organizations_with_access: list[str] | None = None
+    organizations_sharing_with_us: list[str] | None = None
+    camera_count: int | None = None
+    counts: dict[str, int] = Field(default_factory=dict)
+    provenance: Provenance | None = None
 
 
 class AgencyConfig(_Open):
@@ -187,3 +239,6 @@ class AgencyConfig(_Open):
     search_reason_required: bool | None = None
     hotlists: list[Hotlist] | None = None
     users: list[User] | None = None
+    # Optional, filled by the event-log and portal readers (see docs/formats.md).
+    sharing_events: list[SharingEvent] | None = None
+    portal: Portal | None = None

@@ -28,12 +28,14 @@ from configscan.findings import (
     Severity,
     Summary,
 )
+from configscan.jurisdictions.layers import LEGAL_ROLES
 from configscan.jurisdictions.loader import PackLibrary, build_ruleset
 from configscan.jurisdictions.schema import RulePack
 from configscan.model import AgencyConfig, Partner, User
 from configscan.partners import Classification, Classifier
 from configscan.readers.base import Fragment, Reader
-from configscan.readers.merge import merge
+from configscan.readers.mapped import load_mapping, mapped_reader
+from configscan.readers.merge import Conflict, merge
 
 
 @dataclass
@@ -46,6 +48,9 @@ class ScanOptions:
     fail_on: Severity = Severity.high
     reader: str | None = None
     directory: Path | None = None
+    mapping: Path | None = None  # TOML column mapping for CSV/XLSX no built-in reader knows
+    agency_name: str | None = None  # used only when no input names the agency
+    agency_state: str | None = None
     audit: Sequence[str] = ()  # audit-log files, globs or folders (configscan.audit)
     sweep_threshold: int = DEFAULT_SWEEP_THRESHOLD
     evidence: Path | None = None  # target of the evidence CSV (staged beside it, published by the caller)
@@ -88,6 +93,10 @@ def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | 
 
 def normalise(data: dict[str, object], source: str) -> AgencyConfig:
     """Validate the merged data; the first error names the field, e.g. ``agency.state``."""
+    agency = data.get("agency")
+    for key in ("name", "state"):
+        if not isinstance(agency, dict) or not agency.get(key):
+            raise InputError(source, f"field agency.{key}: no input gives it; pass --agency-{key}")
     try:
         return AgencyConfig.model_validate(data)
     except ValidationError as exc:
@@ -131,15 +140,18 @@ def verdict_of(findings: Sequence[Finding], errors: Sequence[str]) -> str:
 
 
 def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader]) -> ScanResult:
+    if options.mapping is not None:
+        readers = [mapped_reader(load_mapping(options.mapping)), *readers]
     fragments = read_inputs(options.inputs, readers, options.reader)
-    data, conflicts = merge(fragments)
+    defaults = {k: v for k, v in (("name", options.agency_name), ("state", options.agency_state)) if v}
+    data, conflicts = merge(fragments, {"agency": defaults} if defaults else None)
     source = ", ".join(str(p) for p in options.inputs)
     config = normalise(data, source)
     return evaluate(options, config, checks, fragments, conflicts, audit_config=config)
 
 
 def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check], fragments: Sequence[Fragment] = (),
-             conflicts: Sequence[str] = (), audit_config: AgencyConfig | None = None) -> ScanResult:
+             conflicts: Sequence[Conflict] = (), audit_config: AgencyConfig | None = None) -> ScanResult:
     """Rules, checks and (with audit files) the audit log against one normalised configuration.
 
     ``audit_config`` is the configuration the audit log is compared with; None when the agency's settings
@@ -169,6 +181,8 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         errors.extend(outcome.errors)
         audit = outcome.summary
     agency_key = config.agency.ori or f"{config.agency.state}:{config.agency.name}"
+    roles = {pack.id: role for pack, role in ruleset.packs}
+    findings = [f.model_copy(update={"layer_role": roles.get(f.layer)}) if f.layer else f for f in findings]
     findings = sorted((f.with_fingerprint(agency_key) for f in findings),
                       key=lambda f: (-f.severity.rank, f.outcome.value, f.check, f.subject))
     return ScanResult(
@@ -186,15 +200,32 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         errors=errors,
         checks_run=engine.checks_run,
         statute_found=ruleset.statute_found,
+        law_note=law_note(ruleset.packs),
         audit=audit,
     )
 
 
-def _conflict_findings(conflicts: Sequence[str]) -> list[Finding]:
+def law_note(packs: Sequence[tuple[RulePack, str]]) -> str | None:
+    """Plain words for a legal layer without a statute: what was not found, and as of when."""
+    notes = []
+    for pack, role in packs:
+        if role not in LEGAL_ROLES or pack.statute_found:
+            continue
+        what = "statewide ALPR statute" if role == "state" else "local ALPR ordinance"
+        notes.append(f"No {what} was found for {pack.name} ({pack.id}) that restricts sharing or retention, "
+                     f"as of {pack.last_reviewed.isoformat()} (the pack's last review).")
+    if not notes:
+        return None
+    return " ".join(notes) + (" Findings from configscan's advisory baseline are risks, not violations; this does "
+                              "not mean sharing is legal.")
+
+
+def _conflict_findings(conflicts: Sequence[Conflict]) -> list[Finding]:
     return [
         Finding(check="inputs.conflict", severity=Severity.medium, outcome=Outcome.unverified,
-                title="Unverified: inputs disagree on a setting", subject=c.split(":", 1)[0],
-                evidence={"conflict": c},
+                title="Unverified: inputs disagree on a setting", subject=c.path,
+                evidence={"conflict": str(c), "sources": {c.first_source: c.first_value,
+                                                          c.second_source: c.second_value}},
                 remediation="Find out which export is current and re-run with that one.")
         for c in conflicts
     ]

@@ -1,43 +1,36 @@
-"""A first, simple partner classifier (vendor label, name keywords, state column).
+"""The decision pipeline: gather every signal about an organisation, then decide, and say which decided.
 
-Replaced by the full partner-intelligence classifier; the interface stays.
+Order of precedence (first that applies wins): the user's directory CSV; any federal immigration
+evidence; multi-agency bodies (unless the vendor itself labels the organisation federal); other federal
+evidence; tribal; state; private; local; otherwise unknown. Federal evidence is looked for first because
+a missed federal partner is a missed back door -- but only in precise forms (vendor label, ORI agency
+code, e-mail domain, directory aliases on whole words), so look-alike city names never trigger it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from configscan.partners.directory import Directory
 from configscan.partners.model import Category, Classification
+from configscan.partners.names import ParsedName, parse
+from configscan.partners.ori import looks_like_ori, parse_ori
+from configscan.partners.signals import Signal, email_signals, name_signals, org_type_signals, ori_signals
+from configscan.partners.states import usps
 
-_IMMIGRATION = re.compile(
-    r"\b(border patrol|usbp|cbp|customs and border|ice|immigration|ero|hsi|homeland security investigations|"
-    r"uscis|department of homeland security|dhs)\b",
-    re.I,
-)
-_FEDERAL = re.compile(
-    r"\[federal\]|\(federal\)|\b(fbi|dea|atf|usms|u\.?s\.? marshals?|secret service|ncis|federal bureau|"
-    r"postal inspection|uspis|national park service|veterans affairs)\b",
-    re.I,
-)
-_PRIVATE = re.compile(r"\b(corporation|corp|inc|llc|hoa|home depot|lowe'?s|credit union)\b", re.I)
-_TRIBAL = re.compile(r"\btribal\b", re.I)
-_MULTI = re.compile(r"\b(hidta|jttf|task force|fusion center)\b", re.I)
-_LOCAL = re.compile(r"\b(pd|so|police|sheriff|marshal|constable|city of|county)\b", re.I)
-_STATE = re.compile(r"\b(state police|highway patrol|state patrol|department of public safety)\b", re.I)
-
-
-# The stub knows only a short list of federal domains; the full classifier uses a directory with sources.
-_FEDERAL_DOMAINS = frozenset({"fbi.gov", "atf.gov", "dea.gov", "usdoj.gov", "usmarshals.gov", "uspis.gov",
-                              "nps.gov", "usss.gov", "irs.gov", "va.gov", "doi.gov", "tsa.gov", "cbp.gov"})
+_ORDER = (Category.federal_immigration, Category.multi_agency, Category.federal_other, Category.tribal,
+          Category.state, Category.private, Category.local)
+_HARD_FEDERAL = frozenset({"vendor", "email", "ori", "org_type"})
 
 
 class Classifier:
-    """Classifies organisation names. Construct once per run (no import-time state)."""
+    """Classifies organisation names. Construct once per run: it loads the bundled and user directory."""
 
     def __init__(self, directory: Path | None = None) -> None:
-        self._directory = directory
+        self._directory = Directory(directory)
+        # Exports repeat names (one row per network shared); classify each distinct input once.
+        self._cache: dict[tuple[object, ...], Classification] = {}
 
     def classify(
         self,
@@ -49,44 +42,114 @@ class Classifier:
         agency_state: str | None = None,
         email_domains: Iterable[str] = (),
     ) -> Classification:
+        domains = tuple(email_domains)
+        key = (name, state, ori, org_type, agency_state, domains)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._classify(name, state, ori, org_type, agency_state, domains)
+        return cached.model_copy(deep=True)
+
+    def _classify(self, name: str, state: str | None, ori: str | None, org_type: str | None,
+                  agency_state: str | None, email_domains: tuple[str, ...]) -> Classification:
+        parsed = parse(name)
         reasons: list[str] = []
-        text = f"{name} {org_type or ''}"
-        domains = [d.lower().strip() for d in email_domains]
-        if any(d == "dhs.gov" or d.endswith(".dhs.gov") for d in domains):
-            return Classification(name=name, category=Category.federal_immigration, confidence=0.9,
-                                  reasons=[f"e-mail domain {domains[0]} belongs to DHS"])
-        if any(d in _FEDERAL_DOMAINS or d.endswith(".mil") for d in domains):
-            return Classification(name=name, category=Category.federal_other, confidence=0.7,
-                                  reasons=[f"e-mail domain {domains[0]} is a federal domain"])
-        if _IMMIGRATION.search(text):
-            category, conf = Category.federal_immigration, 0.8
-            reasons.append("name names a federal immigration component")
-        elif _FEDERAL.search(text):
-            category, conf = Category.federal_other, 0.8
-            reasons.append("name or vendor label marks a federal organisation")
-        elif _MULTI.search(text):
-            category, conf = Category.multi_agency, 0.7
-            reasons.append("name marks a multi-agency body")
-        elif _TRIBAL.search(text):
-            category, conf = Category.tribal, 0.7
-            reasons.append("name or type marks tribal police")
-        elif _PRIVATE.search(text):
-            category, conf = Category.private, 0.6
-            reasons.append("name or type marks a private organisation")
-        elif _STATE.search(text):
-            category, conf = Category.state, 0.6
-            reasons.append("name marks a state agency")
-        elif _LOCAL.search(text):
-            category, conf = Category.local, 0.6
-            reasons.append("name marks a city or county agency")
+        override = self._directory.override_for(name) or self._directory.override_for(parsed.text)
+        info = parse_ori(ori, frozenset(self._directory.ori_codes))
+        if ori and not looks_like_ori(ori):
+            reasons.append(f"ORI {ori!r} is not a valid 9-character NCIC identifier; ignored")
+        decided: str | None
+        if override is not None:
+            category, confidence, decided = override.category, 1.0, "override"
+            reasons.append(f"your directory CSV lists it as {override.category.value} ({override.source})")
+            signals: list[Signal] = []
         else:
-            category, conf = Category.unknown, 0.0
-            reasons.append("no signal identifies this organisation")
-        out: bool | None = None
-        if category.is_federal:
-            out = None
-        elif state and agency_state:
-            out = state.upper() != agency_state.upper()
-            reasons.append(f"state column {state.upper()} vs agency state {agency_state.upper()}")
-        return Classification(name=name, category=category, out_of_state=out, state=state,
-                              reasons=reasons, confidence=conf)
+            signals = (org_type_signals(org_type, parsed.tags) + email_signals(list(email_domains), self._directory)
+                       + ori_signals(info, self._directory) + name_signals(parsed, self._directory))
+            category, confidence, decided = _decide(signals)
+            reasons.extend(_explain(signals, category))
+        if "inactive" in parsed.tags or "retired" in parsed.tags or "revoked" in parsed.tags:
+            reasons.append(f"the vendor marks this entry {'/'.join(t for t in parsed.tags if t != 'federal')}; "
+                           "confirm its access is really off")
+        settled, conflict, state_reasons = _settle_state(parsed, state, info.state if info else None,
+                                                         override.state if override else None, signals)
+        reasons.extend(state_reasons)
+        out = _out_of_state(category, settled, agency_state, reasons)
+        if conflict and category is not Category.unknown:
+            confidence = round(confidence * 0.9, 2)
+        return Classification(name=name, category=category, out_of_state=out, state=settled, reasons=reasons,
+                              confidence=confidence, tags=list(parsed.tags), state_conflict=conflict,
+                              decided_by=decided)
+
+
+def _decide(signals: list[Signal]) -> tuple[Category, float, str | None]:
+    if not signals:
+        return Category.unknown, 0.0, None
+    by_category: dict[Category, list[Signal]] = {}
+    for signal in signals:
+        by_category.setdefault(signal.category, []).append(signal)
+    hard_federal = any(s.source in _HARD_FEDERAL and s.category.is_federal for s in signals)
+    for category in _ORDER:
+        support = by_category.get(category)
+        if not support:
+            continue
+        if category is Category.multi_agency and hard_federal:
+            continue  # the vendor, the ORI or the account's domain says federal: trust that over the name
+        if category is Category.federal_other and _tribal_under_interior(support, by_category):
+            continue  # tribal police carry Interior ("DI") ORIs but are not federal partners
+        best = max(support, key=lambda s: s.weight)
+        agreeing = len({s.source for s in support}) - 1
+        confidence = min(0.99, best.weight + 0.04 * agreeing)
+        return category, round(confidence, 2), best.source
+    return Category.unknown, 0.0, None
+
+
+def _tribal_under_interior(support: list[Signal], by_category: dict[Category, list[Signal]]) -> bool:
+    only_interior = all(s.source == "ori" and "code DI " in s.reason for s in support)
+    return only_interior and Category.tribal in by_category
+
+
+def _explain(signals: list[Signal], category: Category) -> list[str]:
+    if not signals:
+        return ["no signal identifies this organisation: confirm who it is"]
+    lead = [s.reason for s in sorted(signals, key=lambda s: -s.weight) if s.category is category]
+    other = [f"{s.reason} (points to {s.category.value}; outweighed)" for s in signals
+             if s.category is not category and s.category.is_federal]
+    return list(dict.fromkeys(lead + other))
+
+
+def _settle_state(parsed: ParsedName, column: str | None, ori_state: str | None, override_state: str | None,
+                  signals: list[Signal]) -> tuple[str | None, bool, list[str]]:
+    """Pick the partner's state and report disagreements. The name wins over the column: vendor names
+    embed where the agency is ("Carson City NV SO"), while release spreadsheets carry typing slips."""
+    column_code = usps(column)
+    candidates: list[tuple[str, str]] = []
+    if override_state:
+        candidates.append((override_state, "your directory CSV"))
+    if parsed.state:
+        candidates.append((parsed.state, parsed.state_how or "the name"))
+    if ori_state:
+        candidates.append((ori_state, "the ORI prefix"))
+    if column_code:
+        candidates.append((column_code, "the state column"))
+    candidates += [(s.state, "the directory entry") for s in signals if s.state]
+    if not candidates:
+        return None, False, []
+    settled = candidates[0][0]
+    distinct = dict.fromkeys(code for code, _ in candidates)
+    if len(distinct) == 1:
+        return settled, False, [f"state {settled} from {candidates[0][1]}"]
+    detail = "; ".join(f"{how}: {code}" for code, how in candidates)
+    return settled, True, [f"state conflict ({detail}); using {settled} from {candidates[0][1]}"]
+
+
+def _out_of_state(category: Category, settled: str | None, agency_state: str | None,
+                  reasons: list[str]) -> bool | None:
+    if category.is_federal:
+        return None  # a federal office is not bound to a state; the federal checks cover it
+    if settled is None or agency_state is None:
+        if agency_state is not None and category is not Category.unknown:
+            reasons.append("the partner's state could not be established")
+        return None
+    out = settled != agency_state.strip().upper()
+    reasons.append(f"{'out of state' if out else 'in state'}: partner {settled}, agency {agency_state.upper()}")
+    return out

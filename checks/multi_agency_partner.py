@@ -1,0 +1,56 @@
+"""Links to multi-agency bodies (HIDTAs, JTTFs, fusion centres, task forces) that can seat federal officers.
+
+Such a body logs in as one organisation, but its members can include DEA, FBI, HSI or CBP officers, so a
+share with it can put federal users behind a non-federal login. Federal participation is possible, not
+proven: the finding says so, and is evaluated only under rules that forbid federal sharing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from configscan.checkapi import Check, CheckContext, CheckMeta, partner_evidence, unverified, violation
+from configscan.findings import Finding, Severity
+from configscan.jurisdictions.schema import RuleKind
+from configscan.model import Status
+from configscan.partners import Category
+
+META = CheckMeta(
+    id="partners.multi_agency_link",
+    title="A multi-agency body that can include federal officers can search this agency's ALPR data",
+    severity=Severity.high,
+    description="A sharing link to a HIDTA, joint terrorism task force, fusion centre or task force. These "
+    "bodies commonly include federal agents, who then search through the body's login rather than as a "
+    "federal organisation.",
+    remediation="Ask the body in writing which agencies' staff hold its logins; remove its access in the "
+    "vendor's sharing screen unless it confirms that no federal personnel can search, and record that answer.",
+    rule_kinds=[RuleKind.forbid_federal_sharing, RuleKind.conditional_sharing],
+)
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    rules = [r for r in ctx.rules.of_kind(*META.rule_kinds)
+             if r.rule.params.get("applies_to", ["federal"]) != ["out_of_state"]]
+    if not rules:
+        return
+    for partner, verdict in ctx.partners:
+        if verdict.category is not Category.multi_agency or partner.status is Status.revoked:
+            continue
+        evidence = partner_evidence(partner, verdict)
+        evidence["federal participation"] = "possible (multi-agency body); not shown by the export"
+        reach = partner.can_reach_us()
+        if reach is None:
+            yield unverified(META, subject=partner.name, applied=rules[0], evidence=evidence,
+                             why="a multi-agency body is linked but the export does not say who can search whom")
+            continue
+        if not reach:
+            continue
+        pending = partner.status is Status.pending
+        for applied in rules:
+            yield violation(META, applied, subject=partner.name, evidence=evidence,
+                            severity=Severity.medium if pending else None,
+                            title=("A multi-agency body has a pending request to search this agency's data"
+                                   if pending else None))
+
+
+check = Check(meta=META, func=run)

@@ -1,0 +1,53 @@
+"""Private organisations (HOAs, retailers, insurers' bureaus, property managers) with access to the data.
+
+Some states limit ALPR data to law enforcement or forbid selling or sharing it outside lawful purposes;
+elsewhere the advisory baseline flags the risk. Only links that let the private party search this
+agency's data count: private cameras feeding the agency are a different question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from configscan.checkapi import Check, CheckContext, CheckMeta, partner_evidence, unverified, violation
+from configscan.findings import Finding, Severity
+from configscan.jurisdictions.schema import RuleKind
+from configscan.model import Status
+from configscan.partners import Category
+
+META = CheckMeta(
+    id="partners.private_access",
+    title="A private organisation can search this agency's ALPR data",
+    severity=Severity.high,
+    description="A sharing link that lets a business, homeowners' association or other private body search "
+    "this agency's cameras, outside the public accountability that binds law enforcement.",
+    remediation="In the vendor's sharing screen remove the private organisation's access to this agency's "
+    "networks; keep only inbound shares (their cameras visible to the agency) if policy allows them.",
+    rule_kinds=[RuleKind.restrict_private_sharing],
+)
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    rules = ctx.rules.of_kind(*META.rule_kinds)
+    if not rules:
+        return
+    for partner, verdict in ctx.partners:
+        if verdict.category is not Category.private or partner.status is Status.revoked:
+            continue
+        evidence = partner_evidence(partner, verdict)
+        reach = partner.can_reach_us()
+        if reach is None:
+            yield unverified(META, subject=partner.name, applied=rules[0], evidence=evidence,
+                             why="a private organisation is linked but the export does not say who can search whom")
+            continue
+        if not reach:
+            continue
+        pending = partner.status is Status.pending
+        for applied in rules:
+            yield violation(META, applied, subject=partner.name, evidence=evidence,
+                            severity=Severity.medium if pending else None,
+                            title=("A private organisation has a pending request to search this agency's data"
+                                   if pending else None))
+
+
+check = Check(meta=META, func=run)

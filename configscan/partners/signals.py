@@ -1,0 +1,179 @@
+"""Evidence about one organisation, each piece with the category it points to and why.
+
+Signals come from the vendor's label, the name (bundled directory aliases and general patterns), the ORI
+and e-mail domains. The classifier weighs them; this module only finds them. Patterns are deliberately
+anchored on whole words and on how agencies really name themselves, so Federal Way PD, Federal Heights
+PD, Rice County, Bordentown and Marshall PD never look federal, and a state office of homeland security
+is a state agency, not DHS.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from configscan.partners.directory import Directory
+from configscan.partners.emails import clean_domain, match_domain, state_government
+from configscan.partners.model import Category
+from configscan.partners.names import ParsedName
+from configscan.partners.ori import OriInfo
+from configscan.partners.states import STATE_NAME_ALTERNATION, STATE_NAMES
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One piece of evidence: the category it supports, how strongly, from where, and the reason text."""
+
+    category: Category
+    weight: float
+    source: str  # vendor | email | ori | directory | name | org_type
+    reason: str
+    state: str | None = None
+
+
+# Agency nouns that exist at state level; they make a state agency only with a state named before them.
+_STATE_NOUNS = (
+    r"department of public safety|public safety|dps|bureau of investigation|bureau of criminal \w+|"
+    r"department of justice|doj|attorney general|attorneys general|attorney generals office|"
+    r"department of law enforcement|law enforcement division|law enforcement agency|"
+    r"(?:department|office|division) of homeland security(?: and \w+)?|homeland security|dhs|"
+    r"department of corrections|corrections|fish and wildlife|fish and game|game and fish|parks and wildlife|"
+    r"natural resources|dnr|state parks|parks|motor vehicles|dmv|department of revenue|gaming|lottery|"
+    r"alcoholic beverage control|liquor control|national guard|emergency management|department of transportation|"
+    r"fire marshal|capitol police|investigations? division|bureau of investigations?|troopers"
+)
+_LINK = r"(?:\s+state)?(?:\s+(?:department|dept|office|division|bureau)\s+of)?\s+"
+_FEDERAL_PREFIX = re.compile(
+    r"^(?:us|united states|federal)\s+(?:department|dept|attorney|attorneys|marshal|marshals|probation|pretrial|"
+    r"office|bureau|service|agency|army|navy|air force|coast guard|customs|immigration|border|mint|park|forest|"
+    r"fish|postal|courts?|district court|embassy|government)\b"
+)
+_FEDERAL_WORD = re.compile(r"\bfederal\s+(?:bureau|protective|air marshals?|reserve|law enforcement|agents?|"
+                           r"officers?|agency|government|investigat\w*)\b")
+# Veterans Affairs facilities name themselves "VA <Place> Health Care System"; a leading "VA" is not the
+# vendor's state position (that comes after the city, or as "VA - " with a dash).
+_VA_FACILITY = re.compile(r"^va\s.*\b(?:health ?care system|medical center|police)\b")
+_DHS = re.compile(r"\b(?:department of homeland security|dhs|homeland security)\b")
+_IMMIGRATION_WORD = re.compile(r"\bimmigration\b")
+_LOWER_ICE = re.compile(r"\bice\b(?=.*\b(?:ero|hsi|removal|enforcement|immigration|field office)\b)|"
+                        r"\b(?:ero|dhs|immigration)\b.*\bice\b")
+_TRIBAL = re.compile(
+    r"\b(?:tribal|tribe|tribes|pueblo|rancheria|band of|indian community|indian reservation|reservation|"
+    r"lighthorse|nation (?:police|marshals?|marshal service|law enforcement|rangers|department of public safety|dps)|"
+    r"nations police|sioux community|indian tribe)\b|\bnation$"
+)
+_PRIVATE = re.compile(
+    r"\b(?:inc|incorporated|llc|ltd|corp|corporation|company|companies|enterprises|holdings|bank|insurance|"
+    r"hotel|resort|mall|shopping center|apartments?|condominiums?|condos?|hoa|poa|properties|realty|"
+    r"property management|management company|towing|repossession|dealership|motors|stores?|supermarket|church|"
+    r"ministries|private|business|corporate|headquarters|association)\b"
+)
+_PRIVATE_CO = re.compile(r"(?<![A-Za-z])Co\.(?![A-Za-z])")
+_LOCAL = re.compile(
+    r"\b(?:pd|so|police|sheriff|sheriffs|marshal|marshals|constable|constables|city of|town of|village of|"
+    r"township|twp|borough|county|parish|city|metro|district attorney|da|das office|prosecutor|prosecuting attorney|"
+    r"public safety|dps|university|college|school|schools|isd|airport|port of|transit|housing authority|campus|"
+    r"fire|code enforcement|parking|animal control|courts?|probation|municipal|department of police)\b"
+)
+
+
+def state_qualified(parsed: ParsedName) -> str | None:
+    """USPS code when the name puts a state right before a state-level agency noun ("Ohio Homeland Security",
+    "WI Department of Justice", "Texas DPS"), else None."""
+    names = STATE_NAME_ALTERNATION
+    codes = f"|{parsed.state.lower()}" if parsed.state else ""
+    before = re.search(rf"\b(?:state of\s+)?({names}{codes}){_LINK}(?:{_STATE_NOUNS})\b", parsed.norm)
+    after = re.search(rf"\b(?:{_STATE_NOUNS})\s+(?:of|for)\s+(?:the\s+)?(?:state\s+of\s+)?({names})\b", parsed.norm)
+    match = before or after
+    if not match:
+        return None
+    found = match.group(1)
+    if re.search(rf"\b{found}\s+(?:county|city)\b", parsed.norm):
+        return None
+    return STATE_NAMES.get(found, found.upper())
+
+
+def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
+    """Everything the name itself says, strongest first."""
+    found: list[Signal] = []
+    qualified = state_qualified(parsed)
+    text, norm = parsed.text + " " + " ".join(parsed.extra_text), parsed.norm
+    for entry in directory.matches(text, norm):
+        if qualified and entry.category is Category.federal_other and not entry.case_sensitive:
+            continue  # "Texas Parks and Wildlife" is not the federal Fish and Wildlife Service
+        found.append(Signal(entry.category, 0.9, "directory",
+                            f"name contains {entry.alias!r} ({entry.component}; source: {entry.source})", entry.state))
+    if _VA_FACILITY.search(norm) and not re.match(r"^\s*VA\s*[-–:]", parsed.text):
+        found.append(Signal(Category.federal_other, 0.8, "name", "a Veterans Affairs facility (\"VA ... Health Care "
+                            "System\" / \"VA Medical Center\")"))
+    if _DHS.search(norm) and not any(s.category is Category.federal_immigration for s in found):
+        if qualified:
+            found.append(Signal(Category.state, 0.85, "name",
+                                f"a state ({qualified}) homeland-security office, not the federal DHS", qualified))
+        else:
+            found.append(Signal(Category.federal_immigration, 0.8, "name",
+                                "names the Department of Homeland Security with no state before it"))
+    if _LOWER_ICE.search(norm) or (_IMMIGRATION_WORD.search(norm) and not qualified):
+        found.append(Signal(Category.federal_immigration, 0.75, "name", "names a federal immigration function"))
+    if not qualified and (_FEDERAL_PREFIX.search(norm) or _FEDERAL_WORD.search(norm)):
+        found.append(Signal(Category.federal_other, 0.75, "name", "name starts with a U.S./federal agency phrase"))
+    if qualified:
+        found.append(Signal(Category.state, 0.85, "name", f"a state agency of {qualified} by its name", qualified))
+    if _TRIBAL.search(norm):
+        found.append(Signal(Category.tribal, 0.85, "name", "name marks a tribal nation's agency"))
+    if _PRIVATE.search(norm) or _PRIVATE_CO.search(parsed.text):
+        found.append(Signal(Category.private, 0.75, "name", "name marks a business or private association"))
+    if _LOCAL.search(norm):
+        found.append(Signal(Category.local, 0.7, "name", "name marks a city, county or district agency"))
+    return found
+
+
+_ORG_TYPES: tuple[tuple[re.Pattern[str], Category], ...] = (
+    (re.compile(r"federal"), Category.federal_other),
+    (re.compile(r"task force|fusion|hidta|multi.?agency|joint"), Category.multi_agency),
+    (re.compile(r"tribal|tribe|nation"), Category.tribal),
+    (re.compile(r"private|business|commercial|hoa|homeowner|retail|corporate|company"), Category.private),
+    (re.compile(r"state police|state patrol|highway patrol|state agency|state government|^state\b"), Category.state),
+    (re.compile(r"police|sheriff|marshal|constable|city|county|municipal|district attorney|local"), Category.local),
+)
+
+
+def org_type_signals(org_type: str | None, tags: tuple[str, ...]) -> list[Signal]:
+    """The vendor's own label: an organisation type column, or a "[Federal]" tag inside the name."""
+    found: list[Signal] = []
+    if "federal" in tags:
+        found.append(Signal(Category.federal_other, 0.95, "vendor", "the vendor tags the name \"[Federal]\""))
+    if org_type:
+        value = org_type.strip().lower()
+        for pattern, category in _ORG_TYPES:
+            if pattern.search(value):
+                weight = 0.95 if category is Category.federal_other else 0.6
+                found.append(Signal(category, weight, "org_type", f"the vendor's organisation type is {org_type!r}"))
+                break
+    return found
+
+
+def ori_signals(info: OriInfo | None, directory: Directory) -> list[Signal]:
+    if info is None:
+        return []
+    if info.agency_code is None:
+        return []
+    code = directory.ori_codes[info.agency_code]
+    return [Signal(code.category, 0.9, "ori",
+                   f"ORI {info.ori} carries federal agency code {code.code} ({code.component})", info.state)]
+
+
+def email_signals(domains: list[str], directory: Directory) -> list[Signal]:
+    found: list[Signal] = []
+    for raw in domains:
+        domain = clean_domain(raw)
+        entry = match_domain(domain, directory.domains)
+        if entry is not None:
+            found.append(Signal(entry.category, 0.9, "email",
+                                f"e-mail domain {domain} belongs to {entry.component}", entry.state))
+            continue
+        state = state_government(domain)
+        if state:
+            found.append(Signal(Category.state, 0.7, "email", f"e-mail domain {domain} is a {state} state domain",
+                                state))
+    return found

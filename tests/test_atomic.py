@@ -1,0 +1,30 @@
+"""Reports are written atomically: an interrupted write leaves the old file (or none), never half."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from configscan.atomic import write_atomic
+
+
+def test_interrupted_write_leaves_previous_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.html"
+    write_atomic(target, "old complete report")
+
+    def crash(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "new report " * 1000)
+    assert target.read_text() == "old complete report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_creates_parent_folders(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "r.json"
+    write_atomic(target, b"{}")
+    assert target.read_bytes() == b"{}"

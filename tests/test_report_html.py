@@ -1,0 +1,85 @@
+"""The HTML report, parsed: findings present, user text escaped, self-contained, not-legal-advice note."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from conftest import EXAMPLES, run_cli, write_config
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(path: Path) -> _Collector:
+    parser = _Collector()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_findings_in_html_match_json(tmp_path: Path) -> None:
+    html, out = tmp_path / "r.html", tmp_path / "r.json"
+    run_cli("scan", EXAMPLES / "pinecrest-ca.json", "--html", html, "--json", out)
+    report = json.loads(out.read_text())
+    doc = _parse(html)
+    cards = [a for t, a in doc.tags if t == "article" and "data-check" in a]
+    shown = sorted(fp for a in cards for fp in (a["data-fingerprints"] or "").split())
+    assert shown == sorted(f["fingerprint"] for f in report["findings"])
+    # one card per (check, subject): Border Patrol breaks two California rules but is shown once
+    border = [a for a in cards if a["data-check"] == "partners.federal_link"
+              and len((a["data-fingerprints"] or "").split()) == 2]
+    assert border
+    text = " ".join(doc.text)
+    assert "Not legal advice" in text
+    assert "U.S. Border Patrol" in text and "1798.90.55(b)" in text
+    sections = [a.get("id") for t, a in doc.tags if t == "section"]
+    assert sections.index("verdict") < sections.index("findings") < sections.index("partners")
+    assert "packs" in sections
+
+
+def test_report_is_self_contained(tmp_path: Path) -> None:
+    html = tmp_path / "r.html"
+    run_cli("scan", EXAMPLES / "pinecrest-ca.json", "--html", html)
+    doc = _parse(html)
+    for tag, attrs in doc.tags:
+        assert tag not in ("script", "link", "img", "iframe"), tag
+        for key in ("src", "href"):
+            value = attrs.get(key) or ""
+            assert not re.match(r"^(https?:)?//", value), value
+    assert "@import" not in html.read_text() and "url(" not in html.read_text()
+
+
+def test_user_text_is_escaped(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    minimal["partners"] = [{"name": hostile, "state": "AZ", "direction": "outbound", "link": "1:1",
+                            "status": "active"}]
+    minimal["agency"]["name"] = "Test <b>PD</b>"
+    html = tmp_path / "r.html"
+    run_cli("scan", write_config(tmp_path, minimal), "--html", html)
+    doc = _parse(html)
+    assert not any(t in ("script", "img") for t, _ in doc.tags)
+    assert hostile in "".join(doc.text)
+    raw = html.read_text()
+    assert "<b>PD</b>" not in raw and "Test &lt;b&gt;PD&lt;/b&gt;" in raw
+
+
+def test_texas_report_says_no_statute_not_legal(tmp_path: Path) -> None:
+    html = tmp_path / "r.html"
+    run_cli("scan", EXAMPLES / "mesquite-county-tx.yaml", "--html", html)
+    text = " ".join(_parse(html).text)
+    assert "No statewide ALPR statute was found" in text
+    assert "does not mean sharing is legal" in text
+    assert "Advisory" in text
