@@ -11,7 +11,9 @@ import csv
 import glob
 import gzip
 import io
+import os
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -98,10 +100,17 @@ def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped]) -> Iterat
             inner = member.filename
             if member.is_dir() or "__MACOSX" in inner or not _supported(Path(inner).name):
                 continue
-            target = work / f"zip{id(archive)}_{index}_{Path(inner).name}"
+            target = _scratch(work, f"_{index}_{Path(inner).name}")
             with archive.open(member) as src, target.open("wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
             yield from _unpack(target, f"{label}!{inner}", work, skipped)
+
+
+def _scratch(work: Path, suffix: str) -> Path:
+    """A fresh file in the work directory (names from different archives or folders never collide)."""
+    fd, name = tempfile.mkstemp(dir=work, suffix=suffix)
+    os.close(fd)
+    return Path(name)
 
 
 def _xlsx_sheets(path: Path, label: str, work: Path) -> Iterator[tuple[str, Path]]:
@@ -114,7 +123,7 @@ def _xlsx_sheets(path: Path, label: str, work: Path) -> Iterator[tuple[str, Path
         raise InputError(label, f"not a readable XLSX workbook ({exc})") from exc
     try:
         for index, sheet in enumerate(book.worksheets):
-            target = work / f"xlsx{index}_{path.stem}.csv"
+            target = _scratch(work, f"_{index}_{path.stem}.csv")
             with target.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
                 for row in sheet.iter_rows(values_only=True):
