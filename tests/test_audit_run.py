@@ -161,3 +161,41 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: tuple[st
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("configscan: error:")
     assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_xlsx_monthly_sheets_gz_and_zip_read_end_to_end(tmp_path: Path) -> None:
+    import datetime as dt
+    import gzip
+    import shutil
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    march = book.active
+    assert march is not None
+    march.title = "March 2026"
+    march.append(L13)
+    row: list[object] = list(l13_row(1, "Reno NV PD", "deportación"))
+    row[9] = dt.datetime(2026, 3, 8, 8, 15, 42)  # a real datetime cell, as Excel stores it
+    march.append(row)
+    april = book.create_sheet("April 2026")
+    april.append(L13)
+    april.append(l13_row(2, "Fresno CA PD", "Robbery", when="4/2/2026, 1:00:00 PM UTC"))
+    book.save(tmp_path / "los-altos.xlsx")
+    may = [l13_row(3, "Fresno CA PD", "Robbery", when="05/01/2026, 09:00:00 AM UTC")]
+    plain = write_csv(tmp_path / "may.csv", L13, may)
+    with plain.open("rb") as src, gzip.open(tmp_path / "may.csv.gz", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    with zipfile.ZipFile(tmp_path / "june.zip", "w") as archive:
+        archive.writestr("june.csv", "\r\n".join(",".join(map(str, r)) for r in [
+            L13, [uid(4), "***", "Boise ID PD", "700", "", "***", "HSI", "", "", "06/01/2026, 09:00:00 AM UTC",
+                  "lookup", "", ""]]) + "\r\n")
+    plain.unlink()
+    _, report, rows = _audit(tmp_path, tmp_path / "los-altos.xlsx", tmp_path / "may.csv.gz", tmp_path / "june.zip")
+    assert report["audit"]["searches"] == 4 and report["audit"]["times_unreadable"] == 0
+    assert [m["month"] for m in report["audit"]["months"]] == ["2026-03", "2026-04", "2026-05", "2026-06"]
+    immigration = {r["org"]: r for r in rows if r["category"] == "immigration"}
+    assert set(immigration) == {"Reno NV PD", "Boise ID PD"}
+    assert immigration["Reno NV PD"]["file"].endswith("los-altos.xlsx#March 2026")
+    assert immigration["Reno NV PD"]["row"] == "2"
