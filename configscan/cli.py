@@ -98,6 +98,8 @@ def scan_command(
     for name, _ in targets:
         if name not in registry.writers:
             fail(f"unknown writer {name!r}; installed: {', '.join(sorted(registry.writers))}")
+    if evidence_csv is not None and not audit:
+        fail("--evidence-csv needs --audit (the evidence rows come from audit logs)")
     with tempfile.TemporaryDirectory(prefix="configscan-") as work:
         options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
                               as_of=_parse_date(as_of), fail_on=threshold or Severity.critical,
@@ -115,7 +117,7 @@ def scan_command(
                     registry.writers[name].write(result, path)
                 except OSError as exc:
                     fail(f"{path}: cannot write the {name} report ({exc.strerror or exc})")
-            if evidence_csv is not None and audit:
+            if evidence_csv is not None:
                 evidence.publish(evidence_csv)
         except (InputError, UsageError) as exc:
             fail(str(exc))
