@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from configscan import exitcodes
+from configscan.audit import evidence
 from configscan.errors import InputError, UsageError
 from configscan.findings import Severity
 from configscan.model import AgencyConfig
@@ -74,6 +76,12 @@ def scan_command(
     mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping for other CSV/XLSX.")] = None,
     agency_name: Annotated[str | None, typer.Option("--agency-name", help="Agency name if no input has it.")] = None,
     agency_state: Annotated[str | None, typer.Option("--agency-state", help="Agency state if no input has it.")] = None,
+    audit: Annotated[list[str] | None, typer.Option("--audit", help="Audit-log files, globs or folders "
+                                                    "(repeatable); see 'configscan audit'.")] = None,
+    evidence_csv: Annotated[Path | None, typer.Option("--evidence-csv", help="With --audit: rows behind "
+                                                      "findings.")] = None,
+    sweep_threshold: Annotated[int, typer.Option("--sweep-threshold", min=1, help="With --audit: networks "
+                                                 "per search that make a mass sweep.")] = 2000,
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
     registry = load_registry()
@@ -96,22 +104,32 @@ def scan_command(
     for name, _ in targets:
         if name not in registry.writers:
             fail(f"unknown writer {name!r}; installed: {', '.join(sorted(registry.writers))}")
-    options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
-                          as_of=_parse_date(as_of), fail_on=threshold or Severity.critical,
-                          reader=fmt, directory=directory, mapping=mapping,
-                          agency_name=agency_name, agency_state=agency_state)
-    try:
-        result = scan(options, registry.checks, registry.readers)
-    except (InputError, UsageError) as exc:
-        fail(str(exc))
-    if registry.failures:
-        result.errors.extend(registry.failures)
-        result.summary.verdict = "incomplete"
-    for name, path in targets:
+    if evidence_csv is not None and not audit:
+        fail("--evidence-csv needs --audit (the evidence rows come from audit logs)")
+    with tempfile.TemporaryDirectory(prefix="configscan-") as work:
+        options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
+                              as_of=_parse_date(as_of), fail_on=threshold or Severity.critical,
+                              reader=fmt, directory=directory, mapping=mapping,
+                              agency_name=agency_name, agency_state=agency_state,
+                              audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
+                              evidence=evidence_csv)
         try:
-            registry.writers[name].write(result, path)
-        except OSError as exc:
-            fail(f"{path}: cannot write the {name} report ({exc.strerror or exc})")
+            result = scan(options, registry.checks, registry.readers)
+            if registry.failures:
+                result.errors.extend(registry.failures)
+                result.summary.verdict = "incomplete"
+            for name, path in targets:
+                try:
+                    registry.writers[name].write(result, path)
+                except OSError as exc:
+                    fail(f"{path}: cannot write the {name} report ({exc.strerror or exc})")
+            if evidence_csv is not None:
+                evidence.publish(evidence_csv)
+        except (InputError, UsageError) as exc:
+            fail(str(exc))
+        finally:
+            if evidence_csv is not None:
+                evidence.discard(evidence_csv)
     if not quiet:
         typer.echo(exitcodes.summary_line(result), err=True)
         for error in result.errors:

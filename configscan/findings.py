@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from configscan.audit.summary import AuditSummary
+
 SCHEMA_VERSION = "1.0"
 
 
@@ -116,6 +118,7 @@ class ScanResult(BaseModel):
     errors: list[str] = Field(default_factory=list)  # what the scan could not see (exit 3)
     checks_run: list[str] = Field(default_factory=list)
     statute_found: bool = True
+    audit: AuditSummary | None = None  # audit-log evidence, when audit files were given
     # Set when a legal layer has no statute: says so with the review date (never "sharing is legal").
     law_note: str | None = None
     disclaimer: str = (

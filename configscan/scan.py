@@ -14,9 +14,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from configscan import __version__
+from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD, AuditRequest, run_audit
 from configscan.checkapi import Check, CheckContext
 from configscan.engine import run_checks
-from configscan.errors import InputError
+from configscan.errors import InputError, UsageError
 from configscan.findings import (
     Finding,
     InputFile,
@@ -32,11 +33,11 @@ from configscan.jurisdictions.loader import PackLibrary, build_ruleset
 from configscan.jurisdictions.schema import RulePack
 from configscan.model import AgencyConfig, Partner, User
 from configscan.partners import Classification, Classifier
-from configscan.readers.base import Reader
+from configscan.readers.base import Fragment, Reader
 from configscan.readers.mapped import load_mapping, mapped_reader
 from configscan.readers.merge import Conflict, merge
 from configscan.readers.pick import pick_reader as pick_reader  # re-exported: callers pick a reader from here
-from configscan.readers.pick import read_inputs
+from configscan.readers.pick import read_inputs as read_inputs  # re-exported for the audit command
 
 
 @dataclass
@@ -52,6 +53,10 @@ class ScanOptions:
     mapping: Path | None = None  # TOML column mapping for CSV/XLSX no built-in reader knows
     agency_name: str | None = None  # used only when no input names the agency
     agency_state: str | None = None
+    audit: Sequence[str] = ()  # audit-log files, globs or folders (configscan.audit)
+    sweep_threshold: int = DEFAULT_SWEEP_THRESHOLD
+    evidence: Path | None = None  # target of the evidence CSV (staged beside it, published by the caller)
+    work: Path | None = None  # private work directory (required with audit files)
 
 
 def sha256_of(path: Path) -> str:
@@ -120,6 +125,16 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
     data, conflicts = merge(fragments, {"agency": defaults} if defaults else None)
     source = ", ".join(str(p) for p in options.inputs)
     config = normalise(data, source)
+    return evaluate(options, config, checks, fragments, conflicts, audit_config=config)
+
+
+def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check], fragments: Sequence[Fragment] = (),
+             conflicts: Sequence[Conflict] = (), audit_config: AgencyConfig | None = None) -> ScanResult:
+    """Rules, checks and (with audit files) the audit log against one normalised configuration.
+
+    ``audit_config`` is the configuration the audit log is compared with; None when the agency's settings
+    were not given (``configscan audit`` without ``--config``), so no back-door or contradiction findings.
+    """
     library = PackLibrary()
     jurisdiction = options.jurisdiction or f"US-{config.agency.state}"
     ruleset = build_ruleset(library, jurisdiction, options.as_of, options.local, options.policy)
@@ -132,6 +147,17 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
         if fragment.problems and fragment.lost_matters:
             errors.append(f"{fragment.source}: {len(fragment.problems)} row(s) could not be read")
     findings.extend(_conflict_findings(conflicts))
+    audit = None
+    if options.audit:
+        if options.work is None:
+            raise UsageError("audit files need a work directory")
+        outcome = run_audit(AuditRequest(
+            files=list(options.audit), agency_state=config.agency.state, rules=ruleset,
+            classifier=Classifier(options.directory), work=options.work, config=audit_config,
+            threshold=options.sweep_threshold, evidence_target=options.evidence))
+        findings.extend(outcome.findings)
+        errors.extend(outcome.errors)
+        audit = outcome.summary
     agency_key = config.agency.ori or f"{config.agency.state}:{config.agency.name}"
     roles = {pack.id: role for pack, role in ruleset.packs}
     findings = [f.model_copy(update={"layer_role": roles.get(f.layer)}) if f.layer else f for f in findings]
@@ -153,6 +179,7 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
         checks_run=engine.checks_run,
         statute_found=ruleset.statute_found,
         law_note=law_note(ruleset.packs),
+        audit=audit,
     )
 
 

@@ -11,7 +11,7 @@ from configscan.partners import Category, Classifier
 
 CLASSIFIER = Classifier()
 # An unaltered copy of /work/shared/real/eugene-or/sharing-list.csv (public records, CC0).
-EUGENE = Path(__file__).parent / "data" / "eugene-sharing-list.csv"
+EUGENE = Path(__file__).parent / "data" / "real" / "eugene-or" / "sharing-list.csv"
 
 
 @pytest.mark.parametrize(("name", "category"), [

@@ -11,7 +11,7 @@ from configscan.cli import _mount_subcommands, app
 
 _mount_subcommands()
 RUNNER = CliRunner()
-EUGENE = Path(__file__).parent / "data" / "eugene-sharing-list.csv"
+EUGENE = Path(__file__).parent / "data" / "real" / "eugene-or" / "sharing-list.csv"
 
 
 def test_json_lines_carry_input_fields_and_verdict(tmp_path: Path) -> None:

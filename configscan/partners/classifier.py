@@ -88,12 +88,15 @@ def _decide(signals: list[Signal]) -> tuple[Category, float, str | None]:
     for signal in signals:
         by_category.setdefault(signal.category, []).append(signal)
     hard_federal = any(s.source in _HARD_FEDERAL and s.category.is_federal for s in signals)
+    private_entity = any(s.legal_entity for s in signals)
     for category in _ORDER:
         support = by_category.get(category)
         if not support:
             continue
         if category is Category.multi_agency and hard_federal:
             continue  # the vendor, the ORI or the account's domain says federal: trust that over the name
+        if category.is_federal and private_entity and not hard_federal:
+            continue  # "Navy Federal Credit Union", "DEA Federal Credit Union": a business named after an agency
         if category is Category.federal_other and _tribal_under_interior(support, by_category):
             continue  # tribal police carry Interior ("DI") ORIs but are not federal partners
         best = max(support, key=lambda s: s.weight)

@@ -20,7 +20,11 @@ from configscan.partners.model import Category
 from configscan.partners.names import normalise
 from configscan.partners.states import usps
 
-_NAME_FILES = ("names_federal.csv", "names_multi_agency.csv", "names_state.csv", "names_private.csv")
+_NAME_FILES = ("names_federal.csv", "names_multi_agency.csv", "names_state.csv", "names_private.csv",
+               "names_tribal.csv")
+# A tribal nation's name is often also a place name ("Red Lake Falls", "Mille Lacs County"): an alias
+# followed by a local-government word names the place, not the nation.
+_PLACE_AFTER = r"(?!\s+(?:county|city|falls|junction|township|twp|parish|borough|village|town|island|beach|lake)\b)"
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,8 @@ def _name_entry(row: dict[str, str], label: str, number: int) -> NameEntry:
     if case_sensitive:
         pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])")
     else:
-        pattern = re.compile(rf"\b{re.escape(normalise(alias))}\b")
+        guard = _PLACE_AFTER if row["category"] == Category.tribal.value else ""
+        pattern = re.compile(rf"\b{re.escape(normalise(alias))}\b{guard}")
     return NameEntry(alias=alias, category=_category(row["category"], label, number),
                      component=row.get("component") or alias, state=usps(row.get("state")),
                      source=row["source"], pattern=pattern, case_sensitive=case_sensitive)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from configscan.partners.directory import Directory
 from configscan.partners.emails import clean_domain, match_domain, state_government
 from configscan.partners.model import Category
-from configscan.partners.names import ParsedName
+from configscan.partners.names import ParsedName, normalise
 from configscan.partners.ori import OriInfo
 from configscan.partners.states import STATE_NAME_ALTERNATION, STATE_NAMES
 
@@ -29,6 +29,9 @@ class Signal:
     source: str  # vendor | email | ori | directory | name | org_type
     reason: str
     state: str | None = None
+    # The name carries a private legal form ("Inc", "LLC", "Credit Union"): outweighs federal words in the
+    # name ("Marine Corps Community Credit Union") but never the vendor's label, an ORI or an e-mail domain.
+    legal_entity: bool = False
 
 
 # Agency nouns that exist at state level; they make a state agency only with a state named before them.
@@ -40,7 +43,8 @@ _STATE_NOUNS = (
     r"department of corrections|corrections|fish and wildlife|fish and game|game and fish|parks and wildlife|"
     r"natural resources|dnr|state parks|parks|motor vehicles|dmv|department of revenue|gaming|lottery|"
     r"alcoholic beverage control|liquor control|national guard|emergency management|department of transportation|"
-    r"fire marshal|capitol police|investigations? division|bureau of investigations?|troopers"
+    r"fire marshal|capitol police|investigations? division|bureau of investigations?|troopers|"
+    r"(?:division|bureau) of criminal investigations?|(?:office of )?(?:the )?inspector general|oig"
 )
 _LINK = r"(?:\s+state)?(?:\s+(?:department|dept|office|division|bureau)\s+of)?\s+"
 _FEDERAL_PREFIX = re.compile(
@@ -50,6 +54,20 @@ _FEDERAL_PREFIX = re.compile(
 )
 _FEDERAL_WORD = re.compile(r"\bfederal\s+(?:bureau|protective|air marshals?|reserve|law enforcement|agents?|"
                            r"officers?|agency|government|investigat\w*)\b")
+# Federal departments and agencies that have an Inspector General with law-enforcement agents (the IG Act
+# list, https://www.oversight.gov/): "<department> Office of Inspector General" / "<department> OIG".
+_FEDERAL_DEPARTMENTS = (
+    r"us department of \w+|department of (?:agriculture|commerce|defense|education|energy|health and human services|"
+    r"housing and urban development|the interior|interior|labor|state|transportation|the treasury|treasury|"
+    r"veterans affairs)|usda|doc|dod|hhs|hud|doi|dol|dot|va|ssa|social security administration|epa|"
+    r"environmental protection agency|gsa|general services administration|opm|office of personnel management|"
+    r"sba|small business administration|nasa|amtrak|usps|postal service|fdic|railroad retirement board|"
+    r"nuclear regulatory commission|nrc|federal reserve board|smithsonian|peace corps|usaid"
+)
+_FEDERAL_OIG = re.compile(
+    rf"\b(?:{_FEDERAL_DEPARTMENTS})\s+(?:office of\s+)?(?:the\s+)?(?:inspector general|oig)\b|"
+    rf"\b(?:office of\s+)?(?:the\s+)?inspector general\s+(?:for|of)\s+(?:the\s+)?(?:{_FEDERAL_DEPARTMENTS})\b"
+)
 # Veterans Affairs facilities name themselves "VA <Place> Health Care System"; a leading "VA" is not the
 # vendor's state position (that comes after the city, or as "VA - " with a dash).
 _VA_FACILITY = re.compile(r"^va\s.*\b(?:health ?care system|medical center|police)\b")
@@ -59,22 +77,44 @@ _LOWER_ICE = re.compile(r"\bice\b(?=.*\b(?:ero|hsi|removal|enforcement|immigrati
                         r"\b(?:ero|dhs|immigration)\b.*\bice\b")
 _TRIBAL = re.compile(
     r"\b(?:tribal|tribe|tribes|pueblo|rancheria|band of|indian community|indian reservation|reservation|"
-    r"lighthorse|nation (?:police|marshals?|marshal service|law enforcement|rangers|department of public safety|dps)|"
+    r"lighthorse|nation (?:police|pd|marshals?|marshal service|law enforcement|rangers|"
+    r"department of public safety|dps)|"
     r"nations police|sioux community|indian tribe)\b|\bnation$"
 )
 _PRIVATE = re.compile(
     r"\b(?:inc|incorporated|llc|ltd|corp|corporation|company|companies|enterprises|holdings|bank|insurance|"
     r"hotel|resort|mall|shopping center|apartments?|condominiums?|condos?|hoa|poa|properties|realty|"
     r"property management|management company|towing|repossession|dealership|motors|stores?|supermarket|church|"
-    r"ministries|private|business|corporate|headquarters|association)\b"
+    r"ministries|private|business|corporate|headquarters|association|communities|healthcare|"
+    r"industries|superstores?|automotive|auto group|brewing|brewery|brokers?|real estate|"
+    r"security services|security company|salvation army|ski patrol)\b"
 )
+# A police department or sheriff's office is a public agency even when its town's name holds a business
+# word ("Falls Church VA PD", "Resort Township PD", "Church Point PD").
+_POLICE_AGENCY = re.compile(
+    r"\b(?:pd|so|police department|police dept|sheriffs? office|sheriffs? department|sheriff)\b")
+# Acronyms that state agencies share with city, campus and airport departments of the same name.
+_SHARED_STATE_ACRONYMS = frozenset({"DPS"})
+_LOCAL_INSTITUTION = re.compile(r"\b(?:airport|university|college|school|schools|isd|campus|city|county|town|village|"
+                                r"township|port of|transit|hospital)\b")
+_LEGAL_ENTITY = re.compile(
+    r"\b(?:inc|incorporated|llc|ltd|corp|corporation|credit union|bank|hoa|poa|homeowners association|"
+    r"condominiums?|apartments|employees association|officers association)\b")
 _PRIVATE_CO = re.compile(r"(?<![A-Za-z])Co\.(?![A-Za-z])")
+# A state, county or city named in the name makes an "Office of Inspector General" that government's own.
+_PLACE_GOVERNMENT = re.compile(rf"\b(?:county|city|parish|borough|town|village|state|{STATE_NAME_ALTERNATION})\b")
 _LOCAL = re.compile(
     r"\b(?:pd|so|police|sheriff|sheriffs|marshal|marshals|constable|constables|city of|town of|village of|"
     r"township|twp|borough|county|parish|city|metro|district attorney|da|das office|prosecutor|prosecuting attorney|"
     r"public safety|dps|university|college|school|schools|isd|airport|port of|transit|housing authority|campus|"
     r"fire|code enforcement|parking|animal control|courts?|probation|municipal|department of police)\b"
 )
+
+
+def _names_the_town(alias: str, norm: str) -> bool:
+    """True when a federal phrase is the town in the vendor's "<Town> <ST> PD" style ("National Park NJ PD")."""
+    town = rf"\b{re.escape(normalise(alias))}\s+(?:[a-z]{{2}}\s+)?(?:pd|so|police department|sheriffs? office)\b"
+    return re.search(town, norm) is not None
 
 
 def state_qualified(parsed: ParsedName) -> str | None:
@@ -101,6 +141,10 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
     for entry in directory.matches(text, norm):
         if qualified and entry.category is Category.federal_other and not entry.case_sensitive:
             continue  # "Texas Parks and Wildlife" is not the federal Fish and Wildlife Service
+        if entry.alias in _SHARED_STATE_ACRONYMS and _LOCAL_INSTITUTION.search(norm):
+            continue  # "DFW Airport DPS", "University of X DPS": a local department of public safety
+        if entry.category.is_federal and not entry.case_sensitive and _names_the_town(entry.alias, norm):
+            continue  # "National Park NJ PD": the borough of National Park, not the Park Service
         found.append(Signal(entry.category, 0.9, "directory",
                             f"name contains {entry.alias!r} ({entry.component}; source: {entry.source})", entry.state))
     if _VA_FACILITY.search(norm) and not re.match(r"^\s*VA\s*[-–:]", parsed.text):
@@ -117,12 +161,18 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
         found.append(Signal(Category.federal_immigration, 0.75, "name", "names a federal immigration function"))
     if not qualified and (_FEDERAL_PREFIX.search(norm) or _FEDERAL_WORD.search(norm)):
         found.append(Signal(Category.federal_other, 0.75, "name", "name starts with a U.S./federal agency phrase"))
+    if not qualified and _FEDERAL_OIG.search(norm) and not _PLACE_GOVERNMENT.search(norm):
+        found.append(Signal(Category.federal_other, 0.8, "name",
+                            "the Inspector General of a federal department or agency"))
     if qualified:
         found.append(Signal(Category.state, 0.85, "name", f"a state agency of {qualified} by its name", qualified))
     if _TRIBAL.search(norm):
         found.append(Signal(Category.tribal, 0.85, "name", "name marks a tribal nation's agency"))
-    if _PRIVATE.search(norm) or _PRIVATE_CO.search(parsed.text):
-        found.append(Signal(Category.private, 0.75, "name", "name marks a business or private association"))
+    legal = _LEGAL_ENTITY.search(norm) or _PRIVATE_CO.search(parsed.text)
+    if (legal or _PRIVATE.search(norm)) and not _POLICE_AGENCY.search(norm):
+        found.append(Signal(Category.private, 0.75, "name",
+                            "name carries a business's legal form" if legal else
+                            "name marks a business or private association", legal_entity=bool(legal)))
     if _LOCAL.search(norm):
         found.append(Signal(Category.local, 0.7, "name", "name marks a city, county or district agency"))
     return found

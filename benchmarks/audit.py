@@ -1,0 +1,168 @@
+"""Benchmark: configscan's audit end to end vs a bare DuckDB floor vs a straightforward pandas script.
+
+Generates a synthetic 13-column Flock network-audit log (N rows, default 5,000,000) in a temp dir, then
+times, in one run on the same file, each as a child process (so peak RSS is per child):
+
+* configscan audit, end to end: reading, de-duplication, classification, findings, JSON + HTML reports
+  and the evidence CSV (and the same without the evidence CSV);
+* the floor: DuckDB read_csv + GROUP BY "Org Name" count, nothing else;
+* pandas: read the needed columns, count per organisation, match immigration keywords.
+
+Floor and configscan run ``--repeat`` times interleaved (best time kept): the machine is shared.
+Usage: python benchmarks/audit.py [--rows N] [--repeat K] [--keep DIR] [--skip-pandas]
+Needs the ``bench`` extra (pandas) for the pandas baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FEDERAL = ["[Federal] Federal Bureau of Investigation (FBI)", "U.S. Border Patrol", "[Federal] USPIS",
+           "Homeland Security Investigations - Seattle", "[Federal] National Park Service - Natchez Trace",
+           "[Federal] ATF Louisville Field Division", "CBP Office of Field Operations"]
+STATES = ["CA"] * 12 + ["OR", "WA", "NV", "AZ", "TX", "ID", "UT", "CO", "NM", "OK", "FL", "GA", "IL", "OH"]
+REASONS = [
+    "Motor Vehicle Theft/Stolen", "Larceny/Theft Offenses", "Burglary/Breaking & Entering", "Drugs/Narcotics",
+    "Wanted Person (Arrest Warrant/Fugitive)", "Assault/Battery Offenses", "Robbery", "Hit and Run/Car Accident",
+    "Missing/Endangered Person/Runaway", "Stolen Property Offenses", "Weapons Offense (Guns/Shots Fired)",
+    "stolen vehicle", "UUV", "Property Crime", "Person Crime", "Suspicious Vehicle", "homicide", "Welfare Check",
+    "investigation", "inv", "Investigation", "Other - Not Applicable", "Daytime search for best result", "",
+    "police assist", "Rice St burglary", "notice to vacate", "service of warrant", "Device theft", "Price St",
+    "ice rink vandalism", "obstruction of justice", "office burglary",
+]
+IMMIGRATION = ["ICE", "ICE+ERO", "HSI", "immigration", "assist Border Patrol", "ICE WARRANT", "CBP request",
+               "Immigration (civil/administrative)", "287(g)", "deportation"]
+
+
+def _sql_list(values: list[str]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def generate(path: Path, rows: int) -> None:
+    """Write the synthetic log with DuckDB (seconds, not minutes, for millions of rows)."""
+    import duckdb
+
+    orgs = [f"City{i} {STATES[i % len(STATES)]} PD" if i % 3 else f"County{i} County {STATES[i % len(STATES)]} SO"
+            for i in range(3000)] + FEDERAL + ["***"]
+    con = duckdb.connect()
+    con.execute(f"""
+        COPY (
+        WITH base AS (
+            SELECT g, (hash(g) % 1000000007)::BIGINT AS h1, (hash(g * 31 + 7) % 1000000007)::BIGINT AS h2,
+                   (hash(g * 131 + 3) % 1000000007)::BIGINT AS h3,
+                   TIMESTAMP '2025-01-01' + to_seconds((g * 31536000 // {rows})::BIGINT) AS ts
+            FROM range({rows}) t(g))
+        SELECT uuid()::VARCHAR AS "ID", '***' AS "Name",
+               CASE WHEN h1 % 1000 < 6 THEN {_sql_list(FEDERAL)}[1 + h2 % {len(FEDERAL)}]
+                    ELSE {_sql_list(orgs)}[1 + (h1 // 1000) % {len(orgs) - len(FEDERAL)}] END AS "Org Name",
+               (20 + 3480 * pow((h3 % 1000) / 1000.0, 2.4))::INT AS "Total Networks Searched",
+               CASE WHEN h2 % 10 < 4 THEN strftime(ts - INTERVAL 7 DAY, '%m/%d/%Y, %I:%M:%S %p UTC') || chr(10) ||
+                    strftime(ts, '%m/%d/%Y, %I:%M:%S %p UTC') END AS "Time Frame",
+               '***' AS "License Plate",
+               CASE WHEN h3 % 100 < 3 THEN {_sql_list(IMMIGRATION)}[1 + h1 % {len(IMMIGRATION)}]
+                    WHEN h3 % 100 < 8 THEN 'burglary ' || (h2 % 90000)::VARCHAR
+                    ELSE {_sql_list(REASONS)}[1 + h2 % {len(REASONS)}] END AS "Reason",
+               CASE WHEN h1 % 20 = 0 THEN '25-' || lpad((h2 % 999999)::VARCHAR, 6, '0') END AS "Case #",
+               NULL AS "Filters", strftime(ts, '%m/%d/%Y, %I:%M:%S %p UTC') AS "Search Time",
+               CASE WHEN h2 % 3 = 0 THEN 'search' ELSE 'lookup' END AS "Search Type",
+               NULL AS "Text Prompt", NULL AS "Moderation"
+        FROM base) TO '{path}' (HEADER, DELIMITER ',')""")
+    con.close()
+
+
+FLOOR = """
+import duckdb, sys
+con = duckdb.connect()
+print(len(con.execute("SELECT \\"Org Name\\", count(*) FROM read_csv(?) GROUP BY 1", [sys.argv[1]]).fetchall()))
+"""
+
+PANDAS = r"""
+import re, sys
+import pandas as pd
+frame = pd.read_csv(sys.argv[1], usecols=["Org Name", "Reason", "Total Networks Searched", "Search Time"],
+                    dtype=str, keep_default_na=False)
+per_org = frame["Org Name"].value_counts()
+pattern = r"(?<![A-Za-z])ICE(?![A-Za-z])|\b(ERO|HSI|CBP|USBP|border patrol|287\(g\)|deport\w*|immigration)\b"
+immigration = frame["Reason"].str.contains(pattern, flags=re.I, regex=True)
+per_org_immigration = frame[immigration]["Org Name"].value_counts()
+print(len(per_org), int(immigration.sum()), len(per_org_immigration))
+"""
+
+
+def child(argv: list[str]) -> tuple[float, int, int]:
+    """Run a child process; return (seconds, peak RSS in MiB, exit code) from its own rusage."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        sys.stderr.write(err)
+        raise SystemExit(f"{argv[0]} failed with exit {proc.returncode}; no figures reported")
+    return seconds, usage.ru_maxrss // 1024, proc.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="keep the generated log and outputs here")
+    parser.add_argument("--skip-pandas", action="store_true")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="configscan-bench-"))
+    try:
+        log = tmp / "network-audit.csv"
+        started = time.perf_counter()
+        generate(log, args.rows)
+        size = log.stat().st_size
+        print(f"generated {args.rows:,} rows, {size / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s")
+        exe = str(Path(sys.executable).parent / "configscan")  # the configscan of this interpreter
+        ours = [exe, "audit", str(log), "--agency-state", "CA", "--json", str(tmp / "r.json"),
+                "--html", str(tmp / "r.html"), "--evidence-csv", str(tmp / "evidence.csv"), "-q"]
+        reports_only = ours[:-3] + ["-q"]  # same run without the evidence CSV (JSON + HTML reports only)
+        floor_cmd = [sys.executable, "-c", FLOOR, str(log)]
+        best: dict[str, tuple[float, int]] = {}
+        for _ in range(args.repeat):
+            for name, argv in (("floor", floor_cmd), ("configscan", ours), ("no-evidence", reports_only)):
+                seconds, rss, code = child(argv)
+                print(f"  {name:<10} {seconds:6.2f} s  peak RSS {rss:5d} MiB  exit {code}")
+                if name not in best or seconds < best[name][0]:
+                    best[name] = (seconds, rss)
+        if not args.skip_pandas:
+            seconds, rss, code = child([sys.executable, "-c", PANDAS, str(log)])
+            print(f"  {'pandas':<10} {seconds:6.2f} s  peak RSS {rss:5d} MiB  exit {code}")
+            best["pandas"] = (seconds, rss)
+        ours_s, ours_rss = best["configscan"]
+        floor_s = best["floor"][0]
+        print(f"\nrows {args.rows:,}; file {size / 1e6:.0f} MB; engine DuckDB")
+        print(f"configscan end to end: {ours_s:.2f} s = {args.rows / ours_s / 1e6:.2f} M rows/s; "
+              f"peak RSS {ours_rss} MiB")
+        print(f"floor (DuckDB read_csv + GROUP BY Org Name): {floor_s:.2f} s = "
+              f"{args.rows / floor_s / 1e6:.2f} M rows/s")
+        print(f"configscan / floor = {ours_s / floor_s:.2f}x  (goal <= 1.5x)")
+        bare_s, bare_rss = best["no-evidence"]
+        print(f"without the evidence CSV: {bare_s:.2f} s = {args.rows / bare_s / 1e6:.2f} M rows/s; "
+              f"{bare_s / floor_s:.2f}x the floor; peak RSS {bare_rss} MiB")
+        if "pandas" in best:
+            print(f"pandas: {best['pandas'][0]:.2f} s; pandas / configscan = {best['pandas'][0] / ours_s:.1f}x "
+                  f"(goal >= 10x); pandas peak RSS {best['pandas'][1]} MiB")
+        if (tmp / "evidence.csv").exists():
+            print(f"evidence CSV {(tmp / 'evidence.csv').stat().st_size / 1e6:.0f} MB")
+    finally:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for item in tmp.iterdir():
+                shutil.move(str(item), args.keep / item.name)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

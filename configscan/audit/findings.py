@@ -1,0 +1,305 @@
+"""Turn audit facts into findings. Pure functions: facts, rules and configuration in, findings out.
+
+The law comes only from the rule packs (by rule kind); a finding either cites the applicable rule or is
+unverified. Under the advisory baseline a breach is a risk (the shared helpers cap it at medium).
+A log cannot show whether a condition (a warrant, a declaration) was met, so conditional rules give
+unverified findings that cite the rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from configscan.audit import metas
+from configscan.audit.aggregate import OrgFacts
+from configscan.audit.searchers import Searcher
+from configscan.checkapi import CheckMeta, unverified, violation
+from configscan.findings import Finding, Outcome, Severity
+from configscan.jurisdictions.loader import AppliedRule, RuleSet
+from configscan.jurisdictions.schema import RuleKind
+from configscan.model import AgencyConfig
+
+Samples = dict[tuple[str, str | None], list[dict[str, Any]]]  # (kind, key) -> a few evidence rows
+MAX_SWEEP_FINDINGS = 25
+MAX_IMMIGRATION_FINDINGS = 25
+TOP = 20
+
+
+@dataclass(frozen=True)
+class AuditFacts:
+    """What the log showed, ready for the rules: per-organisation numbers and the searcher verdicts."""
+
+    orgs: dict[str | None, OrgFacts]
+    searchers: dict[str | None, Searcher]
+    threshold: int
+    evidence_csv: str | None = None
+
+
+def _when(f: OrgFacts) -> dict[str, Any]:
+    return {"searches": f.searches, "first_seen": f.first_seen.isoformat() if f.first_seen else None,
+            "last_seen": f.last_seen.isoformat() if f.last_seen else None, "months_active": f.months,
+            "max_networks_searched": f.max_networks}
+
+
+def top_orgs(facts: AuditFacts, count: Callable[[OrgFacts], int], limit: int) -> list[str | None]:
+    """Organisations with a nonzero count, largest first, at most ``limit``."""
+    orgs = sorted((o for o, f in facts.orgs.items() if count(f)), key=lambda o: (-count(facts.orgs[o]), o or ""))
+    return orgs[:limit]
+
+
+def _org_evidence(facts: AuditFacts, org: str | None, sample: Samples, category: str) -> dict[str, Any]:
+    searcher, f = facts.searchers[org], facts.orgs[org]
+    evidence: dict[str, Any] = {"organisation": searcher.name, "classified_as": searcher.category,
+                                "state": searcher.state, "classified_because": list(searcher.reasons), **_when(f)}
+    evidence["sample_rows"] = sample.get(("org", org), [])
+    evidence["evidence_csv"] = _pointer(facts, category)
+    return {k: v for k, v in evidence.items() if v is not None}
+
+
+def _pointer(facts: AuditFacts, category: str) -> str:
+    if facts.evidence_csv:
+        return f"{facts.evidence_csv}, category={category}"
+    return "not written (use --evidence-csv)"
+
+
+def _orgs_of(facts: AuditFacts, klass: str) -> list[str | None]:
+    return sorted((o for o, s in facts.searchers.items() if s.klass == klass and o in facts.orgs),
+                  key=lambda o: -facts.orgs[o].searches)
+
+
+def _group_evidence(facts: AuditFacts, orgs: list[str | None], category: str) -> dict[str, Any]:
+    return {
+        "organisations": len(orgs),
+        "searches": sum(facts.orgs[o].searches for o in orgs),
+        "top_organisations": {facts.searchers[o].name: facts.orgs[o].searches for o in orgs[:TOP]},
+        "evidence_csv": _pointer(facts, category),
+    }
+
+
+def _apply(meta: CheckMeta, rules: list[AppliedRule], subject: str, evidence: dict[str, Any],
+           title: str, why_conditional: str) -> Iterator[Finding]:
+    """A forbidding rule is broken by the search itself; a conditional one cannot be judged from a log."""
+    for applied in rules:
+        if applied.rule.kind is RuleKind.conditional_sharing:
+            yield unverified(meta, subject=subject, applied=applied, evidence=evidence, why=why_conditional)
+        else:
+            yield violation(meta, applied, subject=subject, evidence=evidence, title=title)
+
+
+def federal(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator[Finding]:
+    sharing = [r for r in rules.of_kind(RuleKind.forbid_federal_sharing, RuleKind.conditional_sharing)
+               if r.rule.params.get("applies_to", ["federal"]) != ["out_of_state"]]
+    immigration = rules.of_kind(RuleKind.forbid_immigration_use)
+    for org in _orgs_of(facts, "federal"):
+        searcher = facts.searchers[org]
+        applicable = sharing + (immigration if searcher.category == "federal_immigration" else [])
+        evidence = _org_evidence(facts, org, sample, "federal_searcher")
+        if not applicable:
+            yield unverified(metas.FEDERAL, subject=searcher.name, evidence=evidence,
+                             why="a federal organisation searched and no rule pack rule covers it")
+            continue
+        title = f"Federal organisation searched this agency's data {facts.orgs[org].searches} time(s)"
+        yield from _apply(metas.FEDERAL, applicable, searcher.name, evidence, title,
+                          "the law allows federal access only on conditions the log cannot show")
+
+
+def out_of_state(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator[Finding]:
+    applicable = [r for r in rules.of_kind(RuleKind.forbid_out_of_state_sharing,
+                                           RuleKind.out_of_state_requires_declaration,
+                                           RuleKind.conditional_sharing)
+                  if r.rule.params.get("applies_to", ["out_of_state"]) != ["federal"]]
+    if not applicable:
+        return
+    by_state: dict[str, list[str | None]] = defaultdict(list)
+    for org in _orgs_of(facts, "out_of_state"):
+        by_state[facts.searchers[org].state or "??"].append(org)
+    for state, orgs in sorted(by_state.items()):
+        evidence = {"searcher_state": state, **_group_evidence(facts, orgs, "out_of_state")}
+        evidence["sample_rows"] = sample.get(("state", state), [])
+        subject = f"searchers from {state}"
+        title = f"Organisations from {state} searched this agency's data ({evidence['searches']} searches)"
+        for applied in applicable:
+            if applied.rule.kind is RuleKind.out_of_state_requires_declaration:
+                allowed = [s.upper() for s in applied.rule.params.get("allowed_states", [])]
+                if not allowed or state in allowed:
+                    yield from _declaration(facts, orgs, applied, subject, evidence, title)
+                    continue
+            yield from _apply(metas.OUT_OF_STATE, [applied], subject, evidence, title,
+                              "the law allows out-of-state access only on conditions the log cannot show")
+
+
+def _declaration(facts: AuditFacts, orgs: list[str | None], applied: AppliedRule, subject: str,
+                 evidence: dict[str, Any], title: str) -> Iterator[Finding]:
+    partners = [facts.searchers[o].partner for o in orgs]
+    declared = [p.written_declaration if p is not None else None for p in partners]
+    if all(d is True for d in declared):
+        return
+    if any(d is False for d in declared):
+        yield violation(metas.OUT_OF_STATE, applied, subject=subject, evidence=evidence, title=title)
+    else:
+        yield unverified(metas.OUT_OF_STATE, subject=subject, applied=applied, evidence=evidence,
+                         why="no record of the written declaration the law requires for these searchers")
+
+
+def unplaced(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
+    """Searchers the classifier could not place: fail closed, never read as in-state or harmless."""
+    for klass, why in (("unclassified", "searching organisations could not be classified"),
+                       ("state_unknown", "the state of some searching organisations could not be established"),
+                       ("redacted", "searcher names are blank or redacted in the log")):
+        orgs = _orgs_of(facts, klass)
+        if orgs:
+            yield unverified(metas.UNPLACED, subject=f"{klass} searchers", why=why,
+                             evidence=_group_evidence(facts, orgs, "unverified_searcher"))
+
+
+def back_door(facts: AuditFacts, rules: RuleSet, config: AgencyConfig) -> Iterator[Finding]:
+    """Searchers the configuration does not list: access the settings do not explain."""
+    for klass in ("federal", "out_of_state", "in_state", "state_unknown", "unclassified"):
+        orgs = [o for o in _orgs_of(facts, klass) if facts.searchers[o].listed is False]
+        if not orgs:
+            continue
+        evidence = {"searcher_class": klass, **_group_evidence(facts, orgs, "back_door")}
+        subject = f"unlisted {klass.replace('_', '-')} searchers"
+        title = (f"{len(orgs)} organisation(s) absent from the configured partners searched this agency's data "
+                 f"({evidence['searches']} searches)")
+        kinds = {"federal": (RuleKind.forbid_federal_sharing,),
+                 "out_of_state": (RuleKind.forbid_out_of_state_sharing,)}.get(klass, ())
+        applicable = rules.of_kind(*kinds) if kinds else []
+        if applicable:
+            for applied in applicable:
+                yield violation(metas.BACK_DOOR, applied, subject=subject, evidence=evidence, title=title)
+        else:
+            yield unverified(metas.BACK_DOOR, subject=subject, evidence=evidence,
+                             why="searches by organisations the configuration does not list (a back door)")
+
+
+def contradictions(facts: AuditFacts, config: AgencyConfig) -> Iterator[Finding]:
+    """Configuration and log disagree, either way: closed settings with searches, or claimed controls unused."""
+    sharing = config.sharing
+    fed = _orgs_of(facts, "federal")
+    if sharing is not None and sharing.federal_sharing_disabled is True and fed:
+        yield _contradiction("federal sharing", "the configuration disables federal sharing, but federal "
+                             "organisations searched", _group_evidence(facts, fed, "federal_searcher"))
+    oos_unlisted = [o for o in _orgs_of(facts, "out_of_state") if not facts.searchers[o].listed]
+    national_off = sharing is not None and sharing.national_lookup is False and not any(
+        n.national_lookup for n in sharing.networks)  # one network with it on is enough to expose the data
+    if national_off and oos_unlisted:
+        yield _contradiction("national lookup", "the configuration turns national lookup off, but out-of-state "
+                             "organisations that are not partners searched",
+                             _group_evidence(facts, oos_unlisted, "out_of_state"))
+    for org, searcher in facts.searchers.items():
+        partner = searcher.partner
+        if partner is None or org not in facts.orgs or partner.can_reach_us() is not False:
+            continue
+        status = partner.status.value if partner.status else "?"
+        direction = partner.direction.value if partner.direction else "?"
+        yield _contradiction(searcher.name, "the configuration says this partner cannot search the agency's data "
+                             f"(status {status}, direction {direction}), but it searched",
+                             {**_when(facts.orgs[org]), "evidence_csv": _pointer(facts, "back_door")})
+    empty = sum(f.empty_reasons for o, f in facts.orgs.items() if facts.searchers[o].klass == "own")
+    empty_all = sum(f.empty_reasons for f in facts.orgs.values())
+    if config.search_reason_required is True and empty_all:
+        yield _contradiction("search_reason_required", "the configuration says a search reason is required, but "
+                             "the log has searches with no reason",
+                             {"searches_without_reason": empty_all, "of_which_own_agency": empty,
+                              "evidence_csv": _pointer(facts, "vague")})
+
+
+def _contradiction(subject: str, what: str, evidence: dict[str, Any]) -> Finding:
+    return Finding(check=metas.CONTRADICTION.id, severity=Severity.high, outcome=Outcome.unverified,
+                   title=f"Configuration and audit log disagree: {what}", subject=subject, evidence=evidence,
+                   remediation=metas.CONTRADICTION.remediation)
+
+
+def reason_findings(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator[Finding]:
+    immigration = rules.of_kind(RuleKind.forbid_immigration_use)
+    every = top_orgs(facts, lambda f: f.immigration, len(facts.orgs))
+    for org in every[:MAX_IMMIGRATION_FINDINGS]:
+        f, searcher = facts.orgs[org], facts.searchers[org]
+        evidence = {"organisation": searcher.name, "classified_as": searcher.category,
+                    "immigration_searches": f.immigration, "rules_fired": f.immigration_rules,
+                    "sample_rows": sample.get(("immigration", org), []),
+                    "evidence_csv": _pointer(facts, "immigration")}
+        title = f"{f.immigration} search(es) with an immigration-enforcement reason"
+        yield from _immigration(immigration, searcher.name, evidence, title)
+    rest = every[MAX_IMMIGRATION_FINDINGS:]
+    if rest:
+        evidence = {"organisations": len(rest), "immigration_searches": sum(facts.orgs[o].immigration for o in rest),
+                    "by_searcher_class": _by_class(facts, rest, lambda f: f.immigration),
+                    "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration for o in rest[:TOP]},
+                    "evidence_csv": _pointer(facts, "immigration")}
+        title = (f"{evidence['immigration_searches']} more search(es) with immigration-enforcement reasons by "
+                 f"{len(rest)} other organisation(s)")
+        yield from _immigration(immigration, "other organisations with immigration reasons", evidence, title)
+    yield from _bulk_reason(facts, rules, sample, "vague", metas.VAGUE, RuleKind.require_search_purpose,
+                            lambda f: f.vague)
+    yield from _bulk_reason(facts, rules, sample, "reproductive_health", metas.HEALTH,
+                            RuleKind.forbid_health_care_use, lambda f: f.reproductive)
+
+
+def _immigration(rules: list[AppliedRule], subject: str, evidence: dict[str, Any], title: str) -> Iterator[Finding]:
+    if not rules:
+        yield unverified(metas.IMMIGRATION, subject=subject, evidence=evidence,
+                         why="searches give immigration reasons and no rule pack rule covers it")
+    for applied in rules:
+        yield violation(metas.IMMIGRATION, applied, subject=subject, evidence=evidence, title=title)
+
+
+def _by_class(facts: AuditFacts, orgs: list[str | None], count: Callable[[OrgFacts], int]) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for org in orgs:
+        out[facts.searchers[org].klass] += count(facts.orgs[org])
+    return dict(out)
+
+
+def _bulk_reason(facts: AuditFacts, rules: RuleSet, sample: Samples, category: str, meta: CheckMeta,
+                 kind: RuleKind, count: Callable[[OrgFacts], int]) -> Iterator[Finding]:
+    orgs = sorted((o for o, f in facts.orgs.items() if count(f)), key=lambda o: -count(facts.orgs[o]))
+    if not orgs:
+        return
+    total = sum(count(facts.orgs[o]) for o in orgs)
+    evidence = {"searches": total, "organisations": len(orgs),
+                "top_organisations": {facts.searchers[o].name: count(facts.orgs[o]) for o in orgs[:TOP]},
+                "by_searcher_class": _by_class(facts, orgs, count),
+                "sample_rows": sample.get(("category", category), []), "evidence_csv": _pointer(facts, category)}
+    subject = f"{category.replace('_', ' ')} reasons"
+    title = f"{total} search(es) with {category.replace('_', ' ')} reasons"
+    applicable = rules.of_kind(kind)
+    if not applicable:
+        yield unverified(meta, subject=subject, evidence=evidence, why=f"{title}; no rule pack rule covers them")
+    for applied in applicable:
+        yield violation(meta, applied, subject=subject, evidence=evidence, title=title)
+
+
+def sweeps(facts: AuditFacts, sample: Samples) -> Iterator[Finding]:
+    """Mass sweeps: no rule kind names a network count, so these are for review, never a legal claim."""
+    orgs = top_orgs(facts, lambda f: f.sweeps, len(facts.orgs))
+    for org in orgs[:MAX_SWEEP_FINDINGS]:
+        f, searcher = facts.orgs[org], facts.searchers[org]
+        yield Finding(
+            check=metas.SWEEP.id, severity=Severity.low, outcome=Outcome.unverified,
+            title=f"{f.sweeps} mass sweep(s) across at least {facts.threshold} networks", subject=searcher.name,
+            evidence={"organisation": searcher.name, "classified_as": searcher.category, "sweeps": f.sweeps,
+                      "max_networks_searched": f.max_networks, "threshold": facts.threshold,
+                      "sample_rows": sample.get(("sweep", org), []),
+                      "evidence_csv": _pointer(facts, "sweep")},
+            remediation=metas.SWEEP.remediation)
+    rest = orgs[MAX_SWEEP_FINDINGS:]
+    if rest:
+        yield Finding(
+            check=metas.SWEEP.id, severity=Severity.low, outcome=Outcome.unverified,
+            title=f"Mass sweeps by {len(rest)} more organisation(s)", subject="other sweeping organisations",
+            evidence={"organisations": len(rest), "sweeps": sum(facts.orgs[o].sweeps for o in rest),
+                      "evidence_csv": _pointer(facts, "sweep")},
+            remediation=metas.SWEEP.remediation)
+
+
+def all_findings(facts: AuditFacts, rules: RuleSet, config: AgencyConfig | None, sample: Samples) -> list[Finding]:
+    found = [*federal(facts, rules, sample), *out_of_state(facts, rules, sample), *unplaced(facts, rules),
+             *reason_findings(facts, rules, sample), *sweeps(facts, sample)]
+    if config is not None:
+        found += [*back_door(facts, rules, config), *contradictions(facts, config)]
+    return found

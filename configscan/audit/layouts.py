@@ -1,0 +1,129 @@
+"""Which audit layout a file uses, and where each field sits in it.
+
+Columns are found by header name (order, extra columns and spelling variants tolerated). Exports without a
+header row use the vendor's historical column order, told apart by column count. The layouts known from
+public releases are listed in the reference notes: the 13-column network/organisation audit, the older
+11-column one with ``Total Devices Searched``, trimmed 8/10-column exports, organisation audits with
+``Offense Type``, split ``Search Date`` + ``Search Time``, and the transparency portal's
+``id, userId, searchDate, cameraCount|networkCount, reason[, caseNumber, offenseType]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Canonical field -> header spellings (compared after lower-casing and dropping non-alphanumerics).
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "searchid", "auditid"),
+    "user": ("name", "userid", "user", "username", "officer", "searcher"),
+    "org": ("orgname", "organization", "organizationname", "organisation", "org", "agency", "searchingagency",
+            "searchingorganization"),
+    "networks": ("totalnetworkssearched", "networkcount", "networkssearched", "networks"),
+    "devices": ("totaldevicessearched", "cameracount", "devicessearched", "devices", "cameras"),
+    "time_frame": ("timeframe",),
+    "plate": ("licenseplate", "plate", "licenceplate"),
+    "reason": ("reason", "searchreason", "purpose"),
+    "case": ("case", "casenumber", "caseno"),
+    "filters": ("filters",),
+    "search_time": ("searchtime", "searchdatetime", "searchdate", "datetime", "searchedat", "timestamp", "time"),
+    "search_type": ("searchtype", "type"),
+    "offense_type": ("offensetype",),
+    "text_prompt": ("textprompt",),
+    "moderation": ("moderation",),
+}
+_KEY = re.compile(r"[^a-z0-9]")
+
+# Header-less exports: the vendor's column order, by column count.
+_HEADERLESS: dict[int, tuple[str, tuple[str, ...]]] = {
+    13: ("L13 (no header)", ("ID", "Name", "Org Name", "Total Networks Searched", "Time Frame", "License Plate",
+                             "Reason", "Case #", "Filters", "Search Time", "Search Type", "Text Prompt",
+                             "Moderation")),
+    11: ("L11 (no header)", ("Name", "Org Name", "Total Networks Searched", "Total Devices Searched", "Time Frame",
+                             "License Plate", "Reason", "Case #", "Filters", "Search Time", "Search Type")),
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each canonical field sits: ``columns`` maps field -> column index (0-based) in the file."""
+
+    name: str
+    headers: tuple[str, ...]
+    has_header: bool
+    columns: dict[str, int] = field(default_factory=dict)
+    split_date: int | None = None  # index of a separate date column (San Jose style)
+    skip: int = 0  # physical lines before the header (title rows in spreadsheets)
+
+    def column(self, name: str) -> int | None:
+        return self.columns.get(name)
+
+
+def _key(text: str) -> str:
+    return _KEY.sub("", text.lower())
+
+
+def _lookup() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for canonical, spellings in _SYNONYMS.items():
+        for spelling in spellings:
+            table.setdefault(spelling, canonical)
+    return table
+
+
+def find_columns(headers: tuple[str, ...]) -> tuple[dict[str, int], int | None]:
+    """Map canonical fields to column indexes; the first header of each kind wins. Returns (map, date index)."""
+    table = _lookup()
+    columns: dict[str, int] = {}
+    keys = [_key(h) for h in headers]
+    split_date = keys.index("searchdate") if "searchdate" in keys and "searchtime" in keys else None
+    for index, key in enumerate(keys):
+        if index == split_date:
+            continue
+        canonical = table.get(key)
+        if canonical and canonical not in columns:
+            columns[canonical] = index
+    return columns, split_date
+
+
+def _name(columns: dict[str, int], headers: tuple[str, ...], split_date: int | None) -> str:
+    keys = {_key(h) for h in headers}
+    if "userid" in keys and "searchdate" in keys and "org" not in columns:
+        return "portal"
+    if split_date is not None:
+        return "split date/time"
+    if "offense_type" in columns:
+        return "organization audit with offense type"
+    if "devices" in columns and "networks" in columns:
+        return "L11"
+    return f"L{len(headers)}" if len(headers) in (6, 8, 10, 13, 14) else f"{len(headers)} columns"
+
+
+def header_layout(record: list[str], skip: int = 0) -> Layout | None:
+    """A layout if ``record`` is a header row (at least three known names, one of them the reason, or four)."""
+    headers = tuple(cell.strip().lstrip("\ufeff") for cell in record)
+    columns, split_date = find_columns(headers)
+    if len(columns) >= 3 and "reason" in columns or len(columns) >= 4:
+        return Layout(_name(columns, headers, split_date), headers, True, columns, split_date, skip)
+    return None
+
+
+def detect(first_row: list[str]) -> Layout | None:
+    """Decide from the first record whether it is a header or data of a known header-less width."""
+    found = header_layout(first_row)
+    if found is not None:
+        return found
+    headers = tuple(cell.strip() for cell in first_row)
+    known = _HEADERLESS.get(len(headers))
+    if known is None:
+        return None
+    name, order = known
+    columns, _ = find_columns(order)
+    return Layout(name, order, False, columns)
+
+
+def problem(layout: Layout) -> str | None:
+    """Why a layout cannot be audited, or None. Without a reason or a searcher there is nothing to judge."""
+    if "reason" not in layout.columns and "org" not in layout.columns:
+        return "no Reason and no Org Name column"
+    return None

@@ -1,0 +1,200 @@
+"""What a logged search reason says: immigration, reproductive health, vague, an offense type, or unknown.
+
+Reasons are free text typed by officers (before 2026) or a dropdown offense type with optional detail.
+Immigration matching uses word boundaries, case and context so that "police", "notice", "Rice St",
+"justice", "service" or "ice rink" never count; lower-case "ice" is also methamphetamine slang, so it needs
+immigration context. Every match names the rule that fired, so a reviewer can see why a row was flagged.
+
+Reasons repeat heavily (millions of rows, thousands of distinct texts), so the engine classifies each
+distinct reason once; :data:`PREFILTER` is a cheap RE2 superset of the immigration and health rules that
+DuckDB can run over the distinct values before Python applies the precise rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+IMMIGRATION = "immigration"
+REPRODUCTIVE = "reproductive_health"
+VAGUE = "vague"
+REDACTED = "redacted"
+OTHER = "other"
+
+# RE2-compatible, case-insensitive superset of the immigration and health rules (see module docstring).
+PREFILTER = (
+    r"(?i)(ice|i\.c\.e|ero|enforcement and removal|hsi|homeland|cbp|customs|usbp|border|287|deport|"
+    r"removal|removable|alien|immigra|undocumented|uscis|overstay|migra|indocumentad|fronteriza|ilegal|"
+    r"abort|reproductive|planned parenthood|pregnan|miscarriage|contracepti|embaraz)"
+)
+
+_REDACTION = re.compile(r"^(\*[\s*]*|#+|\[?\s*redacted\s*\]?|\d{4}\.\d{3}\s*gc)$", re.I)
+
+
+def is_redacted(value: str | None) -> bool:
+    """Redaction markers and blanks mean "unknown", never "none"."""
+    if value is None:
+        return True
+    text = value.strip()
+    return not text or bool(_REDACTION.match(text))
+
+
+def normalise(reason: str) -> str:
+    """Undo URL-style '+' for spaces (portal exports) and collapse whitespace."""
+    return " ".join(reason.replace("+", " ").replace("_", " ").split())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The category of one reason and the rule that put it there (None for plain offense/other)."""
+
+    category: str
+    rule: str | None = None
+
+
+@dataclass(frozen=True)
+class _Rule:
+    id: str
+    pattern: re.Pattern[str]
+    needs_context: bool = False
+
+
+_I = re.I
+_ICE_CONTEXT = re.compile(
+    r"\b(hold|detainer|warrant|agents?|officers?|request|assist\w*|ero|hsi|deport\w*|immigra\w*|removal|"
+    r"target|fugitive|operation|ops?|task ?force|tf|referral|lead|notification|collateral|admin|i-?247\w*|"
+    r"i-?200|i-?205|custody|dhs|federal|fed|partner|cbp|border)\b",
+    _I,
+)
+# Words that make "ice" frozen water, a place or a drug rather than the agency.
+_ICE_VETO = re.compile(
+    r"\b(shaved|dry|black|thin|on the)\s+ice\b|\bice\s*(cream|rink|skat\w*|machines?|maker|storm|chest|cold|"
+    r"arena|hockey|house|cubes?|pick|box|plant|age)\b|\b(meth\w*|narcotic\w*|drugs?|poss|possession|grams?|"
+    r"crystal|baggies?|sell\w*|sales?|dealer|dealing|dope|shard)\b",
+    _I,
+)
+
+_IMMIGRATION_RULES: tuple[_Rule, ...] = (
+    _Rule("imm.ice_acronym", re.compile(r"(?<![A-Za-z])(ICE|I\.C\.E\.?)(?![A-Za-z])")),
+    _Rule("imm.ice_context", re.compile(r"(?<![A-Za-z])[Ii]ce(?![A-Za-z])"), needs_context=True),
+    _Rule("imm.ero", re.compile(r"(?<![A-Za-z])ERO(?![A-Za-z])|\benforcement and removal\b", _I)),
+    _Rule("imm.hsi", re.compile(r"\bHSI\b|\bhomeland security\b", _I)),
+    _Rule("imm.cbp", re.compile(r"\bCBP\b|\bcustoms (and|&) border\b", _I)),
+    _Rule("imm.border_patrol", re.compile(r"\bUSBP\b|\bborder ?patrol\b", _I)),
+    _Rule("imm.287g", re.compile(r"\b287\s*\(?g\)?(?![a-z])", _I)),
+    _Rule("imm.deportation", re.compile(r"\bdeport(ation|ations|ed|ee|ees|able|ing|s)?\b", _I)),
+    _Rule("imm.removal", re.compile(r"\b(order of removal|removal (order|proceedings?|case)|removable alien|"
+                                    r"final order)\b", _I)),
+    _Rule("imm.illegal_alien", re.compile(r"\b(illegal|criminal|removable|undocumented|deportable)\s+aliens?\b|"
+                                          r"\balien registration\b", _I)),
+    _Rule("imm.immigration", re.compile(r"\bimmigra(tion|nt|nts)\b", _I)),
+    _Rule("imm.undocumented", re.compile(r"\bundocumented\s+(immigrants?|persons?|people|individuals?|migrants?|"
+                                         r"workers?|aliens?)\b", _I)),
+    _Rule("imm.uscis", re.compile(r"\bUSCIS\b", _I)),
+    _Rule("imm.overstay", re.compile(r"\bvisa\s+overstay|\boverstay(ed)?\s+(a\s+|his\s+|her\s+)?visa\b", _I)),
+    _Rule("imm.es_migracion", re.compile(r"\b(in)?migraci[oó]n\b|\bla migra\b", _I)),
+    _Rule("imm.es_deportacion", re.compile(r"\bdeportaci[oó]n(es)?\b|\bdeportad[oa]s?\b|\bdeportar\b", _I)),
+    _Rule("imm.es_indocumentado", re.compile(r"\bindocumentad[oa]s?\b|\b(inmigrantes?|extranjer[oa]s?)\s+"
+                                             r"ilegal(es)?\b", _I)),
+    _Rule("imm.es_patrulla", re.compile(r"\bpatrulla fronteriza\b|\baduanas y protecci[oó]n fronteriza\b", _I)),
+)
+
+_HEALTH = re.compile(
+    r"\b(abortions?|abortion clinic|reproductive|planned parenthood|miscarriage|contracepti\w*|pregnan\w*|"
+    r"aborto|embarazada)\b",
+    _I,
+)
+
+_VAGUE_EXACT = frozenset({
+    "inv", "invest", "investigate", "investigation", "investigations", "investigative", "investigatory",
+    "criminal investigation", "criminal investigations", "other", "other not applicable", "not applicable",
+    "n a", "na", "none", "law enforcement", "law enforcement purpose", "law enforcement purposes", "le",
+    "le purpose", "le purposes", "police business", "official business", "case", "follow up", "followup",
+    "research", "search", "lookup", "info", "information", "intel", "intelligence", "general", "patrol",
+    "query", "check", "per request", "request", "assist", "assist other agency", "ongoing investigation",
+    "open investigation", "active investigation", "investigative purposes", "investigation purposes",
+})
+_UI_ARTEFACT = frozenset({"daytime search for best result"})
+
+_OFFENSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, _I)) for name, pattern in (
+        ("vehicle_theft", r"\b(stolen (vehicle|car|auto|truck|plate)s?|motor vehicle theft|uuv|unauthori[sz]ed use|"
+                          r"vehicle theft|auto theft|gta|mvt|carjack\w*|stolen/recovered)\b"),
+        ("homicide", r"\b(homicide|murder|death investigation|manslaughter)\b"),
+        ("robbery", r"\b(robbery|robberies|armed rob\w*|211)\b"),
+        ("burglary", r"\b(burglary|burglaries|burg|breaking (and|&) entering|b ?& ?e|break-?ins?)\b"),
+        ("kidnapping", r"\b(kidnap\w*|abduct\w*)\b"),
+        ("sex_offense", r"\b(sex\w*|rape|lewd|indecent|pornograph\w*|prostitut\w*|human trafficking)\b"),
+        ("assault", r"\b(assault\w*|battery|adw|domestic|dv|stabbing)\b"),
+        ("weapons", r"\b(weapons?|guns?|shots fired|firearms?|shooting)\b"),
+        ("missing_person", r"\b(missing|runaway|endangered|amber|silver alert|at risk)\b"),
+        ("welfare_check", r"\bwelfare\b"),
+        ("warrant", r"\b(warrants?|wanted|fugitive)\b"),
+        ("dui", r"\b(dui|dwi|owi|ovi|under the influence)\b"),
+        ("hit_and_run", r"\b(hit (and|&) run|hit-and-run|h&r|accident|collision)\b"),
+        ("fraud", r"\b(fraud\w*|embezzle\w*|forgery|counterfeit\w*|identity theft|financial crime)\b"),
+        ("drugs", r"\b(narcotics?|drugs?|meth\w*|fentanyl|cocaine|heroin)\b"),
+        ("theft", r"\b(theft|larceny|shoplift\w*|stolen property|property crimes?|petty|grand theft|stolen)\b"),
+        ("person_crime", r"\b(person crimes?|persons crimes?|crimes against persons)\b"),
+        ("vandalism", r"\b(vandal\w*|graffiti|damage|arson|destruction)\b"),
+        ("threats", r"\b(threats?|harass\w*|stalk\w*|terroris\w*)\b"),
+        ("traffic", r"\b(traffic|reckless|road rage|speeding|eluding|fleeing|evading)\b"),
+        ("suspicious", r"\b(suspicious|susp|suspects?)\b"),
+        ("child_abuse", r"\b(child abuse|neglect|juvenile)\b"),
+        ("public_order", r"\b(disorderly|disturb\w*|riot|trespass\w*|curfew|loitering|vagrancy|dumping|littering|"
+                         r"obstruct\w*)\b"),
+        ("court_order", r"\b(protective|protection order|restraining order|material witness|probation|parole)\b"),
+        ("other_offense", r"\b(bribery|animal (offenses?|cruelty)|cruelty)\b"),
+    )
+)
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def immigration_rule(text: str) -> str | None:
+    """The id of the first immigration rule that fires on ``text`` (already normalised), or None."""
+    vetoed: bool | None = None
+    for rule in _IMMIGRATION_RULES:
+        match = rule.pattern.search(text)
+        if match is None:
+            continue
+        if rule.id.startswith("imm.ice"):
+            if vetoed is None:
+                vetoed = bool(_ICE_VETO.search(text))
+            if vetoed:
+                continue
+            if rule.needs_context and not _ice_in_context(text):
+                continue
+        return rule.id
+    return None
+
+
+def _ice_in_context(text: str) -> bool:
+    bare = _PUNCT.sub(" ", text).strip().lower()
+    if bare in ("ice", "for ice", "ice assist", "assist ice", "ice request", "per ice"):
+        return True
+    return bool(_ICE_CONTEXT.search(text))
+
+
+def classify_reason(raw: str | None) -> Verdict:
+    """Categorise one reason. Order matters: immigration beats everything, then health, then vague."""
+    if raw is None or is_redacted(raw):
+        if raw is not None and raw.strip():
+            return Verdict(REDACTED, "redaction marker")
+        return Verdict(VAGUE, "vague.empty")
+    text = normalise(raw)
+    rule = immigration_rule(text)
+    if rule:
+        return Verdict(IMMIGRATION, rule)
+    if _HEALTH.search(text):
+        return Verdict(REPRODUCTIVE, "health.keyword")
+    bare = " ".join(_PUNCT.sub(" ", text).lower().split())
+    if bare in _UI_ARTEFACT:
+        return Verdict(VAGUE, "vague.ui_artefact")
+    if bare in _VAGUE_EXACT:
+        return Verdict(VAGUE, "vague.generic")
+    for name, pattern in _OFFENSES:
+        if pattern.search(text):
+            return Verdict(f"offense:{name}")
+    if len(bare) <= 2 and not bare.isdigit():
+        return Verdict(VAGUE, "vague.too_short")
+    return Verdict(OTHER)

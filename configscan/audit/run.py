@@ -1,0 +1,122 @@
+"""One audit, end to end: sources -> rows -> de-duplicate -> classify distinct values -> aggregate -> findings.
+
+Used by ``configscan audit`` and by ``configscan scan --audit``. The caller owns the work directory (a
+temporary directory) and publishes the staged evidence file after its reports are written.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from configscan.audit import aggregate, engine, evidence
+from configscan.audit.findings import (
+    MAX_IMMIGRATION_FINDINGS,
+    MAX_SWEEP_FINDINGS,
+    AuditFacts,
+    all_findings,
+    top_orgs,
+)
+from configscan.audit.reasons import classify_reason
+from configscan.audit.searchers import classify_searchers
+from configscan.audit.sources import Source, expand
+from configscan.audit.summary import AuditFile, AuditSummary
+from configscan.errors import InputError
+from configscan.findings import Finding
+from configscan.jurisdictions.loader import RuleSet
+from configscan.model import AgencyConfig
+from configscan.partners import Classifier
+
+DEFAULT_SWEEP_THRESHOLD = 2000  # national lookups typically cover hundreds to ~3,500 networks
+
+
+@dataclass
+class AuditRequest:
+    files: list[str]
+    agency_state: str
+    rules: RuleSet
+    classifier: Classifier
+    work: Path
+    config: AgencyConfig | None = None
+    threshold: int = DEFAULT_SWEEP_THRESHOLD
+    evidence_target: Path | None = None  # where the evidence CSV will be published; None: do not write one
+
+
+@dataclass
+class AuditOutcome:
+    summary: AuditSummary
+    findings: list[Finding]
+    errors: list[str] = field(default_factory=list)
+
+
+def run_audit(request: AuditRequest) -> AuditOutcome:
+    started = time.perf_counter()
+    sources, skipped = expand(request.files, request.work)
+    errors = [f"{s.label}: skipped, {s.why}" for s in skipped if "#" not in s.label and s.why != "empty"]
+    notes = [f"{s.label}: {s.why}" for s in skipped]
+    if not sources:
+        detail = "; ".join(notes) or "no audit rows"
+        raise InputError(", ".join(request.files), f"no audit log found ({detail})")
+    con = engine.connect(request.work)
+    try:
+        files = _load(con, sources, errors)
+        removed = engine.deduplicate(con)
+        return _analyse(con, request, files, notes, errors, removed, started)
+    finally:
+        con.close()
+
+
+def _load(con: Any, sources: list[Source], errors: list[str]) -> list[AuditFile]:
+    con.execute("CREATE TABLE src_info (src USMALLINT, label VARCHAR, first_rowid BIGINT, row_offset BIGINT)")
+    files = []
+    for index, source in enumerate(sources):
+        stats = engine.load(con, source, index)
+        con.execute("INSERT INTO src_info VALUES (?, ?, ?, ?)",
+                    [index, source.label, stats.first_rowid, stats.row_offset])
+        if stats.rejected:
+            lines = ", ".join(str(n) for n in engine.rejected_lines(con, index))
+            errors.append(f"{source.label}: {stats.rejected} row(s) could not be read (first at line {lines})")
+        files.append(AuditFile(label=source.label, layout=source.layout.name, rows=stats.rows,
+                               rows_unreadable=stats.rejected, header_repeats=stats.header_repeats))
+    return files
+
+
+def _analyse(con: Any, request: AuditRequest, files: list[AuditFile], notes: list[str], errors: list[str],
+             removed: int, started: float) -> AuditOutcome:
+    aggregate.group_rows(con, request.threshold)
+    names = aggregate.distinct(con, "org")
+    searchers = classify_searchers(names, request.classifier, request.agency_state, request.config)
+    engine.put_table(con, "org_class", ("org", "klass", "state", "listed"), (
+        (org, s.klass, s.state or "", "" if s.listed is None else str(int(s.listed)))
+        for org, s in searchers.items()), request.work)
+    verdicts = {reason: classify_reason(reason) for reason in aggregate.distinct(con, "reason")}
+    engine.put_table(con, "reason_class", ("reason", "category", "rule"),
+                     ((r, v.category, v.rule or "") for r, v in verdicts.items()), request.work)
+    aggregate.build_groups(con)
+    facts_by_org = aggregate.org_facts(con)
+    totals = aggregate.totals(con)
+    evidence_rows = 0
+    label = str(request.evidence_target) if request.evidence_target else None
+    if request.evidence_target:
+        evidence_rows = evidence.write(con, evidence.staging_path(request.evidence_target), request.threshold,
+                                       request.config is not None)
+    facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold, evidence_csv=label)
+
+    wanted = {
+        "org": [o for o, v in searchers.items() if v.klass == "federal"],
+        "immigration": top_orgs(facts, lambda f: f.immigration, MAX_IMMIGRATION_FINDINGS),
+        "sweep": top_orgs(facts, lambda f: f.sweeps, MAX_SWEEP_FINDINGS),
+    }
+    found = all_findings(facts, request.rules, request.config, aggregate.samples(con, wanted))
+    flagged = {o for o, s in searchers.items() if s.klass not in ("in_state", "own")}
+    flagged |= {o for o, f in facts_by_org.items() if f.immigration or f.sweeps or f.reproductive}
+    summary = AuditSummary(
+        engine=engine.version(), files=files, skipped=notes, rows_read=sum(f.rows for f in files) ,
+        rows_unreadable=sum(f.rows_unreadable for f in files), duplicates_removed=removed,
+        sweep_threshold=request.threshold, orgs=aggregate.org_stats(facts_by_org, searchers, flagged),
+        months=aggregate.months(con), reasons=aggregate.reasons(con), evidence_rows=evidence_rows,
+        evidence_csv=label, **totals)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return AuditOutcome(summary=summary, findings=found, errors=errors)

@@ -1,0 +1,74 @@
+"""The audit section of a ScanResult: aggregates that fit in a report (never millions of rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class AuditFile(BaseModel):
+    label: str
+    layout: str
+    rows: int = 0
+    rows_unreadable: int = 0
+    header_repeats: int = 0
+
+
+class OrgStat(BaseModel):
+    """One searching organisation across every file (after de-duplication)."""
+
+    name: str
+    category: str  # the partner classifier's category, or "redacted" / "own agency"
+    state: str | None = None
+    out_of_state: bool | None = None
+    listed_partner: bool | None = None  # None when no configuration was given
+    searches: int
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    max_networks: int | None = None
+    sweeps: int = 0
+    immigration: int = 0
+    vague: int = 0
+    classified_because: list[str] = Field(default_factory=list)
+
+
+class MonthStat(BaseModel):
+    month: str  # YYYY-MM, or "unknown" when the time could not be read
+    searches: int
+    by_category: dict[str, int] = Field(default_factory=dict)
+    federal: int = 0
+    out_of_state: int = 0
+
+
+class ReasonStat(BaseModel):
+    reason: str
+    category: str
+    rule: str | None = None
+    searches: int
+    orgs: int = 0
+
+
+class AuditSummary(BaseModel):
+    engine: str
+    files: list[AuditFile] = Field(default_factory=list)
+    skipped: list[str] = Field(default_factory=list)
+    rows_read: int = 0
+    rows_unreadable: int = 0
+    duplicates_removed: int = 0
+    searches: int = 0
+    times_unreadable: int = 0
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    sweep_threshold: int
+    sweeps: int = 0
+    max_networks: int | None = None
+    orgs_total: int = 0
+    by_category: dict[str, int] = Field(default_factory=dict)  # reason categories
+    by_searcher: dict[str, int] = Field(default_factory=dict)  # searches by searcher class
+    orgs: list[OrgStat] = Field(default_factory=list)  # flagged organisations plus the busiest others
+    months: list[MonthStat] = Field(default_factory=list)
+    reasons: list[ReasonStat] = Field(default_factory=list)  # flagged reasons plus the most common others
+    evidence_rows: int = 0
+    evidence_csv: str | None = None
+    seconds: float = 0.0

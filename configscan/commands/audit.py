@@ -1,0 +1,115 @@
+"""``configscan audit``: who actually searched the agency's data, and why, from vendor audit logs.
+
+Thin: parse options, build the scan options, call the scanner, write reports, publish the evidence CSV.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from configscan import exitcodes
+from configscan.audit import evidence
+from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
+from configscan.errors import InputError, UsageError
+from configscan.findings import ScanResult, Severity
+from configscan.model import Agency, AgencyConfig
+from configscan.readers.merge import merge
+from configscan.registry import Registry, load_registry
+from configscan.scan import ScanOptions, evaluate, normalise, read_inputs
+
+
+def _fail(message: str, code: int = exitcodes.INPUT_ERROR) -> typer.Exit:
+    typer.echo(f"configscan: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _severity(value: str) -> Severity | None:
+    if value == "never":
+        return None
+    try:
+        return Severity(value)
+    except ValueError:
+        raise _fail(f"--fail-on {value!r}: choose critical, high, medium, low, info or never") from None
+
+
+def _config(path: Path | None, state: str | None, registry: Registry) -> tuple[AgencyConfig, bool]:
+    """The configuration to compare with, or a bare agency when only the state is known."""
+    if path is not None:
+        fragments = read_inputs([path], registry.readers, None)
+        data, _ = merge(fragments)
+        config = normalise(data, str(path))
+        if state and config.agency.state != state.upper():
+            raise UsageError(f"--agency-state {state} disagrees with {path} (agency.state {config.agency.state})")
+        return config, True
+    if not state:
+        raise UsageError("give --agency-state (or --config with agency.state)")
+    agency = Agency(name="(agency named in the audit log)", state=state)
+    return AgencyConfig(format="configscan/agency-config@1", agency=agency), False
+
+
+def write_outputs(result: ScanResult, registry: Registry, html: Path | None, json_out: Path | None,
+                  evidence_csv: Path | None) -> None:
+    """Reports first, evidence last: each is written atomically, none before the run has succeeded."""
+    for name, path in (("html", html), ("json", json_out)):
+        if path is not None:
+            registry.writers[name].write(result, path)
+    if evidence_csv is not None:
+        evidence.publish(evidence_csv)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("audit")
+    def audit_command(
+        files: Annotated[list[str], typer.Argument(help="Audit exports: CSV, XLSX, .gz, .zip, globs or folders.")],
+        agency_state: Annotated[str | None, typer.Option("--agency-state", help="USPS code, e.g. CA.")] = None,
+        config: Annotated[Path | None, typer.Option("--config", help="The agency's configuration export.")] = None,
+        jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="Pack id.")] = None,
+        local: Annotated[str | None, typer.Option("--local", help="City overlay, e.g. oakland.")] = None,
+        as_of: Annotated[str | None, typer.Option("--as-of", help="Law in force on YYYY-MM-DD.")] = None,
+        html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
+        json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
+        evidence_csv: Annotated[Path | None, typer.Option("--evidence-csv",
+                                                          help="Write every row behind a finding here.")] = None,
+        sweep_threshold: Annotated[int, typer.Option("--sweep-threshold", min=1,
+                                                     help="Networks per search that make a mass sweep.")]
+        = DEFAULT_SWEEP_THRESHOLD,
+        fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that exits 1, or never.")] = "high",
+        directory: Annotated[Path | None, typer.Option("--directory", help="Partner directory CSV.")] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+    ) -> None:
+        """Read audit logs: federal, out-of-state and unlisted searchers, immigration and vague reasons, sweeps."""
+        import datetime as dt
+
+        registry = load_registry()
+        threshold = _severity(fail_on)
+        try:
+            day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        except ValueError:
+            raise _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
+        with tempfile.TemporaryDirectory(prefix="configscan-audit-") as tmp:
+            work = Path(tmp)
+            try:
+                agency, given = _config(config, agency_state, registry)
+                options = ScanOptions(inputs=[config] if config else [], jurisdiction=jurisdiction, local=local,
+                                      as_of=day, fail_on=threshold or Severity.critical, directory=directory,
+                                      audit=files, sweep_threshold=sweep_threshold, work=work,
+                                      evidence=evidence_csv)
+                result = evaluate(options, agency, [], audit_config=agency if given else None)
+                if registry.failures:
+                    result.errors.extend(registry.failures)
+                    result.summary.verdict = "incomplete"
+                write_outputs(result, registry, html, json_out, evidence_csv)
+            except (InputError, UsageError) as exc:
+                raise _fail(str(exc)) from None
+            finally:
+                if evidence_csv is not None:
+                    evidence.discard(evidence_csv)
+        if not quiet:
+            typer.echo(exitcodes.summary_line(result), err=True)
+            for error in result.errors:
+                typer.echo(f"configscan: incomplete: {error}", err=True)
+        raise typer.Exit(exitcodes.exit_code(result, threshold))

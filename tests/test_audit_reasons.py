@@ -1,0 +1,74 @@
+"""Reason classification against a labelled corpus of real-looking released reasons."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from configscan.audit.reasons import IMMIGRATION, classify_reason, immigration_rule, is_redacted, normalise
+
+CORPUS = Path(__file__).parent / "data" / "reason_corpus.csv"
+
+
+def _corpus() -> list[dict[str, str]]:
+    with CORPUS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_corpus_is_large_and_labelled() -> None:
+    rows = _corpus()
+    assert len(rows) >= 300
+    assert {r["label"] for r in rows} >= {"immigration", "vague", "offense", "other"}
+    assert sum(r["label"] == "immigration" for r in rows) >= 100
+
+
+def test_immigration_precision_and_recall_at_least_97_percent() -> None:
+    tp = fp = fn = 0
+    misses = []
+    for row in _corpus():
+        predicted = classify_reason(row["reason"]).category == IMMIGRATION
+        actual = row["label"] == "immigration"
+        tp += predicted and actual
+        fp += predicted and not actual
+        fn += actual and not predicted
+        if predicted != actual:
+            misses.append(row["reason"])
+    precision = tp / (tp + fp)
+    recall = tp / (tp + fn)
+    assert precision >= 0.97 and recall >= 0.97, (precision, recall, misses)
+
+
+@pytest.mark.parametrize("text", ["police", "office", "Rice St", "notice", "justice", "ice rink", "Device",
+                                  "Price", "service", "POLICE NOTICE", "Ice rink theft", "meth ice possession"])
+def test_confusable_words_never_match(text: str) -> None:
+    assert immigration_rule(normalise(text)) is None
+    assert classify_reason(text).category != IMMIGRATION
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("ICE", "imm.ice_acronym"), ("ice hold", "imm.ice_context"), ("ICE+ERO", "imm.ice_acronym"),
+    ("ERO fugitive", "imm.ero"), ("Border+Patrol", "imm.border_patrol"), ("287(g)", "imm.287g"),
+    ("deportación", "imm.es_deportacion"), ("la migra", "imm.es_migracion"), ("illegal alien", "imm.illegal_alien"),
+])
+def test_each_match_names_the_rule(text: str, rule: str) -> None:
+    verdict = classify_reason(text)
+    assert verdict.category == IMMIGRATION
+    assert verdict.rule == rule
+
+
+def test_redaction_is_unknown_not_vague() -> None:
+    for marker in ("***", "REDACTED", " REDACTED", "[REDACTED]", "###", "* * *", "7923.600 GC"):
+        assert is_redacted(marker)
+        assert classify_reason(marker).category == "redacted"
+    assert classify_reason("").category == "vague"
+    assert classify_reason("inv").rule == "vague.generic"
+    assert classify_reason("Other - Not Applicable").category == "vague"
+    assert classify_reason("Daytime search for best result").rule == "vague.ui_artefact"
+
+
+def test_offense_types_and_portal_plus_signs() -> None:
+    assert classify_reason("Property+Crime").category == "offense:theft"
+    assert classify_reason("Motor Vehicle Theft/Stolen").category == "offense:vehicle_theft"
+    assert classify_reason("abortion clinic").category == "reproductive_health"

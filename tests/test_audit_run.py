@@ -1,0 +1,201 @@
+"""End to end: audit logs through the CLI, with findings, evidence CSV, exit codes and config comparison."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from audit_fixtures import L13, l13_row, network_audit, uid, write_csv
+from typer.testing import CliRunner
+
+from configscan.cli import _mount_subcommands, app
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+_mount_subcommands()
+RUNNER = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = RUNNER.invoke(app, list(args))
+    return result.exit_code, result.stderr if result.stderr_bytes is not None else result.output
+
+
+def _audit(tmp_path: Path, *files: Path, extra: tuple[str, ...] = ()) -> tuple[int, dict, list[dict[str, str]]]:
+    out, ev = tmp_path / "r.json", tmp_path / "rows.csv"
+    code, _ = _run("audit", *map(str, files), "--agency-state", "CA", "--json", str(out), "--evidence-csv",
+                   str(ev), "--html", str(tmp_path / "r.html"), *extra)
+    with ev.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return code, json.loads(out.read_text()), rows
+
+
+def _by_check(report: dict, check: str) -> list[dict]:
+    return [f for f in report["findings"] if f["check"] == check]
+
+
+def test_network_audit_findings_cite_the_pack(tmp_path: Path) -> None:
+    code, report, rows = _audit(tmp_path, network_audit(tmp_path / "log.csv"))
+    assert code == 1
+    fed = _by_check(report, "audit.federal_searcher")
+    assert {f["subject"] for f in fed} == {"[Federal] Federal Bureau of Investigation (FBI)", "U.S. Border Patrol"}
+    assert all(f["citations"] and f["layer"] == "US-CA" for f in fed)
+    oos = _by_check(report, "audit.out_of_state_searcher")
+    assert {f["evidence"]["searcher_state"] for f in oos} == {"WA", "ID"}
+    imm = _by_check(report, "audit.immigration_reason")
+    assert [f["subject"] for f in imm] == ["Auburn WA PD"]
+    assert imm[0]["evidence"]["rules_fired"] == {"imm.ice_acronym": 1, "imm.ice_context": 1}
+    assert imm[0]["evidence"]["sample_rows"][0]["row"] == 4  # header is row 1; ID ...3 is the third data row
+    vague = _by_check(report, "audit.vague_reason")[0]
+    assert vague["evidence"]["searches"] == 3  # investigation, Other - Not Applicable, blank
+    unplaced = _by_check(report, "audit.unverified_searcher")
+    assert any(f["subject"] == "redacted searchers" for f in unplaced)
+    sweeps = _by_check(report, "audit.mass_sweep")
+    assert {f["subject"] for f in sweeps} == {"Auburn WA PD", "U.S. Border Patrol"}
+    assert report["audit"]["by_category"]["immigration"] == 2
+    assert report["audit"]["by_category"]["reproductive_health"] == 1
+    # Evidence: one line per (row, category); the confusable "police assist - Rice St" row is not immigration.
+    immigration_ids = {r["ID"] for r in rows if r["category"] == "immigration"}
+    assert immigration_ids == {uid(3), uid(4)}
+    assert {r["category"] for r in rows if r["ID"] == uid(3)} == {"immigration", "out_of_state", "sweep"}
+    assert uid(8) not in {r["ID"] for r in rows}
+    assert set(rows[0]) >= {"file", "row", "ID", "org", "reason", "category", "time"}
+    assert "Audit-log evidence" in (tmp_path / "r.html").read_text()
+
+
+def test_overlapping_monthly_files_are_deduplicated_by_id(tmp_path: Path) -> None:
+    march = write_csv(tmp_path / "3_1_2026-3_31_2026-Network-Audit.csv", L13,
+                      [l13_row(n, "Fresno CA PD", "Robbery") for n in range(1, 6)])
+    april = write_csv(tmp_path / "3_31_2026-4_30_2026-Network-Audit.csv", L13,
+                      [l13_row(n, "Fresno CA PD", "Robbery") for n in range(4, 9)])
+    _, report, _ = _audit(tmp_path, march, april)
+    assert report["audit"]["rows_read"] == 10
+    assert report["audit"]["duplicates_removed"] == 2
+    assert report["audit"]["searches"] == 8
+
+
+def test_unreadable_rows_are_counted_and_make_the_run_incomplete(tmp_path: Path) -> None:
+    path = network_audit(tmp_path / "log.csv")
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write("broken,row,with,too,many,columns,a,b,c,d,e,f,g,h,i,j\r\n")
+    code, report, _ = _audit(tmp_path, path)
+    assert code == 3
+    assert report["audit"]["rows_unreadable"] == 1
+    assert any("1 row(s) could not be read" in e and "log.csv" in e for e in report["errors"])
+    assert report["summary"]["verdict"] == "incomplete"
+
+
+def test_repeated_header_rows_are_dropped_and_counted(tmp_path: Path) -> None:
+    rows = [l13_row(1, "Fresno CA PD", "Robbery"), L13, l13_row(2, "Fresno CA PD", "Robbery")]
+    _, report, _ = _audit(tmp_path, write_csv(tmp_path / "stacked.csv", L13, rows))
+    assert report["audit"]["files"][0]["header_repeats"] == 1
+    assert report["audit"]["searches"] == 2
+
+
+def test_headerless_l11_and_split_date_layouts(tmp_path: Path) -> None:
+    l11 = write_csv(tmp_path / "old.csv", None, [
+        ["***", "Reno NV PD", "2200", "15700", "", "***", "ICE warrant", "", "", "3/8/2026, 8:15:42 AM UTC",
+         "lookup"]])
+    split = write_csv(tmp_path / "sanjose.csv", ["ID", "Name", "Org Name", "Reason", "Search Date", "Search Time"],
+                      [[uid(9), "***", "Fresno CA PD", "inv", "2026-04-01", "13:05:00"]])
+    _, report, rows = _audit(tmp_path, l11, split)
+    layouts = {f["layout"] for f in report["audit"]["files"]}
+    assert layouts == {"L11 (no header)", "split date/time"}
+    assert report["audit"]["times_unreadable"] == 0
+    assert {m["month"] for m in report["audit"]["months"]} == {"2026-03", "2026-04"}
+    assert any(r["category"] == "immigration" and r["org"] == "Reno NV PD" for r in rows)
+
+
+def test_contradictions_both_ways_and_back_door(tmp_path: Path) -> None:
+    config = {
+        "format": "configscan/agency-config@1",
+        "agency": {"name": "Pinecrest CA PD", "state": "CA"},
+        "sharing": {"national_lookup": False, "federal_sharing_disabled": True, "networks": []},
+        "search_reason_required": True,
+        "partners": [
+            {"name": "Fresno CA PD", "state": "CA", "direction": "both", "status": "active"},
+            {"name": "Ada County ID SO", "state": "ID", "direction": "outbound", "status": "revoked"},
+        ],
+    }
+    path = tmp_path / "agency.json"
+    path.write_text(json.dumps(config))
+    _, report, rows = _audit(tmp_path, network_audit(tmp_path / "log.csv"), extra=("--config", str(path)))
+    subjects = {f["subject"]: f for f in _by_check(report, "audit.contradiction")}
+    # Settings closed, log shows searches through them:
+    assert {"federal sharing", "national lookup", "Ada County ID SO"} <= set(subjects)
+    # A control the configuration claims, that the log shows unused (searches with no reason):
+    assert subjects["search_reason_required"]["evidence"]["searches_without_reason"] == 1
+    back = {f["subject"] for f in _by_check(report, "audit.back_door")}
+    assert "unlisted federal searchers" in back and "unlisted out-of-state searchers" in back
+    own = next(o for o in report["audit"]["orgs"] if o["name"] == "Pinecrest CA PD")
+    assert own["category"] == "own"
+    assert any(r["category"] == "back_door" and r["org"] == "Auburn WA PD" for r in rows)
+
+
+def test_open_settings_matching_the_log_are_no_contradiction(tmp_path: Path) -> None:
+    config = {"format": "configscan/agency-config@1", "agency": {"name": "Pinecrest CA PD", "state": "CA"},
+              "sharing": {"national_lookup": True, "federal_sharing_disabled": False},
+              "search_reason_required": False}
+    path = tmp_path / "agency.json"
+    path.write_text(json.dumps(config))
+    _, report, _ = _audit(tmp_path, network_audit(tmp_path / "log.csv"), extra=("--config", str(path)))
+    assert not _by_check(report, "audit.contradiction")
+
+
+def test_scan_with_audit_puts_both_in_one_report(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    code, _ = _run("scan", str(EXAMPLES / "pinecrest-ca.json"), "--audit", str(network_audit(tmp_path / "l.csv")),
+                   "--json", str(out), "--html", str(tmp_path / "r.html"))
+    report = json.loads(out.read_text())
+    checks = {f["check"] for f in report["findings"]}
+    assert "partners.federal_link" in checks and "audit.federal_searcher" in checks
+    assert report["audit"]["searches"] == 10
+    assert code == 1
+
+
+@pytest.mark.parametrize("args", [("audit", "missing.csv", "--agency-state", "CA"), ("audit", "x.csv")])
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: tuple[str, ...]) -> None:
+    out = tmp_path / "r.json"
+    code, err = _run(*args, "--json", str(out), "--evidence-csv", str(tmp_path / "e.csv"))
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("configscan: error:")
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_xlsx_monthly_sheets_gz_and_zip_read_end_to_end(tmp_path: Path) -> None:
+    import datetime as dt
+    import gzip
+    import shutil
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    march = book.active
+    assert march is not None
+    march.title = "March 2026"
+    march.append(L13)
+    row: list[object] = list(l13_row(1, "Reno NV PD", "deportación"))
+    row[9] = dt.datetime(2026, 3, 8, 8, 15, 42)  # a real datetime cell, as Excel stores it
+    march.append(row)
+    april = book.create_sheet("April 2026")
+    april.append(L13)
+    april.append(l13_row(2, "Fresno CA PD", "Robbery", when="4/2/2026, 1:00:00 PM UTC"))
+    book.save(tmp_path / "los-altos.xlsx")
+    may = [l13_row(3, "Fresno CA PD", "Robbery", when="05/01/2026, 09:00:00 AM UTC")]
+    plain = write_csv(tmp_path / "may.csv", L13, may)
+    with plain.open("rb") as src, gzip.open(tmp_path / "may.csv.gz", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    with zipfile.ZipFile(tmp_path / "june.zip", "w") as archive:
+        archive.writestr("june.csv", "\r\n".join(",".join(map(str, r)) for r in [
+            L13, [uid(4), "***", "Boise ID PD", "700", "", "***", "HSI", "", "", "06/01/2026, 09:00:00 AM UTC",
+                  "lookup", "", ""]]) + "\r\n")
+    plain.unlink()
+    _, report, rows = _audit(tmp_path, tmp_path / "los-altos.xlsx", tmp_path / "may.csv.gz", tmp_path / "june.zip")
+    assert report["audit"]["searches"] == 4 and report["audit"]["times_unreadable"] == 0
+    assert [m["month"] for m in report["audit"]["months"]] == ["2026-03", "2026-04", "2026-05", "2026-06"]
+    immigration = {r["org"]: r for r in rows if r["category"] == "immigration"}
+    assert set(immigration) == {"Reno NV PD", "Boise ID PD"}
+    assert immigration["Reno NV PD"]["file"].endswith("los-altos.xlsx#March 2026")
+    assert immigration["Reno NV PD"]["row"] == "2"
