@@ -15,6 +15,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
+# typer vendors click (pinned in pyproject): its usage errors are caught to print one line, not a box.
+from typer._click.exceptions import UsageError as CommandLineError
+
 from configscan import exitcodes
 from configscan.audit import evidence
 from configscan.errors import InputError, UsageError
@@ -177,7 +180,19 @@ def _mount_subcommands() -> None:
 def main() -> None:
     _mount_subcommands()
     try:
-        app()
+        code = app(standalone_mode=False)
+    except CommandLineError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # bare command: show its help
+            typer.echo(exc.ctx.get_help())
+            sys.exit(exitcodes.OK)
+        # One line naming what was wrong (click's own boxed, multi-line message is for humans at a prompt).
+        command = exc.ctx.command_path if exc.ctx else "configscan"
+        sys.stderr.write(f"configscan: error: {exc.format_message()} (see '{command} --help')\n")
+        sys.exit(exitcodes.INPUT_ERROR)
+    except typer.Abort:
+        sys.stderr.write("configscan: interrupted; no report was half-written\n")
+        sys.exit(130)
     except KeyboardInterrupt:
         sys.stderr.write("configscan: interrupted; no report was half-written\n")
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else exitcodes.OK)

@@ -90,3 +90,28 @@ def test_a_plugin_that_fails_to_load_is_reported(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(plugins, "find", with_missing)
     run = run_cli("scan", EXAMPLES / "harbor-view-ca.json")
     assert run.code == 3 and "ghost" in run.stderr
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["scan", "--bogus"], "--bogus"),
+    (["nosuch"], "nosuch"),
+    (["scan"], "inputs"),
+])
+def test_usage_errors_are_one_line_exit_2(args: list[str], needle: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "configscan", *args], capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_bare_command_shows_help() -> None:
+    proc = subprocess.run([sys.executable, "-m", "configscan"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and "scan" in proc.stdout
+
+
+def test_console_exit_codes_follow_the_scan() -> None:
+    def code(name: str) -> int:
+        return subprocess.run([sys.executable, "-m", "configscan", "scan", str(EXAMPLES / name), "-q"],
+                              capture_output=True, text=True, check=False).returncode
+
+    assert (code("harbor-view-ca.json"), code("pinecrest-ca.json")) == (0, 1)
