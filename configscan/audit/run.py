@@ -103,13 +103,16 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
                                        request.threshold, request.config is not None)
     facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold, evidence_csv=label)
 
+    labels = samples.Labels(klass={o: s.klass for o, s in searchers.items()},
+                            state={o: s.state or "??" for o, s in searchers.items()},
+                            category={r: v.category for r, v in verdicts.items()})
     wanted = {
         "org": [o for o, v in searchers.items() if v.klass == "federal"],
         "immigration": top_orgs(facts, lambda f: f.immigration, MAX_IMMIGRATION_FINDINGS),
         "sweep": top_orgs(facts, lambda f: f.sweeps, MAX_SWEEP_FINDINGS),
     }
     found = all_findings(facts, request.rules, request.config,
-                         samples.collect(con, scans, wanted, request.threshold))
+                         samples.collect(con, scans, wanted, labels, request.threshold))
     flagged = {o for o, s in searchers.items() if s.klass not in ("in_state", "own")}
     flagged |= {o for o, f in facts_by_org.items() if f.immigration or f.sweeps or f.reproductive}
     summary = AuditSummary(
