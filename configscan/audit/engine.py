@@ -154,24 +154,29 @@ def _select(scan: Scan, numbered: bool) -> str:
     )
 
 
-def rows(scan: Scan, numbered: bool = False) -> str:
+def base(scan: Scan, numbered: bool = False) -> str:
+    """The source's rows in the shared shape, before flags (``rn`` too when numbered or de-duplicating)."""
+    return _select(scan, numbered or scan.inner_duplicates)
+
+
+def rows(scan: Scan, numbered: bool = False, over: str | None = None) -> str:
     """Every row of the source with its ``flag`` (KEPT, HEADER, DUPLICATE) and, if ``numbered``, ``rn``.
 
-    ``rn`` (1-based record number) needs an order-preserving, single-threaded read; the aggregation pass
-    does without it (parallel). A duplicate is an ID an earlier source already had (``seen_*`` tables,
-    filled by the aggregation pass) or, when IDs repeat inside this source, any but the first occurrence.
+    ``rn`` (1-based record number) needs an order-preserving read; the aggregation pass does without it
+    (parallel). ``over`` replaces the read with a relation of the same shape (an ordered table carrying
+    ``rn``). A duplicate is an ID an earlier source already had (``seen_*`` tables, filled by the
+    aggregation pass) or, when IDs repeat inside this source, any but the first occurrence.
     """
-    numbered = numbered or scan.inner_duplicates
-    base = _select(scan, numbered)
+    relation = over or f"({base(scan, numbered)})"
     if not scan.dedup:
-        return f"SELECT *, CASE WHEN is_header THEN {HEADER} ELSE {KEPT} END::UTINYINT AS flag FROM ({base})"
+        return f"SELECT *, CASE WHEN is_header THEN {HEADER} ELSE {KEPT} END::UTINYINT AS flag FROM {relation}"
     inner = ("OR (coalesce(r.uid::VARCHAR, r.id_raw) IS NOT NULL AND "
              "row_number() OVER (PARTITION BY r.uid, r.id_raw ORDER BY r.rn) > 1)" if scan.inner_duplicates else "")
     return f"""
         SELECT r.*, CASE WHEN r.is_header THEN {HEADER}
                          WHEN su.src IS NOT NULL OR sr.src IS NOT NULL {inner} THEN {DUPLICATE}
                          ELSE {KEPT} END::UTINYINT AS flag
-        FROM ({base}) r
+        FROM {relation} r
         LEFT JOIN seen_uid su ON r.uid = su.uid AND su.src < {scan.src}
         LEFT JOIN seen_raw sr ON r.id_raw = sr.id_raw AND sr.src < {scan.src}"""
 

@@ -9,10 +9,11 @@ included) has succeeded, so a failed run never leaves a half-written evidence fi
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
-from configscan.audit.engine import KEPT, Scan, label_sql, rows
+from configscan.audit.engine import KEPT, Scan, base, label_sql, rows
 
 COLUMNS = ("file", "row", "ID", "time", "org", "reason", "category", "rule", "networks")
 
@@ -38,7 +39,7 @@ def _lookups(con: Any, with_config: bool) -> None:
         WHERE category IN ('immigration', 'reproductive_health', 'vague')""")
 
 
-def _rows_of(scan: Scan, threshold: int) -> str:
+def _rows_of(scan: Scan, threshold: int, table: str) -> str:
     sweep = f"CASE WHEN r.networks >= {int(threshold)} THEN ['sweep'] ELSE [] END"
     return f"""
         SELECT {label_sql(scan)} AS file, r.rn - 1 + {scan.row_offset} AS row,
@@ -46,10 +47,22 @@ def _rows_of(scan: Scan, threshold: int) -> str:
                coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw) AS time, r.org, r.reason,
                c.rule AS reason_rule, r.networks,
                unnest(coalesce(c.cats, []) || coalesce(o.head, []) || {sweep} || coalesce(o.tail, [])) AS category
-        FROM ({rows(scan, numbered=True)}) r
+        FROM {table} r
              LEFT JOIN ev_org o ON r.org IS NOT DISTINCT FROM o.org
              LEFT JOIN ev_reason c ON r.reason IS NOT DISTINCT FROM c.reason
         WHERE r.flag = {KEPT} AND (o.head IS NOT NULL OR c.cats IS NOT NULL OR r.networks >= {int(threshold)})"""
+
+
+def _numbered(con: Any, scan: Scan) -> str:
+    """The source's flagged rows with their record number ``rn``, over a table loaded for the purpose.
+
+    A parallel, order-preserving load numbers rows by position (``rowid``, taken before any join) and
+    lets the joins and the CSV writer that follow run on every core; a streamed ``row_number()`` read
+    would keep them all on one.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ev_rows AS {base(scan)}")
+    numbered = "ev_rows" if scan.inner_duplicates else "(SELECT *, rowid + 1 AS rn FROM ev_rows)"
+    return f"({rows(scan, over=numbered)})"
 
 
 def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config: bool) -> int:
@@ -59,15 +72,32 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
     at least one category: the file's size follows the flagged rows, not the input.
     """
     _lookups(con, with_config)
-    union = " UNION ALL ".join(_rows_of(scan, threshold) for scan in scans)
-    query = f"""
-        SELECT file, row, "ID", time, org, reason, category,
-               CASE WHEN category = 'immigration' OR category = 'vague' OR category = 'reproductive_health'
-                    THEN reason_rule END AS rule, networks
-        FROM ({union})"""
     path = str(target).replace("'", "''")
-    written = con.execute(f"COPY ({query}) TO '{path}' (HEADER, DELIMITER ',')").fetchone()
-    return int(written[0]) if written else 0
+    written = 0
+    for index, scan in enumerate(scans):
+        query = f"""
+            SELECT file, row, "ID", time, org, reason, category,
+                   CASE WHEN category = 'immigration' OR category = 'vague' OR category = 'reproductive_health'
+                        THEN reason_rule END AS rule, networks
+            FROM ({_rows_of(scan, threshold, _numbered(con, scan))})"""
+        part = path if len(scans) == 1 else f"{path}.{index}"
+        result = con.execute(f"COPY ({query}) TO '{part}' (HEADER {str(index == 0).lower()}, DELIMITER ',')"
+                             ).fetchone()
+        written += int(result[0]) if result else 0
+        con.execute("DROP TABLE ev_rows")
+    if len(scans) > 1:
+        _concatenate(Path(target), len(scans))
+    return written
+
+
+def _concatenate(target: Path, parts: int) -> None:
+    """Join the per-source parts (the first has the header) into ``target``, removing them as it goes."""
+    with target.open("wb") as out:
+        for index in range(parts):
+            part = Path(f"{target}.{index}")
+            with part.open("rb") as handle:
+                shutil.copyfileobj(handle, out, 1 << 20)
+            part.unlink()
 
 
 def staging_path(target: Path) -> Path:
