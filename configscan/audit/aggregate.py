@@ -37,10 +37,10 @@ class OrgFacts:
 
 
 def distinct(con: Any, column: str) -> list[str | None]:
-    """Distinct organisations or reasons (from the grouped table)."""
+    """Distinct organisations or reasons (from the grouped table), sorted so reports list ties stably."""
     if column not in ("org", "reason"):
         raise ValueError(column)
-    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM g").fetchall()]
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM g ORDER BY 1 NULLS FIRST").fetchall()]
 
 
 def build_groups(con: Any) -> None:

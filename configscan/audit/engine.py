@@ -108,13 +108,19 @@ def typed_columns(source: Source) -> dict[int, str]:
         index, values = source.layout.column(name), source.samples.get(name, ())
         if index is not None and values and all(fits(v) for v in values):
             typed[index] = sql_type
+    time_index = source.layout.column("search_time")
+    if time_index is not None and source.layout.split_date is None and time_format(source.time_samples):
+        typed[time_index] = "TIMESTAMP"  # parsed by the reader with the one sampled format
     return typed
 
 
 def _read_csv(scan: Scan) -> str:
     layout, src = scan.source.layout, scan.src
     columns = "{" + ", ".join(f"'c{i}': '{scan.typed.get(i, 'VARCHAR')}'" for i in range(len(layout.headers))) + "}"
+    fmt = time_format(scan.source.time_samples) if "TIMESTAMP" in scan.typed.values() else None
+    times = f"timestampformat={_q(fmt)}, " if fmt else ""
     return (f"read_csv({_q(str(scan.source.path))}, auto_detect=false, header={str(layout.has_header).lower()}, "
+            f"{times}"
             f"skip={layout.skip}, delim={_q(scan.source.delimiter)}, quote='\"', escape='\"', columns={columns}, "
             f"null_padding=false, ignore_errors=true, store_rejects=true, rejects_table='rej{src}', "
             f"rejects_scan='rejscan{src}', max_line_size=10000000)")
@@ -135,6 +141,9 @@ def _select(scan: Scan, numbered: bool) -> str:
         raw = time_col or "NULL"
     fmt = time_format(source.time_samples)
     formats = _q(fmt) if fmt else "[" + ", ".join(_q(f) for f in TIME_FORMATS) + "]"
+    ts = f"try_strptime(raw_time, {formats})"
+    if time_col and scan.typed.get(layout.columns["search_time"]) == "TIMESTAMP":
+        ts, raw = time_col, "NULL::VARCHAR"  # a cell that does not parse is rejected, then read as text
     id_col = _col(source, "id")
     if id_col and scan.typed.get(layout.columns["id"]) == "UUID":
         uid, id_raw = id_col, "NULL"
@@ -149,7 +158,7 @@ def _select(scan: Scan, numbered: bool) -> str:
     rn = "row_number() OVER () AS rn, " if numbered else ""
     return (
         f"SELECT {rn}{uid} AS uid, {id_raw} AS id_raw, {org} AS org, {reason} AS reason, "
-        f"try_strptime(raw_time, {formats}) AS ts, raw_time AS ts_raw, {networks} AS networks, "
+        f"{ts} AS ts, raw_time AS ts_raw, {networks} AS networks, "
         f"{is_header} AS is_header FROM (SELECT *, {raw} AS raw_time FROM {_read_csv(scan)})"
     )
 
