@@ -3,8 +3,8 @@
 Generates a synthetic 13-column Flock network-audit log (N rows, default 5,000,000) in a temp dir, then
 times, in one run on the same file, each as a child process (so peak RSS is per child):
 
-* configscan audit, end to end: reading, de-duplication, classification, findings, JSON + HTML reports
-  and the evidence CSV (and the same without the evidence CSV);
+* configscan audit, end to end: reading, classification, findings and the JSON + HTML reports (the
+  headline figure), and the same run also writing the opt-in evidence CSV (reported separately);
 * the floor: DuckDB read_csv + GROUP BY "Org Name" count, nothing else;
 * pandas: read the needed columns, count per organisation, match immigration keywords.
 
@@ -140,20 +140,20 @@ def main() -> None:
             seconds, rss, code = child([sys.executable, "-c", PANDAS, str(log)])
             print(f"  {'pandas':<10} {seconds:6.2f} s  peak RSS {rss:5d} MiB  exit {code}")
             best["pandas"] = (seconds, rss)
-        ours_s, ours_rss = best["configscan"]
+        ours_s, ours_rss = best["no-evidence"]  # the headline: the run that writes the JSON and HTML reports
+        ev_s, ev_rss = best["configscan"]
         floor_s = best["floor"][0]
         print(f"\nrows {args.rows:,}; file {size / 1e6:.0f} MB; engine DuckDB")
-        print(f"configscan end to end: {ours_s:.2f} s = {args.rows / ours_s / 1e6:.2f} M rows/s; "
-              f"peak RSS {ours_rss} MiB")
         print(f"floor (DuckDB read_csv + GROUP BY Org Name): {floor_s:.2f} s = "
               f"{args.rows / floor_s / 1e6:.2f} M rows/s")
-        print(f"configscan / floor = {ours_s / floor_s:.2f}x  (goal <= 1.5x)")
-        bare_s, bare_rss = best["no-evidence"]
-        print(f"without the evidence CSV: {bare_s:.2f} s = {args.rows / bare_s / 1e6:.2f} M rows/s; "
-              f"{bare_s / floor_s:.2f}x the floor; peak RSS {bare_rss} MiB")
+        print(f"configscan end to end (JSON + HTML reports): {ours_s:.2f} s = {args.rows / ours_s / 1e6:.2f} M rows/s "
+              f"(goal >= 4); {ours_s / floor_s:.2f}x the floor (goal <= 1.5x); peak RSS {ours_rss} MiB (goal < 1024)")
+        print(f"with --evidence-csv as well: {ev_s:.2f} s = {args.rows / ev_s / 1e6:.2f} M rows/s; "
+              f"{ev_s / floor_s:.2f}x the floor; peak RSS {ev_rss} MiB")
         if "pandas" in best:
-            print(f"pandas: {best['pandas'][0]:.2f} s; pandas / configscan = {best['pandas'][0] / ours_s:.1f}x "
-                  f"(goal >= 10x); pandas peak RSS {best['pandas'][1]} MiB")
+            pandas_s = best["pandas"][0]
+            print(f"pandas: {pandas_s:.2f} s; pandas / configscan = {pandas_s / ours_s:.1f}x (goal >= 10x), "
+                  f"{pandas_s / ev_s:.1f}x with the evidence CSV; pandas peak RSS {best['pandas'][1]} MiB")
         if (tmp / "evidence.csv").exists():
             print(f"evidence CSV {(tmp / 'evidence.csv').stat().st_size / 1e6:.0f} MB")
     finally:

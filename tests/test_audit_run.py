@@ -199,3 +199,32 @@ def test_xlsx_monthly_sheets_gz_and_zip_read_end_to_end(tmp_path: Path) -> None:
     assert set(immigration) == {"Reno NV PD", "Boise ID PD"}
     assert immigration["Reno NV PD"]["file"].endswith("los-altos.xlsx#March 2026")
     assert immigration["Reno NV PD"]["row"] == "2"
+
+
+def test_a_late_row_that_breaks_the_sampled_types_is_read_as_text_not_lost(tmp_path: Path) -> None:
+    # The first rows make the reader type ID and networks natively; row 31 has neither (redacted): the
+    # source is read again as text, the row is counted, and its unknown reach is not a sweep.
+    rows = [l13_row(n, "Fresno CA PD", "Robbery") for n in range(1, 31)]
+    late = l13_row(31, "Auburn WA PD", "ICE detainer")
+    late[0], late[3] = "***", "***"
+    _, report, evidence_rows = _audit(tmp_path, write_csv(tmp_path / "log.csv", L13, [*rows, late]))
+    assert report["audit"]["searches"] == 31 and report["audit"]["rows_unreadable"] == 0
+    hit = [r for r in evidence_rows if r["category"] == "immigration"]
+    assert [(r["row"], r["ID"], r["networks"]) for r in hit] == [("32", "***", "")]
+
+
+def test_ids_repeated_inside_one_of_several_sources_keep_their_first_row(tmp_path: Path) -> None:
+    # A stacked export repeats a block (IDs 2-3) and overlaps the next month's file (ID 5).
+    march = write_csv(tmp_path / "march.csv", L13, [
+        l13_row(1, "Fresno CA PD", "Robbery"), l13_row(2, "Auburn WA PD", "ICE hold"),
+        l13_row(3, "Fresno CA PD", "Robbery"), l13_row(2, "Auburn WA PD", "ICE hold"),
+        l13_row(3, "Fresno CA PD", "Robbery"), l13_row(5, "Boise ID PD", "HSI request")])
+    april = write_csv(tmp_path / "april.csv", L13, [
+        l13_row(5, "Boise ID PD", "HSI request"), l13_row(6, "Boise ID PD", "HSI request")])
+    _, report, evidence_rows = _audit(tmp_path, march, april)
+    audit = report["audit"]
+    assert audit["rows_read"] == 8 and audit["duplicates_removed"] == 3 and audit["searches"] == 5
+    assert audit["by_category"]["immigration"] == 3
+    immigration = sorted((r["file"].rsplit("/", 1)[-1], r["row"], r["ID"]) for r in evidence_rows
+                         if r["category"] == "immigration")
+    assert immigration == [("april.csv", "3", uid(6)), ("march.csv", "3", uid(2)), ("march.csv", "7", uid(5))]

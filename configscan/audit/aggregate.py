@@ -1,6 +1,7 @@
-"""Aggregates over the de-duplicated row table: per organisation, per month, per reason category.
+"""Report aggregates from the main pass's grouped tables: per organisation, per month, per reason category.
 
-Everything here is SQL over the row table joined with two small lookup tables (``org_class``: one row per
+Everything here is SQL over the grouped tables (``g``, ``by_org_month``, ``by_reason_month``, built by
+``passes.combine``) joined with two small lookup tables (``org_class``: one row per
 distinct searcher; ``reason_class``: one row per distinct reason), so Python never iterates over rows.
 The report keeps only what fits on a page: flagged organisations and reasons plus the busiest others.
 """
@@ -35,24 +36,11 @@ class OrgFacts:
     months: int = 0
 
 
-def group_rows(con: Any, threshold: int) -> None:
-    """The one pass over the rows per (organisation, reason): counts, times, reach, first rows for samples.
-
-    Distinct organisations and reasons for classification come from this small table, not the rows.
-    """
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE g AS
-        SELECT org, reason, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, max(networks) AS max_net,
-               count_if(networks >= {int(threshold)}) AS sweeps, count_if(ts IS NULL) AS bad_time,
-               min(rowid) AS first_row, min(rowid) FILTER (networks >= {int(threshold)}) AS first_sweep_row
-        FROM rows GROUP BY ALL""")
-
-
 def distinct(con: Any, column: str) -> list[str | None]:
-    """Distinct organisations or reasons (from the grouped table)."""
+    """Distinct organisations or reasons (from the grouped table), sorted so reports list ties stably."""
     if column not in ("org", "reason"):
         raise ValueError(column)
-    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM g").fetchall()]
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM g ORDER BY 1 NULLS FIRST").fetchall()]
 
 
 def build_groups(con: Any) -> None:
@@ -66,14 +54,14 @@ def build_groups(con: Any) -> None:
     con.execute("""
         CREATE OR REPLACE TEMP TABLE gmo AS
         SELECT coalesce(strftime(g.m, '%Y-%m'), 'unknown') AS month, g.org, g.n, coalesce(o.klass, 'redacted') AS klass
-        FROM (SELECT date_trunc('month', ts) AS m, org, count(*) AS n FROM rows GROUP BY ALL) g
+        FROM by_org_month g
         LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE gmr AS
         SELECT coalesce(strftime(g.m, '%Y-%m'), 'unknown') AS month, g.n,
                CASE WHEN c.category LIKE 'offense:%' THEN 'offense' ELSE coalesce(c.category, 'vague') END
                AS category
-        FROM (SELECT date_trunc('month', ts) AS m, reason, count(*) AS n FROM rows GROUP BY ALL) g
+        FROM by_reason_month g
         LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason""")
 
 
@@ -146,48 +134,3 @@ def org_stats(facts: dict[str | None, OrgFacts], verdicts: dict[str | None, Any]
             last_seen=f.last_seen, max_networks=f.max_networks, sweeps=f.sweeps, immigration=f.immigration,
             vague=f.vague, classified_because=list(v.reasons)))
     return out
-
-
-_SAMPLE_COLUMNS = """s.label, r.rowid - s.first_rowid + s.row_offset, coalesce(r.uid::VARCHAR, r.id_raw),
-    coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw), r.org, r.reason, r.networks"""
-_SAMPLE_KEYS = ("file", "row", "ID", "time", "org", "reason", "networks")
-
-
-def samples(con: Any, wanted: dict[str, list[str | None]], per_key: int = 3,
-            ) -> dict[tuple[str, str | None], list[dict[str, Any]]]:
-    """A few evidence rows per finding subject: the first row of its first groups, fetched in one query.
-
-    ``wanted`` maps a kind (``org``, ``immigration``, ``sweep``) to the organisations that need samples;
-    the kinds ``category`` (vague, reproductive health) and ``state`` (out-of-state searchers) are taken
-    for every key. Rows are located by rowid from the grouped table, so the rows are read once, by id.
-    """
-    picks = {
-        "org": ("org", "first_row", "org IN (SELECT unnest(?::VARCHAR[]))"),
-        "immigration": ("org", "first_row", "category = 'immigration' AND org IN (SELECT unnest(?::VARCHAR[]))"),
-        "sweep": ("org", "first_sweep_row", "first_sweep_row IS NOT NULL AND org IN (SELECT unnest(?::VARCHAR[]))"),
-        "category": ("category", "first_row", "category IN ('vague', 'reproductive_health')"),
-        "state": ("state", "first_row", "klass = 'out_of_state'"),
-    }
-    keyed: dict[int, list[tuple[str, str | None]]] = {}
-    for kind, (key, row, where) in picks.items():
-        params: list[Any] = []
-        if "?" in where:
-            orgs = [o for o in wanted.get(kind, []) if o is not None]
-            if not orgs:
-                continue
-            params = [orgs]
-        for value, rowid in con.execute(f"""
-                SELECT {key}, {row} FROM gx WHERE {where}
-                QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {row}) <= {int(per_key)}""",
-                                        params).fetchall():
-            keyed.setdefault(int(rowid), []).append((kind, value))
-    found: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
-    if not keyed:
-        return found
-    rows = con.execute(f"""
-        SELECT r.rowid, {_SAMPLE_COLUMNS} FROM rows r JOIN src_info s ON r.src = s.src
-        WHERE r.rowid IN (SELECT unnest(?::BIGINT[])) ORDER BY r.rowid""", [sorted(keyed)]).fetchall()
-    for row in rows:
-        for subject in keyed[int(row[0])]:
-            found.setdefault(subject, []).append(dict(zip(_SAMPLE_KEYS, row[1:], strict=True)))
-    return found

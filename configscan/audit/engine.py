@@ -1,12 +1,14 @@
-"""The streaming engine: DuckDB scans every source once into a compact row table, then works columnar.
+"""The streaming engine: how one source is scanned, and the row filter every pass shares.
 
 Why DuckDB: its CSV reader is parallel and vectorised (the same speed class as the bare floor it is
 measured against), it reads .gz natively, counts rejected rows instead of failing, and spills to the run's
-temp directory under a memory limit, so peak memory stays bounded whatever the file size. Python only sees
-distinct organisation names and distinct reasons (thousands, not millions), classified once each.
+temp directory under a memory limit, so peak memory stays bounded whatever the file size. No pass keeps a
+table of rows: the main pass (``passes.py``) folds rows straight into small aggregates, and the evidence
+passes read again only what they must. Python only sees distinct organisations and reasons.
 
-Every cell is read as text (``VARCHAR``) so a redaction marker or a stray value never drops a row; types
-are derived with ``TRY_CAST``/``try_strptime`` and failures are counted.
+Cells are read as text (``VARCHAR``) unless samples show a column can be typed natively (much cheaper);
+a row that then fails to cast makes the whole source be read again as text, so typing never loses a row.
+Types are derived with ``TRY_CAST``/``try_strptime`` and failures are counted.
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from configscan.audit.searchers import OWN_AGENCY
 from configscan.audit.sources import Source
-from configscan.errors import InputError
 
 # Time shapes seen in releases: network/org audits, portal (old and new), spreadsheets, split columns.
 TIME_FORMATS = (
@@ -31,32 +32,33 @@ TIME_FORMATS = (
     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
     "%Y-%m-%d",
 )
-_ROW_TABLE = """
-CREATE TABLE rows (
-    src USMALLINT, uid UUID, id_raw VARCHAR, org VARCHAR, reason VARCHAR, ts TIMESTAMP, ts_raw VARCHAR,
-    networks INTEGER, devices INTEGER
-)"""
-# A row's number in its file is its rowid (insertion order is preserved) minus the source's first rowid,
-# plus the header offset: numbering costs nothing at scan time.
+# Row flags: a kept search, a repeated header row, a duplicate of a search already counted.
+KEPT, HEADER, DUPLICATE = 0, 1, 2
 
 
 @dataclass
-class LoadStats:
-    rows: int
-    rejected: int
-    header_repeats: int
-    first_rowid: int
-    row_offset: int  # add to (rowid - first_rowid) for the row number a spreadsheet would show
+class Scan:
+    """How one source is read; every pass over it (aggregate, samples, evidence) reads it the same way."""
+
+    source: Source
+    src: int
+    typed: dict[int, str] = field(default_factory=dict)
+    dedup: bool = False  # several sources: drop searches whose ID an earlier source already had
+    inner_duplicates: bool = False  # an ID repeats within this source: keep its first row (numbered read)
+
+    @property
+    def row_offset(self) -> int:
+        """Add to the 0-based record index for the row number a spreadsheet shows (header = row 1)."""
+        layout = self.source.layout
+        return 1 + layout.skip + 1 if layout.has_header else 1
 
 
 def connect(work: Path, memory_limit: str = "640MB") -> Any:
     """A private in-memory database that spills to ``work`` when it outgrows ``memory_limit``."""
     import duckdb  # imported per run: nothing heavy at import time
 
-    con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(work / "spill"),
-                                 "threads": max(1, os.cpu_count() or 1), "preserve_insertion_order": True})
-    con.execute(_ROW_TABLE)
-    return con
+    return duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(work / "spill"),
+                                  "threads": max(1, os.cpu_count() or 1), "preserve_insertion_order": True})
 
 
 def version() -> str:
@@ -96,30 +98,37 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 def typed_columns(source: Source) -> dict[int, str]:
     """Columns the CSV reader can parse natively (much cheaper than casting text), judged from samples.
 
-    A later row that does not fit is rejected by the reader; :func:`load` then re-reads the whole source
-    as text, so typing is an optimisation that can never lose a row.
+    A later row that does not fit is rejected by the reader; the aggregation pass then reads the whole
+    source again as text, so typing is an optimisation that can never lose a row.
     """
     typed: dict[int, str] = {}
     checks: dict[str, tuple[str, Callable[[str], bool]]] = {
-        "id": ("UUID", lambda v: bool(_UUID.match(v))), "networks": ("INTEGER", str.isdigit),
-        "devices": ("INTEGER", str.isdigit)}
+        "id": ("UUID", lambda v: bool(_UUID.match(v))), "networks": ("INTEGER", str.isdigit)}
     for name, (sql_type, fits) in checks.items():
         index, values = source.layout.column(name), source.samples.get(name, ())
         if index is not None and values and all(fits(v) for v in values):
             typed[index] = sql_type
+    time_index = source.layout.column("search_time")
+    if time_index is not None and source.layout.split_date is None and time_format(source.time_samples):
+        typed[time_index] = "TIMESTAMP"  # parsed by the reader with the one sampled format
     return typed
 
 
-def _select(source: Source, src: int, typed: dict[int, str]) -> str:
-    """The SELECT that maps one source's columns to the row table; untyped columns go through TRY_*."""
-    layout = source.layout
-    width = len(layout.headers)
-    columns = "{" + ", ".join(f"'c{i}': '{typed.get(i, 'VARCHAR')}'" for i in range(width)) + "}"
-    scan = (f"read_csv({_q(str(source.path))}, auto_detect=false, header={str(layout.has_header).lower()}, "
-            f"skip={layout.skip}, "
-            f"delim={_q(source.delimiter)}, quote='\"', escape='\"', columns={columns}, null_padding=false, "
-            f"ignore_errors=true, store_rejects=true, rejects_table='rej{src}', rejects_scan='rejscan{src}', "
-            f"max_line_size=10000000)")
+def _read_csv(scan: Scan) -> str:
+    layout, src = scan.source.layout, scan.src
+    columns = "{" + ", ".join(f"'c{i}': '{scan.typed.get(i, 'VARCHAR')}'" for i in range(len(layout.headers))) + "}"
+    fmt = time_format(scan.source.time_samples) if "TIMESTAMP" in scan.typed.values() else None
+    times = f"timestampformat={_q(fmt)}, " if fmt else ""
+    return (f"read_csv({_q(str(scan.source.path))}, auto_detect=false, header={str(layout.has_header).lower()}, "
+            f"{times}"
+            f"skip={layout.skip}, delim={_q(scan.source.delimiter)}, quote='\"', escape='\"', columns={columns}, "
+            f"null_padding=false, ignore_errors=true, store_rejects=true, rejects_table='rej{src}', "
+            f"rejects_scan='rejscan{src}', max_line_size=10000000)")
+
+
+def _select(scan: Scan, numbered: bool) -> str:
+    """Map one source's columns to the shared row shape; untyped columns go through TRY_*."""
+    source, layout = scan.source, scan.source.layout
     # Layouts without a searcher column (the portal) log only the publishing agency's own searches.
     org = f"nullif({_col(source, 'org')}, '')" if _col(source, "org") else _q(OWN_AGENCY)
     reason_col, offense_col = _col(source, "reason"), _col(source, "offense_type")
@@ -132,19 +141,53 @@ def _select(source: Source, src: int, typed: dict[int, str]) -> str:
         raw = time_col or "NULL"
     fmt = time_format(source.time_samples)
     formats = _q(fmt) if fmt else "[" + ", ".join(_q(f) for f in TIME_FORMATS) + "]"
+    ts = f"try_strptime(raw_time, {formats})"
+    if time_col and scan.typed.get(layout.columns["search_time"]) == "TIMESTAMP":
+        ts, raw = time_col, "NULL::VARCHAR"  # a cell that does not parse is rejected, then read as text
     id_col = _col(source, "id")
-    if id_col and typed.get(layout.columns["id"]) == "UUID":
+    if id_col and scan.typed.get(layout.columns["id"]) == "UUID":
         uid, id_raw = id_col, "NULL"
     else:
         uid = f"TRY_CAST({id_col} AS UUID)" if id_col else "NULL"
         id_raw = f"CASE WHEN {uid} IS NULL THEN nullif(trim({id_col}), '') END" if id_col else "NULL"
-    networks = f"TRY_CAST({_col(source, 'networks')} AS INTEGER)" if _col(source, "networks") else "NULL"
-    devices = f"TRY_CAST({_col(source, 'devices')} AS INTEGER)" if _col(source, "devices") else "NULL"
+    net_col = _col(source, "networks")
+    networks = "NULL::INTEGER" if not net_col else (
+        net_col if scan.typed.get(layout.columns["networks"]) == "INTEGER" else f"TRY_CAST({net_col} AS INTEGER)")
+    header = _header_reason(source)
+    is_header = f"coalesce({reason} = {_q(header)}, false)" if header is not None else "false"
+    rn = "row_number() OVER () AS rn, " if numbered else ""
     return (
-        f"SELECT {src}::USMALLINT AS src, {uid} AS uid, {id_raw} AS id_raw, {org} AS org, {reason} AS reason, "
-        f"try_strptime(raw_time, {formats}) AS ts, raw_time AS ts_raw, {networks} AS networks, "
-        f"{devices} AS devices FROM (SELECT *, {raw} AS raw_time FROM {scan})"
+        f"SELECT {rn}{uid} AS uid, {id_raw} AS id_raw, {org} AS org, {reason} AS reason, "
+        f"{ts} AS ts, raw_time AS ts_raw, {networks} AS networks, "
+        f"{is_header} AS is_header FROM (SELECT *, {raw} AS raw_time FROM {_read_csv(scan)})"
     )
+
+
+def base(scan: Scan, numbered: bool = False) -> str:
+    """The source's rows in the shared shape, before flags (``rn`` too when numbered or de-duplicating)."""
+    return _select(scan, numbered or scan.inner_duplicates)
+
+
+def rows(scan: Scan, numbered: bool = False, over: str | None = None) -> str:
+    """Every row of the source with its ``flag`` (KEPT, HEADER, DUPLICATE) and, if ``numbered``, ``rn``.
+
+    ``rn`` (1-based record number) needs an order-preserving read; the aggregation pass does without it
+    (parallel). ``over`` replaces the read with a relation of the same shape (an ordered table carrying
+    ``rn``). A duplicate is an ID an earlier source already had (``seen_*`` tables, filled by the
+    aggregation pass) or, when IDs repeat inside this source, any but the first occurrence.
+    """
+    relation = over or f"({base(scan, numbered)})"
+    if not scan.dedup:
+        return f"SELECT *, CASE WHEN is_header THEN {HEADER} ELSE {KEPT} END::UTINYINT AS flag FROM {relation}"
+    inner = ("OR (coalesce(r.uid::VARCHAR, r.id_raw) IS NOT NULL AND "
+             "row_number() OVER (PARTITION BY r.uid, r.id_raw ORDER BY r.rn) > 1)" if scan.inner_duplicates else "")
+    return f"""
+        SELECT r.*, CASE WHEN r.is_header THEN {HEADER}
+                         WHEN su.src IS NOT NULL OR sr.src IS NOT NULL {inner} THEN {DUPLICATE}
+                         ELSE {KEPT} END::UTINYINT AS flag
+        FROM {relation} r
+        LEFT JOIN seen_uid su ON r.uid = su.uid AND su.src < {scan.src}
+        LEFT JOIN seen_raw sr ON r.id_raw = sr.id_raw AND sr.src < {scan.src}"""
 
 
 def _header_reason(source: Source) -> str | None:
@@ -156,41 +199,11 @@ def _header_reason(source: Source) -> str | None:
     return " - ".join(texts) or None
 
 
-def _insert(con: Any, source: Source, src: int, typed: dict[int, str]) -> None:
-    import duckdb
-
-    con.execute(f"DROP TABLE IF EXISTS rej{src}")
-    con.execute(f"DROP TABLE IF EXISTS rejscan{src}")
-    try:
-        con.execute(f"INSERT INTO rows SELECT src, uid, id_raw, org, reason, ts, "
-                    f"CASE WHEN ts IS NULL THEN ts_raw END, networks, devices FROM ({_select(source, src, typed)})")
-    except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(source.label, f"cannot be read as CSV ({first})") from exc
-
-
-def load(con: Any, source: Source, src: int) -> LoadStats:
-    """Scan one source into the row table; repeated header rows are dropped and counted."""
-    first_rowid = int(con.execute("SELECT coalesce(max(rowid) + 1, 0) FROM rows").fetchone()[0])
-    typed = typed_columns(source)
-    _insert(con, source, src, typed)
-    if typed and con.execute(f"SELECT count(*) FROM rej{src}").fetchone()[0]:
-        # A row did not fit the sampled types: start this source again, reading every cell as text.
-        con.execute("DELETE FROM rows WHERE src = ?", [src])
-        first_rowid = int(con.execute("SELECT coalesce(max(rowid) + 1, 0) FROM rows").fetchone()[0])
-        _insert(con, source, src, {})
-    repeats = 0
-    header_reason = _header_reason(source)
-    if header_reason is not None:
-        repeats = int(con.execute("SELECT count(*) FROM rows WHERE src = ? AND reason = ?",
-                                  [src, header_reason]).fetchone()[0])
-        if repeats:
-            con.execute("DELETE FROM rows WHERE src = ? AND reason = ?", [src, header_reason])
-    rows = int(con.execute("SELECT count(*) FROM rows WHERE src = ?", [src]).fetchone()[0])
-    rejected = con.execute(f"SELECT count(DISTINCT line) FROM rej{src}").fetchone()[0]  # one line, many errors
-    offset = 1 + source.layout.skip + 1 if source.layout.has_header else 1
-    return LoadStats(rows=rows, rejected=int(rejected), header_repeats=repeats, first_rowid=first_rowid,
-                     row_offset=offset)
+def rejected(con: Any, src: int) -> tuple[int, bool]:
+    """Rows the reader rejected in the last read of ``src`` and whether any was a type (cast) failure."""
+    count, casts = con.execute(f"SELECT count(DISTINCT line), count(*) FILTER (error_type = 'CAST') "
+                               f"FROM rej{src}").fetchone()
+    return int(count), bool(casts)
 
 
 def rejected_lines(con: Any, src: int, limit: int = 5) -> list[int]:
@@ -199,28 +212,8 @@ def rejected_lines(con: Any, src: int, limit: int = 5) -> list[int]:
     return [int(r[0]) for r in con.execute(query).fetchall()]
 
 
-def deduplicate(con: Any) -> int:
-    """Keep the first occurrence (by file order, then row) of each search ID; return how many were removed.
-
-    Overlapping monthly files repeat searches near the cut; stacked exports repeat whole blocks. Rows
-    without an ID cannot be matched and are all kept.
-    """
-    removed = 0
-    for column in ("uid", "id_raw"):
-        # Cheap test first (key-only aggregate); the exact pass runs only when an ID repeats.
-        repeats = con.execute(f"SELECT count({column}) - count(DISTINCT {column}) FROM rows").fetchone()[0]
-        if not repeats:
-            continue
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE dup_keys AS
-            SELECT {column} AS k, min(rowid) AS keep FROM rows WHERE {column} IS NOT NULL
-            GROUP BY 1 HAVING count(*) > 1""")
-        before = int(con.execute("SELECT count(*) FROM rows").fetchone()[0])
-        con.execute(f"""
-            DELETE FROM rows WHERE rowid IN (
-                SELECT r.rowid FROM rows r JOIN dup_keys d ON r.{column} = d.k WHERE r.rowid <> d.keep)""")
-        removed += before - int(con.execute("SELECT count(*) FROM rows").fetchone()[0])
-    return removed
+def label_sql(scan: Scan) -> str:
+    return _q(scan.source.label)
 
 
 def put_table(con: Any, name: str, header: Sequence[str], rows: Iterable[Sequence[object]], work: Path) -> None:

@@ -1,4 +1,4 @@
-"""One audit, end to end: sources -> rows -> de-duplicate -> classify distinct values -> aggregate -> findings.
+"""One audit, end to end: sources -> grouped pass (de-duplicated) -> classify distinct values -> findings.
 
 Used by ``configscan audit`` and by ``configscan scan --audit``. The caller owns the work directory (a
 temporary directory) and publishes the staged evidence file after its reports are written.
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit import aggregate, engine, evidence
+from configscan.audit import aggregate, engine, evidence, passes, samples
 from configscan.audit.findings import (
     MAX_IMMIGRATION_FINDINGS,
     MAX_SWEEP_FINDINGS,
@@ -21,7 +21,7 @@ from configscan.audit.findings import (
 )
 from configscan.audit.reasons import classify_reason
 from configscan.audit.searchers import classify_searchers
-from configscan.audit.sources import Source, expand
+from configscan.audit.sources import expand
 from configscan.audit.summary import AuditFile, AuditSummary
 from configscan.errors import InputError
 from configscan.findings import Finding
@@ -61,31 +61,30 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         raise InputError(", ".join(request.files), f"no audit log found ({detail})")
     con = engine.connect(request.work)
     try:
-        files = _load(con, sources, errors)
-        removed = engine.deduplicate(con)
-        return _analyse(con, request, files, notes, errors, removed, started)
+        scans = [engine.Scan(source, index, dedup=len(sources) > 1) for index, source in enumerate(sources)]
+        files, removed = _load(con, scans, request.threshold, errors)
+        return _analyse(con, request, scans, files, notes, errors, removed, started)
     finally:
         con.close()
 
 
-def _load(con: Any, sources: list[Source], errors: list[str]) -> list[AuditFile]:
-    con.execute("CREATE TABLE src_info (src USMALLINT, label VARCHAR, first_rowid BIGINT, row_offset BIGINT)")
-    files = []
-    for index, source in enumerate(sources):
-        stats = engine.load(con, source, index)
-        con.execute("INSERT INTO src_info VALUES (?, ?, ?, ?)",
-                    [index, source.label, stats.first_rowid, stats.row_offset])
+def _load(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str]) -> tuple[list[AuditFile], int]:
+    passes.prepare(con, dedup=len(scans) > 1)
+    files, removed = [], 0
+    for scan in scans:
+        stats = passes.load(con, scan, threshold)
         if stats.rejected:
-            lines = ", ".join(str(n) for n in engine.rejected_lines(con, index))
-            errors.append(f"{source.label}: {stats.rejected} row(s) could not be read (first at line {lines})")
-        files.append(AuditFile(label=source.label, layout=source.layout.name, rows=stats.rows,
+            lines = ", ".join(str(n) for n in engine.rejected_lines(con, scan.src))
+            errors.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at line {lines})")
+        removed += stats.duplicates
+        files.append(AuditFile(label=scan.source.label, layout=scan.source.layout.name, rows=stats.rows,
                                rows_unreadable=stats.rejected, header_repeats=stats.header_repeats))
-    return files
+    passes.combine(con)
+    return files, removed
 
 
-def _analyse(con: Any, request: AuditRequest, files: list[AuditFile], notes: list[str], errors: list[str],
-             removed: int, started: float) -> AuditOutcome:
-    aggregate.group_rows(con, request.threshold)
+def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: list[AuditFile], notes: list[str],
+             errors: list[str], removed: int, started: float) -> AuditOutcome:
     names = aggregate.distinct(con, "org")
     searchers = classify_searchers(names, request.classifier, request.agency_state, request.config)
     engine.put_table(con, "org_class", ("org", "klass", "state", "listed"), (
@@ -100,20 +99,24 @@ def _analyse(con: Any, request: AuditRequest, files: list[AuditFile], notes: lis
     evidence_rows = 0
     label = str(request.evidence_target) if request.evidence_target else None
     if request.evidence_target:
-        evidence_rows = evidence.write(con, evidence.staging_path(request.evidence_target), request.threshold,
-                                       request.config is not None)
+        evidence_rows = evidence.write(con, scans, evidence.staging_path(request.evidence_target),
+                                       request.threshold, request.config is not None)
     facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold, evidence_csv=label)
 
+    labels = samples.Labels(klass={o: s.klass for o, s in searchers.items()},
+                            state={o: s.state or "??" for o, s in searchers.items()},
+                            category={r: v.category for r, v in verdicts.items()})
     wanted = {
         "org": [o for o, v in searchers.items() if v.klass == "federal"],
         "immigration": top_orgs(facts, lambda f: f.immigration, MAX_IMMIGRATION_FINDINGS),
         "sweep": top_orgs(facts, lambda f: f.sweeps, MAX_SWEEP_FINDINGS),
     }
-    found = all_findings(facts, request.rules, request.config, aggregate.samples(con, wanted))
+    found = all_findings(facts, request.rules, request.config,
+                         samples.collect(con, scans, wanted, labels, request.threshold))
     flagged = {o for o, s in searchers.items() if s.klass not in ("in_state", "own")}
     flagged |= {o for o, f in facts_by_org.items() if f.immigration or f.sweeps or f.reproductive}
     summary = AuditSummary(
-        engine=engine.version(), files=files, skipped=notes, rows_read=sum(f.rows for f in files) ,
+        engine=engine.version(), files=files, skipped=notes, rows_read=sum(f.rows for f in files),
         rows_unreadable=sum(f.rows_unreadable for f in files), duplicates_removed=removed,
         sweep_threshold=request.threshold, orgs=aggregate.org_stats(facts_by_org, searchers, flagged),
         months=aggregate.months(con), reasons=aggregate.reasons(con), evidence_rows=evidence_rows,
