@@ -6,12 +6,11 @@ stderr, no report written), 3 incomplete scan. The one-line summary goes to stde
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
@@ -20,12 +19,12 @@ from typer._click.exceptions import UsageError as CommandLineError
 
 from configscan import exitcodes
 from configscan.audit import evidence
+from configscan.clikit import fail, finish, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import InputError, UsageError
 from configscan.findings import Severity
 from configscan.model import AgencyConfig
 from configscan.registry import load_registry
 from configscan.scan import ScanOptions, scan
-from configscan.writers import STDOUT
 
 app = typer.Typer(
     name="configscan",
@@ -34,29 +33,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def fail(message: str, code: int = exitcodes.INPUT_ERROR) -> NoReturn:
-    typer.echo(f"configscan: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _parse_date(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(f"--as-of {value!r} is not a date (YYYY-MM-DD)")
-
-
-def _fail_on(value: str) -> Severity | None:
-    if value == "never":
-        return None
-    try:
-        return Severity(value)
-    except ValueError:
-        fail(f"--fail-on {value!r}: choose critical, high, medium, low, info or never")
 
 
 @app.command("scan")
@@ -88,56 +64,26 @@ def scan_command(
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
     registry = load_registry()
-    threshold = _fail_on(fail_on)
-    targets: list[tuple[str, Path]] = []
-    if html:
-        targets.append(("html", html))
-    if json_out:
-        targets.append(("json", json_out))
-    for spec in output or []:
-        writer_name, sep, target = spec.partition("=")
-        if not sep or not target:
-            fail(f"--output {spec!r}: expected NAME=PATH")
-        targets.append((writer_name, Path(target)))
-    if sum(str(target) == STDOUT for _, target in targets) > 1:
-        fail("only one report can go to stdout ('-'); give the others a file path")
-    files = [target.resolve() for _, target in targets if str(target) != STDOUT]
-    if len(set(files)) < len(files):
-        fail("two reports would be written to the same file; give each its own path")
-    for name, _ in targets:
-        if name not in registry.writers:
-            fail(f"unknown writer {name!r}; installed: {', '.join(sorted(registry.writers))}")
+    threshold = parse_fail_on(fail_on)
     if evidence_csv is not None and not audit:
         fail("--evidence-csv needs --audit (the evidence rows come from audit logs)")
     with tempfile.TemporaryDirectory(prefix="configscan-") as work:
-        options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
-                              as_of=_parse_date(as_of), fail_on=threshold or Severity.critical,
-                              reader=fmt, directory=directory, mapping=mapping,
-                              agency_name=agency_name, agency_state=agency_state,
-                              audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
-                              evidence=evidence_csv)
         try:
+            targets = report_targets(registry, html, json_out, output or [])
+            options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
+                                  as_of=parse_as_of(as_of), fail_on=threshold or Severity.critical,
+                                  reader=fmt, directory=directory, mapping=mapping,
+                                  agency_name=agency_name, agency_state=agency_state,
+                                  audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
+                                  evidence=evidence_csv)
             result = scan(options, registry.checks, registry.readers)
-            if registry.failures:
-                result.errors.extend(registry.failures)
-                result.summary.verdict = "incomplete"
-            for name, path in targets:
-                try:
-                    registry.writers[name].write(result, path)
-                except OSError as exc:
-                    fail(f"{path}: cannot write the {name} report ({exc.strerror or exc})")
-            if evidence_csv is not None:
-                evidence.publish(evidence_csv)
+            write_reports(result, registry, targets, evidence_csv)
         except (InputError, UsageError) as exc:
             fail(str(exc))
         finally:
             if evidence_csv is not None:
                 evidence.discard(evidence_csv)
-    if not quiet:
-        typer.echo(exitcodes.summary_line(result), err=True)
-        for error in result.errors:
-            typer.echo(f"configscan: incomplete: {error}", err=True)
-    raise typer.Exit(exitcodes.exit_code(result, threshold))
+    finish(result, threshold, quiet)
 
 
 @app.command("checks")

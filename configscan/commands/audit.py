@@ -11,29 +11,15 @@ from typing import Annotated
 
 import typer
 
-from configscan import exitcodes
 from configscan.audit import evidence
 from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
+from configscan.clikit import fail, finish, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import InputError, UsageError
-from configscan.findings import ScanResult, Severity
+from configscan.findings import Severity
 from configscan.model import Agency, AgencyConfig
 from configscan.readers.merge import merge
 from configscan.registry import Registry, load_registry
 from configscan.scan import ScanOptions, evaluate, normalise, read_inputs
-
-
-def _fail(message: str, code: int = exitcodes.INPUT_ERROR) -> typer.Exit:
-    typer.echo(f"configscan: error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def _severity(value: str) -> Severity | None:
-    if value == "never":
-        return None
-    try:
-        return Severity(value)
-    except ValueError:
-        raise _fail(f"--fail-on {value!r}: choose critical, high, medium, low, info or never") from None
 
 
 def _config(path: Path | None, state: str | None, registry: Registry) -> tuple[AgencyConfig, bool]:
@@ -49,16 +35,6 @@ def _config(path: Path | None, state: str | None, registry: Registry) -> tuple[A
         raise UsageError("give --agency-state (or --config with agency.state)")
     agency = Agency(name="(agency named in the audit log)", state=state)
     return AgencyConfig(format="configscan/agency-config@1", agency=agency), False
-
-
-def write_outputs(result: ScanResult, registry: Registry, html: Path | None, json_out: Path | None,
-                  evidence_csv: Path | None) -> None:
-    """Reports first, evidence last: each is written atomically, none before the run has succeeded."""
-    for name, path in (("html", html), ("json", json_out)):
-        if path is not None:
-            registry.writers[name].write(result, path)
-    if evidence_csv is not None:
-        evidence.publish(evidence_csv)
 
 
 def register(app: typer.Typer) -> None:
@@ -82,34 +58,22 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
     ) -> None:
         """Read audit logs: federal, out-of-state and unlisted searchers, immigration and vague reasons, sweeps."""
-        import datetime as dt
-
         registry = load_registry()
-        threshold = _severity(fail_on)
-        try:
-            day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-        except ValueError:
-            raise _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
+        threshold = parse_fail_on(fail_on)
+        day = parse_as_of(as_of)
         with tempfile.TemporaryDirectory(prefix="configscan-audit-") as tmp:
-            work = Path(tmp)
             try:
+                targets = report_targets(registry, html, json_out)
                 agency, given = _config(config, agency_state, registry)
                 options = ScanOptions(inputs=[config] if config else [], jurisdiction=jurisdiction, local=local,
                                       as_of=day, fail_on=threshold or Severity.critical, directory=directory,
-                                      audit=files, sweep_threshold=sweep_threshold, work=work,
+                                      audit=files, sweep_threshold=sweep_threshold, work=Path(tmp),
                                       evidence=evidence_csv)
                 result = evaluate(options, agency, [], audit_config=agency if given else None)
-                if registry.failures:
-                    result.errors.extend(registry.failures)
-                    result.summary.verdict = "incomplete"
-                write_outputs(result, registry, html, json_out, evidence_csv)
+                write_reports(result, registry, targets, evidence_csv)
             except (InputError, UsageError) as exc:
-                raise _fail(str(exc)) from None
+                fail(str(exc))
             finally:
                 if evidence_csv is not None:
                     evidence.discard(evidence_csv)
-        if not quiet:
-            typer.echo(exitcodes.summary_line(result), err=True)
-            for error in result.errors:
-                typer.echo(f"configscan: incomplete: {error}", err=True)
-        raise typer.Exit(exitcodes.exit_code(result, threshold))
+        finish(result, threshold, quiet)

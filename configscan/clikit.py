@@ -1,0 +1,93 @@
+"""What every command shares: one-line errors, option parsing, report targets, writing and the summary.
+
+``scan`` and ``audit`` both end the same way -- reports written atomically (evidence last, only after the
+reports succeeded), the one-line summary on stderr, the exit code cron relies on -- so they call this
+rather than keeping two copies that drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+from configscan import exitcodes
+from configscan.audit import evidence
+from configscan.errors import InputError, UsageError
+from configscan.findings import ScanResult, Severity
+from configscan.registry import Registry
+from configscan.writers import STDOUT
+
+
+def fail(message: str, code: int = exitcodes.INPUT_ERROR) -> NoReturn:
+    typer.echo(f"configscan: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of {value!r} is not a date (YYYY-MM-DD)")
+
+
+def parse_fail_on(value: str) -> Severity | None:
+    if value == "never":
+        return None
+    try:
+        return Severity(value)
+    except ValueError:
+        fail(f"--fail-on {value!r}: choose critical, high, medium, low, info or never")
+
+
+def report_targets(registry: Registry, html: Path | None, json_out: Path | None,
+                   others: Sequence[str] = ()) -> list[tuple[str, Path]]:
+    """(writer, path) pairs, checked before any work: known writers, one stdout, no two on one file."""
+    targets: list[tuple[str, Path]] = []
+    if html:
+        targets.append(("html", html))
+    if json_out:
+        targets.append(("json", json_out))
+    for spec in others:
+        writer_name, sep, target = spec.partition("=")
+        if not sep or not target:
+            raise UsageError(f"--output {spec!r}: expected NAME=PATH")
+        targets.append((writer_name, Path(target)))
+    if sum(str(target) == STDOUT for _, target in targets) > 1:
+        raise UsageError("only one report can go to stdout ('-'); give the others a file path")
+    files = [target.resolve() for _, target in targets if str(target) != STDOUT]
+    if len(set(files)) < len(files):
+        raise UsageError("two reports would be written to the same file; give each its own path")
+    for name, _ in targets:
+        if name not in registry.writers:
+            raise UsageError(f"unknown writer {name!r}; installed: {', '.join(sorted(registry.writers))}")
+    return targets
+
+
+def write_reports(result: ScanResult, registry: Registry, targets: Sequence[tuple[str, Path]],
+                  evidence_csv: Path | None) -> None:
+    """Reports first, evidence last: each written atomically, none before the run has succeeded."""
+    if registry.failures:
+        result.errors.extend(registry.failures)
+        result.summary.verdict = "incomplete"
+    for name, path in targets:
+        try:
+            registry.writers[name].write(result, path)
+        except OSError as exc:
+            raise InputError(str(path), f"cannot write the {name} report ({exc.strerror or exc})") from exc
+    if evidence_csv is not None:
+        evidence.publish(evidence_csv)
+
+
+def finish(result: ScanResult, threshold: Severity | None, quiet: bool) -> NoReturn:
+    """The one-line summary (and what could not be seen) on stderr, then the exit code."""
+    if not quiet:
+        typer.echo(exitcodes.summary_line(result), err=True)
+        for error in result.errors:
+            typer.echo(f"configscan: incomplete: {error}", err=True)
+    raise typer.Exit(exitcodes.exit_code(result, threshold))
