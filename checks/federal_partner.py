@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from configscan.checkapi import Check, CheckContext, CheckMeta, partner_evidence, unverified, violation
+from configscan.checkapi import Check, CheckContext, CheckMeta, partner_evidence
+from configscan.checks._links import link_findings
 from configscan.findings import Finding, Severity
 from configscan.jurisdictions.schema import RuleKind
 from configscan.model import Status
@@ -40,22 +41,8 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         if not rules:
             continue
         evidence = partner_evidence(partner, verdict)
-        reach = partner.can_reach_us()
-        if reach is None:
-            yield unverified(META, subject=partner.name, applied=rules[0], evidence=evidence,
-                             why="a federal organisation is linked but the export does not say who can search whom")
-            continue
-        if not reach:
-            continue
-        pending = partner.status is Status.pending
-        for applied in rules:
-            yield violation(
-                META, applied, subject=partner.name, evidence=evidence,
-                severity=Severity.medium if pending else None,
-                title=("A federal organisation has a pending request to search this agency's data" if pending
-                       else f"{verdict.category.value.replace('_', ' ').capitalize()} organisation can search "
-                       "this agency's ALPR data"),
-            )
-
+        kind = verdict.category.value.replace("_", " ").capitalize()
+        yield from link_findings(META, rules, partner, evidence, who="a federal organisation",
+                                 title=f"{kind} organisation can search this agency's ALPR data")
 
 check = Check(meta=META, func=run)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from configscan.checkapi import Check, CheckContext, CheckMeta, partner_evidence, unverified, violation
+from configscan.checkapi import Check, CheckContext, CheckMeta, partner_evidence
+from configscan.checks._links import link_findings
 from configscan.findings import Finding, Severity
 from configscan.jurisdictions.schema import RuleKind
 from configscan.model import Status
@@ -38,19 +39,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             continue
         evidence = partner_evidence(partner, verdict)
         evidence["federal participation"] = "possible (multi-agency body); not shown by the export"
-        reach = partner.can_reach_us()
-        if reach is None:
-            yield unverified(META, subject=partner.name, applied=rules[0], evidence=evidence,
-                             why="a multi-agency body is linked but the export does not say who can search whom")
-            continue
-        if not reach:
-            continue
-        pending = partner.status is Status.pending
-        for applied in rules:
-            yield violation(META, applied, subject=partner.name, evidence=evidence,
-                            severity=Severity.medium if pending else None,
-                            title=("A multi-agency body has a pending request to search this agency's data"
-                                   if pending else None))
+        yield from link_findings(META, rules, partner, evidence, who="a multi-agency body")
 
 
 check = Check(meta=META, func=run)

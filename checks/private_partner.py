@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from configscan.checkapi import Check, CheckContext, CheckMeta, partner_evidence, unverified, violation
+from configscan.checkapi import Check, CheckContext, CheckMeta, partner_evidence
+from configscan.checks._links import link_findings
 from configscan.findings import Finding, Severity
 from configscan.jurisdictions.schema import RuleKind
 from configscan.model import Status
@@ -35,19 +36,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         if verdict.category is not Category.private or partner.status is Status.revoked:
             continue
         evidence = partner_evidence(partner, verdict)
-        reach = partner.can_reach_us()
-        if reach is None:
-            yield unverified(META, subject=partner.name, applied=rules[0], evidence=evidence,
-                             why="a private organisation is linked but the export does not say who can search whom")
-            continue
-        if not reach:
-            continue
-        pending = partner.status is Status.pending
-        for applied in rules:
-            yield violation(META, applied, subject=partner.name, evidence=evidence,
-                            severity=Severity.medium if pending else None,
-                            title=("A private organisation has a pending request to search this agency's data"
-                                   if pending else None))
+        yield from link_findings(META, rules, partner, evidence, who="a private organisation")
 
 
 check = Check(meta=META, func=run)
