@@ -45,4 +45,5 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         yield from link_findings(META, rules, partner, evidence, who="a federal organisation",
                                  title=f"{kind} organisation can search this agency's ALPR data")
 
+
 check = Check(meta=META, func=run)
