@@ -1,16 +1,23 @@
-"""A few evidence rows per finding subject, found by a filtered, numbered read that stops when it has them.
+"""A few evidence rows per finding subject, picked in SQL from a read the run already needs or a parallel one.
 
-The main pass keeps no rows, so the sample rows (file, row number, ID, time, organisation, reason) come
-from a second read restricted to rows of the subjects still short of samples. Row numbers need an
-order-preserving read (single-threaded); the results are streamed and the read is abandoned as soon as
-every subject has its samples. Common subjects (out-of-state searchers, vague reasons) fill within the
-first rows; once they have, the read restarts after the last row seen with a narrower filter, so Python
-only ever sees a small fraction of the rows and the cost depends on where the rarest subject first appears.
+Subjects: federal ``org``, ``immigration`` and ``sweep`` per organisation, ``category`` (vague,
+reproductive health) and ``state`` (out-of-state searchers). Each row's subjects are derived in DuckDB
+from the run's small label tables (``org_class``, ``reason_class``), and ``min_by(..., n)`` keeps the
+first ``n`` rows of each subject, so Python sees a handful of rows, never the stream.
+
+Which read, and what "first" means:
+
+* with ``--evidence-csv`` the evidence pass already holds each source's rows numbered in file order, so
+  the samples are taken from that table (no extra read) and are the first rows in the file, with row
+  numbers;
+* without it, rows cannot be numbered without a single-threaded ordered read (the cost this module used to
+  carry), so the samples come from one parallel, filtered read: the earliest searches (by time, then ID),
+  identified by file, search ID and time (the ID is unique across releases); the row numbers are in the
+  evidence CSV.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,87 +25,16 @@ from configscan.audit.engine import KEPT, Scan, label_sql, rows
 
 Subject = tuple[str, str | None]
 Samples = dict[Subject, list[dict[str, Any]]]
-KEYS = ("file", "row", "ID", "time", "org", "reason", "networks")
 SAMPLED_CATEGORIES = ("vague", "reproductive_health")
-_BATCH = 256  # small: fetchmany waits until it has this many rows (or the end)
-_RESTART_AFTER = 50_000  # rows through Python before a narrower read is worth restarting for
-_MAX_READS = 4  # per source: the last read always runs to the end of the file
 
 
 @dataclass(frozen=True)
-class Labels:
-    """What Python knows of each distinct value: an organisation's class and state, a reason's category."""
+class Wanted:
+    """The organisations that get per-organisation samples (the rest of the subjects follow from labels)."""
 
-    klass: dict[str | None, str]
-    state: dict[str | None, str]
-    category: dict[str | None, str]
-
-
-def quotas(con: Any, wanted: dict[str, list[str | None]], per_key: int) -> dict[Subject, int]:
-    """How many samples each subject can have: ``per_key``, or fewer when it has fewer rows."""
-    need: dict[Subject, int] = {}
-    for kind, column in (("org", "sum(n)"), ("immigration", "sum(n) FILTER (category = 'immigration')"),
-                         ("sweep", "sum(sweeps)")):
-        orgs = [o for o in wanted.get(kind, []) if o is not None]
-        if orgs:
-            for org, n in con.execute(f"SELECT org, {column} FROM gx WHERE org IN (SELECT unnest(?::VARCHAR[])) "
-                                      "GROUP BY org", [orgs]).fetchall():
-                if n:
-                    need[(kind, org)] = min(per_key, int(n))
-    for category, n in con.execute("SELECT category, sum(n) FROM gx WHERE category IN "
-                                   f"{SAMPLED_CATEGORIES} GROUP BY 1").fetchall():
-        need[("category", category)] = min(per_key, int(n))
-    for state, n in con.execute("SELECT coalesce(state, '??'), sum(n) FROM gx WHERE klass = 'out_of_state' "
-                                "GROUP BY 1").fetchall():
-        need[("state", state)] = min(per_key, int(n))
-    return need
-
-
-def _subjects(org: str | None, reason: str | None, networks: int | None, labels: Labels, threshold: int,
-              ) -> Iterable[Subject]:
-    category = labels.category.get(reason, "vague")
-    yield ("org", org)
-    if category == "immigration":
-        yield ("immigration", org)
-    if networks is not None and networks >= threshold:
-        yield ("sweep", org)
-    if category in SAMPLED_CATEGORIES:
-        yield ("category", category)
-    if labels.klass.get(org) == "out_of_state":
-        yield ("state", labels.state.get(org) or "??")
-
-
-def _query(scan: Scan, need: dict[Subject, int], labels: Labels, threshold: int, after: int,
-           ) -> str:
-    """The read for the subjects still short of samples, from record ``after`` on."""
-    by_kind: dict[str, set[str | None]] = {}
-    for kind, key in need:
-        by_kind.setdefault(kind, set()).add(key)
-    states, categories = by_kind.get("state", set()), by_kind.get("category", set())
-    org_sets = {
-        "fed": [o for o in by_kind.get("org", ()) if o is not None],
-        "imm": [o for o in by_kind.get("immigration", ()) if o is not None],
-        "sweep": [o for o in by_kind.get("sweep", ()) if o is not None],
-        "state": [o for o, k in labels.klass.items()
-                  if o is not None and k == "out_of_state" and (labels.state.get(o) or "??") in states],
-    }
-    reason_sets = {
-        "imm": [r for r, c in labels.category.items() if r is not None and c == "immigration"],
-        "cat": [r for r, c in labels.category.items() if r is not None and c in categories],
-    }
-    null_reason = "vague" in categories or labels.category.get(None, "vague") in categories
-    # Constant IN-lists, not joins: a join's build side makes DuckDB buffer the stream instead of yielding.
-    conditions = [
-        f"r.org IN {_lit(org_sets['fed'])}", f"r.org IN {_lit(org_sets['state'])}",
-        f"(r.org IN {_lit(org_sets['imm'])} AND r.reason IN {_lit(reason_sets['imm'])})",
-        f"(r.org IN {_lit(org_sets['sweep'])} AND r.networks >= {int(threshold)})",
-        f"r.reason IN {_lit(reason_sets['cat'])}",
-    ] + (["r.reason IS NULL"] if null_reason else [])
-    return f"""
-        SELECT r.rn, {label_sql(scan)}, r.rn - 1 + {scan.row_offset}, coalesce(r.uid::VARCHAR, r.id_raw),
-               coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw), r.org, r.reason, r.networks
-        FROM ({rows(scan, numbered=True)}) r
-        WHERE r.rn > {int(after)} AND r.flag = {KEPT} AND ({" OR ".join(conditions)})"""
+    federal: list[str]
+    immigration: list[str]
+    sweep: list[str]
 
 
 def _lit(values: list[str]) -> str:
@@ -108,38 +44,58 @@ def _lit(values: list[str]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values)) + ")"
 
 
-def _read(con: Any, scan: Scan, need: dict[Subject, int], found: Samples, labels: Labels, threshold: int) -> None:
-    after, reads = 0, 0
-    while need:
-        reads += 1
-        cursor = con.execute(_query(scan, need, labels, threshold, after))
-        start, seen, restart = len(need), 0, False
-        while need and not restart:
-            batch = cursor.fetchmany(_BATCH)
-            if not batch:
-                return
-            for row in batch:
-                after = int(row[0])
-                for subject in _subjects(row[5], row[6], row[7], labels, threshold):
-                    left = need.get(subject)
-                    if left:
-                        found.setdefault(subject, []).append(dict(zip(KEYS, row[1:], strict=True)))
-                        if left == 1:
-                            del need[subject]
-                        else:
-                            need[subject] = left - 1
-            seen += len(batch)
-            restart = len(need) < start and seen >= _RESTART_AFTER and reads < _MAX_READS
+def query(scan: Scan, relation: str, wanted: Wanted, threshold: int, per_key: int, numbered: bool) -> str:
+    """Per subject, its first ``per_key`` kept rows of ``relation`` (file order if ``numbered``, else time).
+
+    ``relation`` has the shared row shape with ``flag`` (and ``rn`` when ``numbered``).
+    """
+    category = "coalesce(c.category, 'vague')"  # a reason the classifier never saw counts as vague
+    subjects = ", ".join([
+        f"CASE WHEN r.org IN {_lit(wanted.federal)} THEN {{'k': 'org', 'v': r.org}} END",
+        f"CASE WHEN {category} = 'immigration' AND r.org IN {_lit(wanted.immigration)} "
+        "THEN {'k': 'immigration', 'v': r.org} END",
+        f"CASE WHEN r.networks >= {int(threshold)} AND r.org IN {_lit(wanted.sweep)} "
+        "THEN {'k': 'sweep', 'v': r.org} END",
+        f"CASE WHEN {category} IN {SAMPLED_CATEGORIES} THEN {{'k': 'category', 'v': {category}}} END",
+        "CASE WHEN oc.klass = 'out_of_state' THEN {'k': 'state', 'v': coalesce(nullif(oc.state, ''), '??')} END",
+    ])
+    ident = "coalesce(uid::VARCHAR, id_raw)"
+    order = "rn" if numbered else f"{{'t': coalesce(ts, 'infinity'::TIMESTAMP), 'i': coalesce({ident}, '')}}"
+    row = f"rn - 1 + {scan.row_offset}" if numbered else "NULL::BIGINT"
+    return f"""
+        SELECT s.k, s.v, min_by(x, ord, {int(per_key)}) FROM (
+            SELECT unnest(subs) AS s, {order} AS ord,
+                   {{'file': {label_sql(scan)}, 'row': {row}, 'ID': {ident},
+                    'time': coalesce(strftime(ts, '%Y-%m-%d %H:%M:%S'), ts_raw), 'org': org, 'reason': reason,
+                    'networks': networks}} AS x
+            FROM (SELECT r.*, list_filter([{subjects}], lambda e: e IS NOT NULL) AS subs
+                  FROM ({relation}) r
+                       LEFT JOIN org_class oc ON r.org IS NOT DISTINCT FROM oc.org
+                       LEFT JOIN reason_class c ON r.reason IS NOT DISTINCT FROM c.reason
+                  WHERE r.flag = {KEPT})
+            WHERE len(subs) > 0)
+        GROUP BY ALL"""
 
 
-def collect(con: Any, scans: list[Scan], wanted: dict[str, list[str | None]], labels: Labels, threshold: int,
-            per_key: int = 3) -> Samples:
-    """The first rows (file order) of each subject: federal ``org``, ``immigration`` and ``sweep`` per
-    organisation, ``category`` (vague, reproductive health) and ``state`` (out-of-state searchers)."""
-    need = quotas(con, wanted, per_key)
+def from_relation(con: Any, scan: Scan, relation: str, wanted: Wanted, threshold: int, per_key: int,
+                  numbered: bool) -> Samples:
+    """The samples one relation holds; without row numbers the ``row`` key is left out (not ``null``)."""
+    found: Samples = {}
+    for kind, key, picked in con.execute(query(scan, relation, wanted, threshold, per_key, numbered)).fetchall():
+        found[(kind, key)] = [{k: v for k, v in x.items() if numbered or k != "row"} for x in picked]
+    return found
+
+
+def merge(into: Samples, more: Samples, per_key: int = 3) -> None:
+    """Add a later source's samples after the earlier ones', up to ``per_key`` per subject."""
+    for subject, picked in more.items():
+        have = into.setdefault(subject, [])
+        have.extend(picked[:max(0, per_key - len(have))])
+
+
+def collect(con: Any, scans: list[Scan], wanted: Wanted, threshold: int, per_key: int = 3) -> Samples:
+    """Samples from one parallel, filtered read per source (no row numbers: see the module docstring)."""
     found: Samples = {}
     for scan in scans:
-        if not need:
-            break
-        _read(con, scan, need, found, labels, threshold)
+        merge(found, from_relation(con, scan, rows(scan), wanted, threshold, per_key, numbered=False), per_key)
     return found
