@@ -92,7 +92,7 @@ def _evidence_and_samples(con: Any, request: AuditRequest, scans: list[engine.Sc
     found: samples.Samples = {}
 
     def take(scan: engine.Scan, relation: str) -> None:
-        samples.merge(found, samples.from_relation(con, scan, relation, wanted, request.threshold, 3, numbered=True))
+        samples.merge(found, samples.from_relation(con, scan, relation, wanted, request.threshold, numbered=True))
 
     written = evidence.write(con, scans, evidence.staging_path(request.evidence_target), request.threshold,
                              request.config is not None, on_rows=take)
