@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,23 +61,15 @@ def _numbered(con: Any, scan: Scan) -> str:
     would keep them all on one.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE ev_rows AS {base(scan)}")
-    return _numbered_relation(scan)
-
-
-def _numbered_relation(scan: Scan) -> str:
-    """The loaded ``ev_rows`` table as flagged rows with their record number ``rn``."""
     numbered = "ev_rows" if scan.inner_duplicates else "(SELECT *, rowid + 1 AS rn FROM ev_rows)"
     return f"({rows(scan, over=numbered)})"
 
 
-def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config: bool,
-          on_rows: Callable[[Scan, str], None] | None = None) -> int:
+def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config: bool) -> int:
     """Write the evidence CSV to ``target`` (a work-directory path); return the number of rows written.
 
     A second, numbered read of each source (row numbers need file order), keeping only rows that fall in
-    at least one category: the file's size follows the flagged rows, not the input. ``on_rows`` is given
-    each source's numbered rows (a relation) while they are loaded, so other per-row work (the findings'
-    sample rows) needs no read of its own.
+    at least one category: the file's size follows the flagged rows, not the input.
     """
     _lookups(con, with_config)
     path = str(target).replace("'", "''")
@@ -89,8 +80,6 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
                    CASE WHEN category = 'immigration' OR category = 'vague' OR category = 'reproductive_health'
                         THEN reason_rule END AS rule, networks
             FROM ({_rows_of(scan, threshold, _numbered(con, scan))})"""
-        if on_rows is not None:
-            on_rows(scan, _numbered_relation(scan))
         part = path if len(scans) == 1 else f"{path}.{index}"
         result = con.execute(f"COPY ({query}) TO '{part}' (HEADER {str(index == 0).lower()}, DELIMITER ',')"
                              ).fetchone()

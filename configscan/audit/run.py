@@ -83,22 +83,6 @@ def _load(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str])
     return files, removed
 
 
-def _evidence_and_samples(con: Any, request: AuditRequest, scans: list[engine.Scan], wanted: samples.Wanted,
-                          ) -> tuple[int, str | None, samples.Samples]:
-    """Write the evidence CSV if asked (taking the samples, with row numbers, from its numbered read);
-    otherwise take the samples from one parallel read per source."""
-    if not request.evidence_target:
-        return 0, None, samples.collect(con, scans, wanted, request.threshold)
-    found: samples.Samples = {}
-
-    def take(scan: engine.Scan, relation: str) -> None:
-        samples.merge(found, samples.from_relation(con, scan, relation, wanted, request.threshold, numbered=True))
-
-    written = evidence.write(con, scans, evidence.staging_path(request.evidence_target), request.threshold,
-                             request.config is not None, on_rows=take)
-    return written, str(request.evidence_target), found
-
-
 def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: list[AuditFile], notes: list[str],
              errors: list[str], removed: int, started: float) -> AuditOutcome:
     names = aggregate.distinct(con, "org")
@@ -112,14 +96,23 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
     aggregate.build_groups(con)
     facts_by_org = aggregate.org_facts(con)
     totals = aggregate.totals(con)
-    facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold,
-                       evidence_csv=str(request.evidence_target) if request.evidence_target else None)
-    wanted = samples.Wanted(
-        federal=[o for o, v in searchers.items() if v.klass == "federal" and o is not None],
-        immigration=[o for o in top_orgs(facts, lambda f: f.immigration, MAX_IMMIGRATION_FINDINGS) if o is not None],
-        sweep=[o for o in top_orgs(facts, lambda f: f.sweeps, MAX_SWEEP_FINDINGS) if o is not None])
-    evidence_rows, label, sampled = _evidence_and_samples(con, request, scans, wanted)
-    found = all_findings(facts, request.rules, request.config, sampled)
+    evidence_rows = 0
+    label = str(request.evidence_target) if request.evidence_target else None
+    if request.evidence_target:
+        evidence_rows = evidence.write(con, scans, evidence.staging_path(request.evidence_target),
+                                       request.threshold, request.config is not None)
+    facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold, evidence_csv=label)
+
+    labels = samples.Labels(klass={o: s.klass for o, s in searchers.items()},
+                            state={o: s.state or "??" for o, s in searchers.items()},
+                            category={r: v.category for r, v in verdicts.items()})
+    wanted = {
+        "org": [o for o, v in searchers.items() if v.klass == "federal"],
+        "immigration": top_orgs(facts, lambda f: f.immigration, MAX_IMMIGRATION_FINDINGS),
+        "sweep": top_orgs(facts, lambda f: f.sweeps, MAX_SWEEP_FINDINGS),
+    }
+    found = all_findings(facts, request.rules, request.config,
+                         samples.collect(con, scans, wanted, labels, request.threshold))
     flagged = {o for o, s in searchers.items() if s.klass not in ("in_state", "own")}
     flagged |= {o for o, f in facts_by_org.items() if f.immigration or f.sweeps or f.reproductive}
     summary = AuditSummary(

@@ -1,38 +1,104 @@
-"""A few evidence rows per finding subject, picked in SQL without a single-threaded (numbered) read.
+"""A few evidence rows per finding subject, found by a filtered, numbered read that stops when it has them.
 
-Subjects: federal ``org``, ``immigration`` and ``sweep`` per organisation, ``category`` (vague,
-reproductive health) and ``state`` (out-of-state searchers). Each subject's samples are its earliest
-searches (by time, then search ID, which is unique across releases), so they can be found without file
-order: the main pass already knows each (organisation, reason) group's first search time, and a subject's
-earliest ``n`` rows lie in its ``n`` groups that started first. Only those groups' rows are read and
-``min_by(..., n)`` keeps each subject's first ``n``; Python sees a handful of rows, never the stream.
-
-With ``--evidence-csv`` the rows come from the evidence pass's numbered table (no read of their own) and
-carry their row numbers; without it they come from one parallel, filtered read and are identified by
-file, search ID and time (the row numbers are in the evidence CSV).
+The main pass keeps no rows, so the sample rows (file, row number, ID, time, organisation, reason) come
+from a second read restricted to rows of the subjects still short of samples. Row numbers need an
+order-preserving read (single-threaded); the results are streamed and the read is abandoned as soon as
+every subject has its samples. Common subjects (out-of-state searchers, vague reasons) fill within the
+first rows; once they have, the read restarts after the last row seen with a narrower filter, so Python
+only ever sees a small fraction of the rows and the cost depends on where the rarest subject first appears.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from configscan.audit.engine import KEPT, Scan, label_sql, rows
-from configscan.audit.passes import BY_ORG_REASON
 
 Subject = tuple[str, str | None]
 Samples = dict[Subject, list[dict[str, Any]]]
+KEYS = ("file", "row", "ID", "time", "org", "reason", "networks")
 SAMPLED_CATEGORIES = ("vague", "reproductive_health")
-PER_KEY = 3  # sample rows per subject
+_BATCH = 256  # small: fetchmany waits until it has this many rows (or the end)
+_RESTART_AFTER = 50_000  # rows through Python before a narrower read is worth restarting for
+_MAX_READS = 4  # per source: the last read always runs to the end of the file
 
 
 @dataclass(frozen=True)
-class Wanted:
-    """The organisations that get per-organisation samples (the rest of the subjects follow from labels)."""
+class Labels:
+    """What Python knows of each distinct value: an organisation's class and state, a reason's category."""
 
-    federal: list[str]
-    immigration: list[str]
-    sweep: list[str]
+    klass: dict[str | None, str]
+    state: dict[str | None, str]
+    category: dict[str | None, str]
+
+
+def quotas(con: Any, wanted: dict[str, list[str | None]], per_key: int) -> dict[Subject, int]:
+    """How many samples each subject can have: ``per_key``, or fewer when it has fewer rows."""
+    need: dict[Subject, int] = {}
+    for kind, column in (("org", "sum(n)"), ("immigration", "sum(n) FILTER (category = 'immigration')"),
+                         ("sweep", "sum(sweeps)")):
+        orgs = [o for o in wanted.get(kind, []) if o is not None]
+        if orgs:
+            for org, n in con.execute(f"SELECT org, {column} FROM gx WHERE org IN (SELECT unnest(?::VARCHAR[])) "
+                                      "GROUP BY org", [orgs]).fetchall():
+                if n:
+                    need[(kind, org)] = min(per_key, int(n))
+    for category, n in con.execute("SELECT category, sum(n) FROM gx WHERE category IN "
+                                   f"{SAMPLED_CATEGORIES} GROUP BY 1").fetchall():
+        need[("category", category)] = min(per_key, int(n))
+    for state, n in con.execute("SELECT coalesce(state, '??'), sum(n) FROM gx WHERE klass = 'out_of_state' "
+                                "GROUP BY 1").fetchall():
+        need[("state", state)] = min(per_key, int(n))
+    return need
+
+
+def _subjects(org: str | None, reason: str | None, networks: int | None, labels: Labels, threshold: int,
+              ) -> Iterable[Subject]:
+    category = labels.category.get(reason, "vague")
+    yield ("org", org)
+    if category == "immigration":
+        yield ("immigration", org)
+    if networks is not None and networks >= threshold:
+        yield ("sweep", org)
+    if category in SAMPLED_CATEGORIES:
+        yield ("category", category)
+    if labels.klass.get(org) == "out_of_state":
+        yield ("state", labels.state.get(org) or "??")
+
+
+def _query(scan: Scan, need: dict[Subject, int], labels: Labels, threshold: int, after: int,
+           ) -> str:
+    """The read for the subjects still short of samples, from record ``after`` on."""
+    by_kind: dict[str, set[str | None]] = {}
+    for kind, key in need:
+        by_kind.setdefault(kind, set()).add(key)
+    states, categories = by_kind.get("state", set()), by_kind.get("category", set())
+    org_sets = {
+        "fed": [o for o in by_kind.get("org", ()) if o is not None],
+        "imm": [o for o in by_kind.get("immigration", ()) if o is not None],
+        "sweep": [o for o in by_kind.get("sweep", ()) if o is not None],
+        "state": [o for o, k in labels.klass.items()
+                  if o is not None and k == "out_of_state" and (labels.state.get(o) or "??") in states],
+    }
+    reason_sets = {
+        "imm": [r for r, c in labels.category.items() if r is not None and c == "immigration"],
+        "cat": [r for r, c in labels.category.items() if r is not None and c in categories],
+    }
+    null_reason = "vague" in categories or labels.category.get(None, "vague") in categories
+    # Constant IN-lists, not joins: a join's build side makes DuckDB buffer the stream instead of yielding.
+    conditions = [
+        f"r.org IN {_lit(org_sets['fed'])}", f"r.org IN {_lit(org_sets['state'])}",
+        f"(r.org IN {_lit(org_sets['imm'])} AND r.reason IN {_lit(reason_sets['imm'])})",
+        f"(r.org IN {_lit(org_sets['sweep'])} AND r.networks >= {int(threshold)})",
+        f"r.reason IN {_lit(reason_sets['cat'])}",
+    ] + (["r.reason IS NULL"] if null_reason else [])
+    return f"""
+        SELECT r.rn, {label_sql(scan)}, r.rn - 1 + {scan.row_offset}, coalesce(r.uid::VARCHAR, r.id_raw),
+               coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw), r.org, r.reason, r.networks
+        FROM ({rows(scan, numbered=True)}) r
+        WHERE r.rn > {int(after)} AND r.flag = {KEPT} AND ({" OR ".join(conditions)})"""
 
 
 def _lit(values: list[str]) -> str:
@@ -42,68 +108,38 @@ def _lit(values: list[str]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values)) + ")"
 
 
-def _candidates(con: Any, scan: Scan, wanted: Wanted) -> None:
-    """Table ``sg``: for each subject, the (organisation, reason) groups of this source its samples can come from.
-
-    A subject's earliest ``n`` rows lie in its ``n`` groups with the earliest first search (ties kept: ``rank``),
-    so only those groups are read; sweep and immigration subjects (a few organisations) keep all their groups.
-    """
-    groups = f"""
-        SELECT p.org, p.reason, min(p.first_ts) AS first_ts, sum(p.sweeps) AS sweeps, o.klass, o.state,
-               coalesce(c.category, 'vague') AS category
-        FROM parts p LEFT JOIN org_class o ON p.org IS NOT DISTINCT FROM o.org
-                     LEFT JOIN reason_class c ON p.reason IS NOT DISTINCT FROM c.reason
-        WHERE p.src = {scan.src} AND p.gs = {BY_ORG_REASON} AND p.flag = {KEPT} GROUP BY ALL"""
-    ranked = [
-        f"SELECT 'org' AS k, org AS v, org, reason, first_ts FROM grp WHERE org IN {_lit(wanted.federal)}",
-        f"SELECT 'category', category, org, reason, first_ts FROM grp WHERE category IN {SAMPLED_CATEGORIES}",
-        "SELECT 'state', coalesce(nullif(state, ''), '??'), org, reason, first_ts FROM grp "
-        "WHERE klass = 'out_of_state'",
-    ]
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE sg AS
-        WITH grp AS ({groups})
-        SELECT k, v, org, reason, false AS sweep_only FROM ({" UNION ALL ".join(ranked)})
-        QUALIFY rank() OVER (PARTITION BY k, v ORDER BY coalesce(first_ts, 'infinity'::TIMESTAMP)) <= {PER_KEY}
-        UNION ALL
-        SELECT 'immigration', org, org, reason, false FROM grp
-        WHERE category = 'immigration' AND org IN {_lit(wanted.immigration)}
-        UNION ALL
-        SELECT 'sweep', org, org, reason, true FROM grp WHERE sweeps > 0 AND org IN {_lit(wanted.sweep)}""")
+def _read(con: Any, scan: Scan, need: dict[Subject, int], found: Samples, labels: Labels, threshold: int) -> None:
+    after, reads = 0, 0
+    while need:
+        reads += 1
+        cursor = con.execute(_query(scan, need, labels, threshold, after))
+        start, seen, restart = len(need), 0, False
+        while need and not restart:
+            batch = cursor.fetchmany(_BATCH)
+            if not batch:
+                return
+            for row in batch:
+                after = int(row[0])
+                for subject in _subjects(row[5], row[6], row[7], labels, threshold):
+                    left = need.get(subject)
+                    if left:
+                        found.setdefault(subject, []).append(dict(zip(KEYS, row[1:], strict=True)))
+                        if left == 1:
+                            del need[subject]
+                        else:
+                            need[subject] = left - 1
+            seen += len(batch)
+            restart = len(need) < start and seen >= _RESTART_AFTER and reads < _MAX_READS
 
 
-def from_relation(con: Any, scan: Scan, relation: str, wanted: Wanted, threshold: int, numbered: bool) -> Samples:
-    """Each subject's earliest ``PER_KEY`` rows (by time, then ID) in ``relation`` (rows of ``scan`` with ``flag``,
-    and ``rn`` when ``numbered``: then the samples carry row numbers; otherwise the ``row`` key is left out)."""
-    _candidates(con, scan, wanted)
-    ident = "coalesce(r.uid::VARCHAR, r.id_raw)"
-    row = f"'row': r.rn - 1 + {scan.row_offset}, " if numbered else ""
-    found: Samples = {}
-    for kind, key, picked in con.execute(f"""
-            SELECT s.k, s.v, min_by({{'file': {label_sql(scan)}, {row}'ID': {ident},
-                                      'time': coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw),
-                                      'org': r.org, 'reason': r.reason, 'networks': r.networks}},
-                                     {{'t': coalesce(r.ts, 'infinity'::TIMESTAMP), 'i': coalesce({ident}, '')}},
-                                     {PER_KEY})
-            FROM ({relation}) r
-                 JOIN sg s ON r.org IS NOT DISTINCT FROM s.org AND r.reason IS NOT DISTINCT FROM s.reason
-            WHERE r.flag = {KEPT} AND (NOT s.sweep_only OR r.networks >= {int(threshold)})
-            GROUP BY ALL""").fetchall():
-        found[(kind, key)] = list(picked)
-    con.execute("DROP TABLE sg")
-    return found
-
-
-def merge(into: Samples, more: Samples) -> None:
-    """Add a later source's samples after the earlier ones', up to ``PER_KEY`` per subject."""
-    for subject, picked in more.items():
-        have = into.setdefault(subject, [])
-        have.extend(picked[:max(0, PER_KEY - len(have))])
-
-
-def collect(con: Any, scans: list[Scan], wanted: Wanted, threshold: int) -> Samples:
-    """Samples from one parallel read per source, filtered to the candidate groups (no row numbers)."""
+def collect(con: Any, scans: list[Scan], wanted: dict[str, list[str | None]], labels: Labels, threshold: int,
+            per_key: int = 3) -> Samples:
+    """The first rows (file order) of each subject: federal ``org``, ``immigration`` and ``sweep`` per
+    organisation, ``category`` (vague, reproductive health) and ``state`` (out-of-state searchers)."""
+    need = quotas(con, wanted, per_key)
     found: Samples = {}
     for scan in scans:
-        merge(found, from_relation(con, scan, rows(scan), wanted, threshold, numbered=False))
+        if not need:
+            break
+        _read(con, scan, need, found, labels, threshold)
     return found
