@@ -135,8 +135,7 @@ def _semantic_problems(pack: RulePack, root: yaml.Node | None, known_ids: set[st
 def check_pack_text(text: str, path: Path, known_ids: set[str] | None = None) -> PackCheck:
     """Validate a pack's text and collect every problem (not only the first), each with its line."""
     try:
-        root = yaml.compose(text)
-        data: Any = yaml.safe_load(text)
+        data: Any = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader (C when built)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -147,6 +146,7 @@ def check_pack_text(text: str, path: Path, known_ids: set[str] | None = None) ->
     try:
         pack = RulePack.model_validate(data)
     except ValidationError as exc:
+        root = _compose(text)
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
@@ -158,7 +158,19 @@ def check_pack_text(text: str, path: Path, known_ids: set[str] | None = None) ->
                 message = f"{message} (in the mapping starting here)"
             problems.append(PackProblem(line, field, message))
         return PackCheck(path, None, problems)
-    return PackCheck(path, pack, _semantic_problems(pack, root, known_ids))
+    problems = _semantic_problems(pack, None, known_ids)
+    if problems:  # only now are line numbers worth a second (node) parse
+        problems = _semantic_problems(pack, _compose(text), known_ids)
+    return PackCheck(path, pack, problems)
+
+
+# The C-accelerated safe loader when PyYAML was built with libyaml (several times faster), else the pure one.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree (with line marks) of text already known to parse: only for error messages."""
+    return yaml.compose(text, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
 def check_pack_file(path: Path, known_ids: set[str] | None = None) -> PackCheck:

@@ -111,6 +111,20 @@ def _name_entry(row: dict[str, str], label: str, number: int) -> NameEntry:
                      source=row["source"], pattern=pattern, case_sensitive=case_sensitive)
 
 
+# Word runs as each kind of alias pattern bounds them: ``\b`` (Unicode word characters) for aliases matched
+# on the normalised name, ASCII letters and digits for case-sensitive acronyms. Every such run inside an
+# alias is a whole run of the name wherever the alias matches, so it can key an index of the aliases.
+_WORD_RUN = re.compile(r"\w+")
+_ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
+
+
+def _index_key(entry: NameEntry) -> tuple[bool, str] | None:
+    """The alias's longest word run (the most selective key), or None if it has none."""
+    text = entry.alias if entry.case_sensitive else normalise(entry.alias)
+    runs = (_ASCII_RUN if entry.case_sensitive else _WORD_RUN).findall(text)
+    return (entry.case_sensitive, max(runs, key=len)) if runs else None
+
+
 class Directory:
     """Everything the classifier looks names, domains and ORIs up in. Loaded once per run."""
 
@@ -120,6 +134,16 @@ class Directory:
             label = f"configscan/partners/data/{file}"
             for number, row in _rows(_bundled(file), label, ("alias", "category", "source")):
                 self.names.append(_name_entry(row, label, number))
+        # Aliases by a word run they contain: a name is only tested against the aliases sharing a run with it
+        # (a few, not hundreds); aliases without a run are always tested. Values keep the bundled order.
+        self._by_run: dict[tuple[bool, str], list[int]] = {}
+        self._unkeyed: list[int] = []
+        for position, entry in enumerate(self.names):
+            key = _index_key(entry)
+            if key is None:
+                self._unkeyed.append(position)
+            else:
+                self._by_run.setdefault(key, []).append(position)
         self.domains: dict[str, DomainEntry] = {}
         label = "configscan/partners/data/email_domains.csv"
         for number, row in _rows(_bundled("email_domains.csv"), label, ("domain", "category", "source")):
@@ -158,5 +182,9 @@ class Directory:
 
     def matches(self, text: str, norm: str, category: Category | None = None) -> list[NameEntry]:
         """Bundled entries found in a name, longest alias first (the most specific evidence)."""
-        hits = [e for e in self.names if (category is None or e.category is category) and e.found_in(text, norm)]
+        positions = set(self._unkeyed)
+        for key in {(False, run) for run in _WORD_RUN.findall(norm)} | {(True, r) for r in _ASCII_RUN.findall(text)}:
+            positions.update(self._by_run.get(key, ()))
+        entries = (self.names[p] for p in sorted(positions))
+        hits = [e for e in entries if (category is None or e.category is category) and e.found_in(text, norm)]
         return sorted(hits, key=lambda e: len(e.alias), reverse=True)
