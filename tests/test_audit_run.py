@@ -228,3 +228,17 @@ def test_ids_repeated_inside_one_of_several_sources_keep_their_first_row(tmp_pat
     immigration = sorted((r["file"].rsplit("/", 1)[-1], r["row"], r["ID"]) for r in evidence_rows
                          if r["category"] == "immigration")
     assert immigration == [("april.csv", "3", uid(6)), ("march.csv", "3", uid(2)), ("march.csv", "7", uid(5))]
+
+
+def test_evidence_csv_is_identical_on_a_rerun_and_in_file_order(tmp_path: Path) -> None:
+    log = network_audit(tmp_path / "log.csv")
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    _audit(first, log)
+    _audit(second, log)
+    a, b = (first / "rows.csv").read_bytes(), (second / "rows.csv").read_bytes()
+    assert a == b
+    with (first / "rows.csv").open(encoding="utf-8", newline="") as handle:
+        numbers = [int(r["row"]) for r in csv.DictReader(handle)]
+    assert numbers == sorted(numbers) and numbers

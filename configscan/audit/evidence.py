@@ -79,7 +79,8 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
             SELECT file, row, "ID", time, org, reason, category,
                    CASE WHEN category = 'immigration' OR category = 'vague' OR category = 'reproductive_health'
                         THEN reason_rule END AS rule, networks
-            FROM ({_rows_of(scan, threshold, _numbered(con, scan))})"""
+            FROM ({_rows_of(scan, threshold, _numbered(con, scan))})
+            ORDER BY row, category"""  # joins run in parallel: sort so a re-run writes the same file (cron diffs)
         part = path if len(scans) == 1 else f"{path}.{index}"
         result = con.execute(f"COPY ({query}) TO '{part}' (HEADER {str(index == 0).lower()}, DELIMITER ',')"
                              ).fetchone()
