@@ -6,19 +6,13 @@ Police"); NCIC ORIs use their own two-letter codes, which differ from USPS for N
 
 from __future__ import annotations
 
-from configscan.model import USPS_STATES
+from configscan.states import STATE_NAMES as ALL_STATE_NAMES
+from configscan.states import USPS_STATES
 
+# Spelled-out names as they appear inside organisation names (lower case). The territories whose names are
+# ordinary words in agency names (Virgin Islands, American Samoa, Northern Mariana Islands) are left out.
 STATE_NAMES: dict[str, str] = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",
-    "connecticut": "CT", "delaware": "DE", "district of columbia": "DC", "florida": "FL", "georgia": "GA",
-    "hawaii": "HI", "idaho": "ID", "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS",
-    "kentucky": "KY", "louisiana": "LA", "maine": "ME", "maryland": "MD", "massachusetts": "MA",
-    "michigan": "MI", "minnesota": "MN", "mississippi": "MS", "missouri": "MO", "montana": "MT",
-    "nebraska": "NE", "nevada": "NV", "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM",
-    "new york": "NY", "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK",
-    "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC", "south dakota": "SD",
-    "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
-    "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "puerto rico": "PR", "guam": "GU",
+    name.lower(): code for code, name in ALL_STATE_NAMES.items() if code not in {"VI", "AS", "MP"}
 }
 
 # Longest first, so "west virginia" wins over "virginia" and "new mexico" over "mexico".
