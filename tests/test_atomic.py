@@ -28,3 +28,18 @@ def test_creates_parent_folders(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b" / "r.json"
     write_atomic(target, b"{}")
     assert target.read_bytes() == b"{}"
+
+
+def test_new_reports_get_ordinary_permissions_and_keep_existing_ones(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.html"
+        write_atomic(fresh, "x")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.html"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        write_atomic(kept, "new")
+        assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text() == "new"
+    finally:
+        os.umask(old)
