@@ -18,9 +18,7 @@ import typer
 from typer._click.exceptions import UsageError as CommandLineError
 
 from configscan import exitcodes
-from configscan.audit import evidence
-from configscan.clikit import fail, finish, parse_as_of, parse_fail_on, report_targets, write_reports
-from configscan.errors import InputError, UsageError
+from configscan.clikit import fail, failing_cleanly, finish, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.findings import Severity
 from configscan.model import AgencyConfig
 from configscan.registry import load_registry
@@ -67,22 +65,16 @@ def scan_command(
     threshold = parse_fail_on(fail_on)
     if evidence_csv is not None and not audit:
         fail("--evidence-csv needs --audit (the evidence rows come from audit logs)")
-    with tempfile.TemporaryDirectory(prefix="configscan-") as work:
-        try:
-            targets = report_targets(registry, html, json_out, output or [])
-            options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
-                                  as_of=parse_as_of(as_of), fail_on=threshold or Severity.critical,
-                                  reader=fmt, directory=directory, mapping=mapping,
-                                  agency_name=agency_name, agency_state=agency_state,
-                                  audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
-                                  evidence=evidence_csv)
-            result = scan(options, registry.checks, registry.readers)
-            write_reports(result, registry, targets, evidence_csv)
-        except (InputError, UsageError) as exc:
-            fail(str(exc))
-        finally:
-            if evidence_csv is not None:
-                evidence.discard(evidence_csv)
+    with tempfile.TemporaryDirectory(prefix="configscan-") as work, failing_cleanly(evidence_csv):
+        targets = report_targets(registry, html, json_out, output or [])
+        options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
+                              as_of=parse_as_of(as_of), fail_on=threshold or Severity.critical,
+                              reader=fmt, directory=directory, mapping=mapping,
+                              agency_name=agency_name, agency_state=agency_state,
+                              audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
+                              evidence=evidence_csv)
+        result = scan(options, registry.checks, registry.readers)
+        write_reports(result, registry, targets, evidence_csv)
     finish(result, threshold, quiet)
 
 

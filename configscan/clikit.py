@@ -8,7 +8,8 @@ rather than keeping two copies that drift apart.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -82,6 +83,18 @@ def write_reports(result: ScanResult, registry: Registry, targets: Sequence[tupl
             raise InputError(str(path), f"cannot write the {name} report ({exc.strerror or exc})") from exc
     if evidence_csv is not None:
         evidence.publish(evidence_csv)
+
+
+@contextmanager
+def failing_cleanly(evidence_csv: Path | None) -> Iterator[None]:
+    """Input and usage errors become one line and exit 2; a staged evidence file never outlives the run."""
+    try:
+        yield
+    except (InputError, UsageError) as exc:
+        fail(str(exc))
+    finally:
+        if evidence_csv is not None:
+            evidence.discard(evidence_csv)
 
 
 def finish(result: ScanResult, threshold: Severity | None, quiet: bool) -> NoReturn:

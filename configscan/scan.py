@@ -138,7 +138,8 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
     library = PackLibrary()
     jurisdiction = options.jurisdiction or f"US-{config.agency.state}"
     ruleset = build_ruleset(library, jurisdiction, options.as_of, options.local, options.policy)
-    partners, users = classify(config, Classifier(options.directory))
+    classifier = Classifier(options.directory)  # one directory load and one name cache for config and audit
+    partners, users = classify(config, classifier)
     ctx = CheckContext(config=config, rules=ruleset, partners=partners, users=users)
     engine = run_checks(checks, ctx)
     errors = list(engine.errors)
@@ -153,7 +154,7 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
             raise UsageError("audit files need a work directory")
         outcome = run_audit(AuditRequest(
             files=list(options.audit), agency_state=config.agency.state, rules=ruleset,
-            classifier=Classifier(options.directory), work=options.work, config=audit_config,
+            classifier=classifier, work=options.work, config=audit_config,
             threshold=options.sweep_threshold, evidence_target=options.evidence))
         findings.extend(outcome.findings)
         errors.extend(outcome.errors)

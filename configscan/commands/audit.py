@@ -11,10 +11,9 @@ from typing import Annotated
 
 import typer
 
-from configscan.audit import evidence
 from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
-from configscan.clikit import fail, finish, parse_as_of, parse_fail_on, report_targets, write_reports
-from configscan.errors import InputError, UsageError
+from configscan.clikit import failing_cleanly, finish, parse_as_of, parse_fail_on, report_targets, write_reports
+from configscan.errors import UsageError
 from configscan.findings import Severity
 from configscan.model import Agency, AgencyConfig
 from configscan.readers.merge import merge
@@ -61,19 +60,13 @@ def register(app: typer.Typer) -> None:
         registry = load_registry()
         threshold = parse_fail_on(fail_on)
         day = parse_as_of(as_of)
-        with tempfile.TemporaryDirectory(prefix="configscan-audit-") as tmp:
-            try:
-                targets = report_targets(registry, html, json_out)
-                agency, given = _config(config, agency_state, registry)
-                options = ScanOptions(inputs=[config] if config else [], jurisdiction=jurisdiction, local=local,
-                                      as_of=day, fail_on=threshold or Severity.critical, directory=directory,
-                                      audit=files, sweep_threshold=sweep_threshold, work=Path(tmp),
-                                      evidence=evidence_csv)
-                result = evaluate(options, agency, [], audit_config=agency if given else None)
-                write_reports(result, registry, targets, evidence_csv)
-            except (InputError, UsageError) as exc:
-                fail(str(exc))
-            finally:
-                if evidence_csv is not None:
-                    evidence.discard(evidence_csv)
+        with tempfile.TemporaryDirectory(prefix="configscan-audit-") as tmp, failing_cleanly(evidence_csv):
+            targets = report_targets(registry, html, json_out)
+            agency, given = _config(config, agency_state, registry)
+            options = ScanOptions(inputs=[config] if config else [], jurisdiction=jurisdiction, local=local,
+                                  as_of=day, fail_on=threshold or Severity.critical, directory=directory,
+                                  audit=files, sweep_threshold=sweep_threshold, work=Path(tmp),
+                                  evidence=evidence_csv)
+            result = evaluate(options, agency, [], audit_config=agency if given else None)
+            write_reports(result, registry, targets, evidence_csv)
         finish(result, threshold, quiet)
