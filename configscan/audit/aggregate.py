@@ -47,8 +47,8 @@ def build_groups(con: Any) -> None:
     """Join the classes onto the groups (``gx``) and add the per-month tables ``gmo`` and ``gmr``."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE gx AS
-        SELECT g.*, coalesce(o.klass, 'redacted') AS klass, o.state, coalesce(c.category, 'vague') AS category,
-               c.rule
+        SELECT g.org, g.reason, g.n, coalesce(o.klass, 'redacted') AS klass, o.state,
+               coalesce(c.category, 'vague') AS category, c.rule
         FROM g LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org
                LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason""")
     con.execute("""
@@ -66,26 +66,30 @@ def build_groups(con: Any) -> None:
 
 
 def org_facts(con: Any) -> dict[str | None, OrgFacts]:
+    """Counts by category from ``gx``; times, widest search and sweeps from ``by_org_month``."""
     facts: dict[str | None, OrgFacts] = {}
     for row in con.execute("""
-            SELECT org, sum(n), min(first_ts), max(last_ts), max(max_net), sum(sweeps),
-                   sum(n) FILTER (category = 'immigration'), sum(n) FILTER (category = 'vague'),
+            SELECT org, sum(n), sum(n) FILTER (category = 'immigration'), sum(n) FILTER (category = 'vague'),
                    sum(n) FILTER (category = 'reproductive_health'),
                    sum(n) FILTER (category = 'vague' AND rule = 'vague.empty')
             FROM gx GROUP BY org""").fetchall():
-        facts[row[0]] = OrgFacts(int(row[1]), row[2], row[3], row[4], int(row[5] or 0), int(row[6] or 0),
-                                 int(row[7] or 0), int(row[8] or 0), int(row[9] or 0))
+        facts[row[0]] = OrgFacts(int(row[1]), None, None, None, 0, int(row[2] or 0), int(row[3] or 0),
+                                 int(row[4] or 0), int(row[5] or 0))
+    for org, first, last, widest, sweeps, active in con.execute("""
+            SELECT org, min(first_ts), max(last_ts), max(max_net), sum(sweeps), count(DISTINCT m)
+            FROM by_org_month GROUP BY org""").fetchall():
+        fact = facts[org]
+        fact.first_seen, fact.last_seen, fact.max_networks = first, last, widest
+        fact.sweeps, fact.months = int(sweeps or 0), int(active)
     for org, rule, n in con.execute("""
             SELECT org, rule, sum(n) FROM gx WHERE category = 'immigration' GROUP BY ALL""").fetchall():
         facts[org].immigration_rules[rule] = int(n)
-    for org, active in con.execute("SELECT org, count(DISTINCT month) FROM gmo GROUP BY org").fetchall():
-        facts[org].months = int(active)
     return facts
 
 
 def months(con: Any) -> list[MonthStat]:
     out: dict[str, MonthStat] = {}
-    for month, category, n in con.execute("SELECT month, category, sum(n) FROM gmr GROUP BY ALL ORDER BY 1, 3 DESC"
+    for month, category, n in con.execute("SELECT month, category, sum(n) FROM gmr GROUP BY ALL ORDER BY 1, 3 DESC, 2"
                                           ).fetchall():
         stat = out.setdefault(month, MonthStat(month=month, searches=0))
         stat.searches += int(n)
@@ -101,9 +105,9 @@ def months(con: Any) -> list[MonthStat]:
 def totals(con: Any) -> dict[str, Any]:
     row = con.execute("""
         SELECT sum(n), min(first_ts), max(last_ts), max(max_net), sum(sweeps), sum(bad_time), count(DISTINCT org)
-        FROM gx""").fetchone()
-    by_category = dict(con.execute("SELECT category, sum(n) FROM gx GROUP BY 1 ORDER BY 2 DESC").fetchall())
-    by_searcher = dict(con.execute("SELECT klass, sum(n) FROM gx GROUP BY 1 ORDER BY 2 DESC").fetchall())
+        FROM by_org_month""").fetchone()
+    by_category = dict(con.execute("SELECT category, sum(n) FROM gx GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
+    by_searcher = dict(con.execute("SELECT klass, sum(n) FROM gx GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
     return {
         "searches": int(row[0] or 0), "first_seen": row[1], "last_seen": row[2], "max_networks": row[3],
         "sweeps": int(row[4] or 0), "times_unreadable": int(row[5] or 0), "orgs_total": int(row[6] or 0),
@@ -113,11 +117,13 @@ def totals(con: Any) -> dict[str, Any]:
 
 
 def reasons(con: Any) -> list[ReasonStat]:
+    """The reasons table; ``gx`` holds one row per (organisation, reason), so ``count(org)`` counts distinct
+    named organisations without a DISTINCT aggregate (a blank organisation is not one)."""
     rows = con.execute(f"""
-        SELECT coalesce(reason, ''), category, rule, sum(n) AS searches, count(DISTINCT org),
+        SELECT coalesce(reason, ''), category, rule, sum(n) AS searches, count(org),
                category IN {FLAGGED_CATEGORIES} AS flagged
         FROM gx GROUP BY reason, category, rule
-        ORDER BY flagged DESC, searches DESC LIMIT {MAX_REASONS}""").fetchall()
+        ORDER BY flagged DESC, searches DESC, reason NULLS FIRST, rule LIMIT {MAX_REASONS}""").fetchall()
     return [ReasonStat(reason=r[0], category=r[1], rule=r[2], searches=int(r[3]), orgs=int(r[4])) for r in rows]
 
 

@@ -69,17 +69,27 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
 
 
 def _load(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str]) -> tuple[list[AuditFile], int]:
+    try:
+        return _load_all(con, scans, threshold, errors, hashed=True)
+    except passes.HashCollision:
+        passes.reset(con)  # astronomically rare; read again keyed on the reason text
+        return _load_all(con, scans, threshold, errors, hashed=False)
+
+
+def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], hashed: bool,
+              ) -> tuple[list[AuditFile], int]:
     passes.prepare(con, dedup=len(scans) > 1)
-    files, removed = [], 0
+    files, removed, problems = [], 0, []
     for scan in scans:
-        stats = passes.load(con, scan, threshold)
+        stats = passes.load(con, scan, threshold, hashed)
         if stats.rejected:
             lines = ", ".join(str(n) for n in engine.rejected_lines(con, scan.src))
-            errors.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at line {lines})")
+            problems.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at line {lines})")
         removed += stats.duplicates
         files.append(AuditFile(label=scan.source.label, layout=scan.source.layout.name, rows=stats.rows,
                                rows_unreadable=stats.rejected, header_repeats=stats.header_repeats))
     passes.combine(con)
+    errors.extend(problems)  # only once the load succeeded, so a second attempt does not repeat them
     return files, removed
 
 
