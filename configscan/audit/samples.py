@@ -25,6 +25,7 @@ _BATCH = 256  # small: fetchmany waits until it has this many rows (or the end)
 # threaded) to save passing unwanted rows through Python (about 10 us each): restart once the rows seen
 # since the last read started are a sixteenth of the prefix that must be read again, and at least this many.
 _RESTART_MIN = 2_048
+_HEAD = 20_000  # rows read unfiltered first (see _head)
 _MAX_READS = 8  # per source: the last read always runs to the end of the file
 
 
@@ -72,6 +73,15 @@ def _subjects(org: str | None, reason: str | None, networks: int | None, labels:
         yield ("state", labels.state.get(org) or "??")
 
 
+def _head(scan: Scan, rows_wanted: int) -> str:
+    """The first kept rows, unfiltered: common subjects fill here, and the filtered read's IN-lists (slow to
+    plan when long: every out-of-state organisation) then hold only the rarer subjects."""
+    return f"""
+        SELECT r.rn, {label_sql(scan)}, r.rn - 1 + {scan.row_offset}, coalesce(r.uid::VARCHAR, r.id_raw),
+               coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw), r.org, r.reason, r.networks
+        FROM ({rows(scan, numbered=True)}) r WHERE r.flag = {KEPT} LIMIT {int(rows_wanted)}"""
+
+
 def _query(scan: Scan, need: dict[Subject, int], labels: Labels, threshold: int, after: int,
            ) -> str:
     """The read for the subjects still short of samples, from record ``after`` on."""
@@ -112,8 +122,24 @@ def _lit(values: list[str]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values)) + ")"
 
 
+def _take(row: tuple[Any, ...], need: dict[Subject, int], found: Samples, labels: Labels, threshold: int) -> None:
+    for subject in _subjects(row[5], row[6], row[7], labels, threshold):
+        left = need.get(subject)
+        if left:
+            found.setdefault(subject, []).append(dict(zip(KEYS, row[1:], strict=True)))
+            if left == 1:
+                del need[subject]
+            else:
+                need[subject] = left - 1
+
+
 def _read(con: Any, scan: Scan, need: dict[Subject, int], found: Samples, labels: Labels, threshold: int) -> None:
-    after, reads = 0, 0
+    head = con.execute(_head(scan, _HEAD)).fetchall()
+    for row in head:
+        _take(row, need, found, labels, threshold)
+    if len(head) < _HEAD or not need:
+        return  # the whole source was in the head, or every subject is filled
+    after, reads = int(head[-1][0]), 0
     while need:
         reads += 1
         cursor = con.execute(_query(scan, need, labels, threshold, after))
@@ -124,14 +150,7 @@ def _read(con: Any, scan: Scan, need: dict[Subject, int], found: Samples, labels
                 return
             for row in batch:
                 after = int(row[0])
-                for subject in _subjects(row[5], row[6], row[7], labels, threshold):
-                    left = need.get(subject)
-                    if left:
-                        found.setdefault(subject, []).append(dict(zip(KEYS, row[1:], strict=True)))
-                        if left == 1:
-                            del need[subject]
-                        else:
-                            need[subject] = left - 1
+                _take(row, need, found, labels, threshold)
             seen += len(batch)
             restart = (len(need) < start and seen >= max(_RESTART_MIN, after // 16) and reads < _MAX_READS)
 
