@@ -85,7 +85,8 @@ def _for_sheet(mapping: Mapping | None, label: str) -> Mapping | None:
 
 def _missing_text(mapping: Mapping, absent: list[str]) -> str:
     names = ", ".join(repr(h) for h in absent)
-    return f"column{'s' if len(absent) > 1 else ''} {names} named in {mapping.source} not in the header"
+    verb = "are" if len(absent) > 1 else "is"
+    return f"column{'s' if len(absent) > 1 else ''} {names} named in {mapping.source} {verb} not in the header"
 
 
 def _resolve(spec: str) -> list[Path]:
