@@ -84,7 +84,7 @@ def test_mapping_applies_to_fitting_files_and_others_keep_header_detection(tmp_p
     flock = network_audit(tmp_path / "flock.csv")
     code, report = _audit(tmp_path, str(flock), str(VIGILANT), str(LEARN), "--mapping", str(LEARN_MAP))
     layouts = {Path(f["label"]).name: f["layout"] for f in report["audit"]["files"]}
-    assert layouts == {"flock.csv": "L13", "vigilant-queries.csv": "L6",
+    assert layouts == {"flock.csv": "L13", "vigilant-queries.csv": "query log (Vigilant style)",
                        "learn-query-log.csv": "mapped by learn-query-log.toml"}
     assert report["audit"]["searches"] == 10 + 7 + 5
     assert {"U.S. Border Patrol", "DHS-HSI (Newark NJ)"} <= _subjects(report, "audit.federal_searcher")

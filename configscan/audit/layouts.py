@@ -97,6 +97,8 @@ def _name(columns: dict[str, int], headers: tuple[str, ...], split_date: int | N
         return "portal"
     if split_date is not None:
         return "split date/time"
+    if keys & {"querydate", "querydatetime", "queryreason", "querypurpose", "useragency"}:
+        return "query log (Vigilant style)"
     if "offense_type" in columns:
         return "organization audit with offense type"
     if "devices" in columns and "networks" in columns:
