@@ -174,3 +174,29 @@ def test_scan_takes_an_audit_mapping_for_its_audit_files(tmp_path: Path) -> None
     assert report["audit"]["files"][0]["layout"] == "mapped by learn-query-log.toml" and code == 1
     code, err = _run("scan", str(EXAMPLES / "pinecrest-ca.json"), "--mapping", str(LEARN_MAP))
     assert code == 2 and "--audit" in err
+
+
+def test_a_mapping_naming_a_sheet_applies_to_that_sheet_only(tmp_path: Path) -> None:
+    import csv
+
+    import openpyxl
+
+    with LEARN.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Notes"
+    for row in rows:  # the same columns on a sheet the mapping does not name: not read through it
+        first.append(row)
+    queries = book.create_sheet("Queries")
+    for row in rows:
+        queries.append(row)
+    book.save(tmp_path / "release.xlsx")
+    mapping = _mapping(tmp_path, 'sheet = "Queries"\n' + LEARN_MAP.read_text(encoding="utf-8"))
+    code, err = _run("audit", str(tmp_path / "release.xlsx"), "--agency-state", "CA", "--json",
+                     str(tmp_path / "r.json"), "--mapping", str(mapping))
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert [f["label"].rpartition("#")[2] for f in report["audit"]["files"]] == ["Queries"]
+    assert report["audit"]["searches"] == 5
+    assert any("Notes" in s for s in report["audit"]["skipped"]) and code == 1
