@@ -34,7 +34,7 @@ from configscan.jurisdictions.schema import RulePack
 from configscan.model import AgencyConfig, Partner, User
 from configscan.partners import Classification, Classifier
 from configscan.readers.base import Fragment, Reader
-from configscan.readers.mapped import load_mapping, mapped_reader
+from configscan.readers.mapped import Mapping, load_mapping, mapped_reader
 from configscan.readers.merge import Conflict, merge
 from configscan.readers.pick import pick_reader as pick_reader  # re-exported: callers pick a reader from here
 from configscan.readers.pick import read_inputs as read_inputs  # re-exported for the audit command
@@ -117,8 +117,20 @@ def verdict_of(findings: Sequence[Finding], errors: Sequence[str]) -> str:
     return "clean"
 
 
+def audit_mapping(options: ScanOptions) -> Mapping | None:
+    """The ``kind = "audit"`` mapping for the audit logs, if ``--mapping`` names one (and there are logs)."""
+    if options.mapping is None:
+        return None
+    mapping = load_mapping(options.mapping)
+    if mapping.kind != "audit":
+        return None
+    if not options.audit:
+        raise UsageError(f"--mapping {options.mapping} maps audit logs (kind = \"audit\"); give them with --audit")
+    return mapping
+
+
 def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader]) -> ScanResult:
-    if options.mapping is not None:
+    if options.mapping is not None and audit_mapping(options) is None:
         readers = [mapped_reader(load_mapping(options.mapping)), *readers]
     fragments = read_inputs(options.inputs, readers, options.reader)
     defaults = {k: v for k, v in (("name", options.agency_name), ("state", options.agency_state)) if v}
@@ -155,7 +167,7 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         outcome = run_audit(AuditRequest(
             files=list(options.audit), agency_state=config.agency.state, rules=ruleset,
             classifier=classifier, work=options.work, config=audit_config,
-            threshold=options.sweep_threshold, evidence_target=options.evidence))
+            threshold=options.sweep_threshold, evidence_target=options.evidence, mapping=audit_mapping(options)))
         findings.extend(outcome.findings)
         errors.extend(outcome.errors)
         audit = outcome.summary

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from configscan.audit.searchers import OWN_AGENCY
+from configscan.audit.sheettimes import EXCEL_SERIAL, is_serial, serial_sql
 from configscan.audit.sources import Source
 
 # Time shapes seen in releases: network/org audits, portal (old and new), spreadsheets, split columns.
@@ -77,7 +78,10 @@ def _col(source: Source, name: str) -> str | None:
 
 
 def time_format(samples: Sequence[str]) -> str | None:
-    """The one format that parses every sampled time, so the scan tries one pattern, not fourteen."""
+    """The one format that parses every sampled time, so the scan tries one pattern, not fourteen.
+
+    ``EXCEL_SERIAL`` when every sample is an Excel serial number (a CSV saved from a spreadsheet).
+    """
     values = [v.strip() for v in samples if v and v.strip()]
     if not values:
         return None
@@ -89,7 +93,7 @@ def time_format(samples: Sequence[str]) -> str | None:
         except ValueError:
             continue
         return fmt
-    return None
+    return EXCEL_SERIAL if all(is_serial(v) for v in values) else None
 
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -109,7 +113,8 @@ def typed_columns(source: Source) -> dict[int, str]:
         if index is not None and values and all(fits(v) for v in values):
             typed[index] = sql_type
     time_index = source.layout.column("search_time")
-    if time_index is not None and source.layout.split_date is None and time_format(source.time_samples):
+    if time_index is not None and source.layout.split_date is None and time_format(source.time_samples) not in (
+            None, EXCEL_SERIAL):
         typed[time_index] = "TIMESTAMP"  # parsed by the reader with the one sampled format
     return typed
 
@@ -142,6 +147,8 @@ def _select(scan: Scan, numbered: bool) -> str:
     fmt = time_format(source.time_samples)
     formats = _q(fmt) if fmt else "[" + ", ".join(_q(f) for f in TIME_FORMATS) + "]"
     ts = f"try_strptime(raw_time, {formats})"
+    if fmt == EXCEL_SERIAL or fmt is None:  # serial numbers: all of them, or some among other shapes
+        ts = serial_sql("raw_time") if fmt else f"coalesce({ts}, {serial_sql('raw_time')})"
     if time_col and scan.typed.get(layout.columns["search_time"]) == "TIMESTAMP":
         ts, raw = time_col, "NULL::VARCHAR"  # a cell that does not parse is rejected, then read as text
     id_col = _col(source, "id")

@@ -15,23 +15,27 @@ from dataclasses import dataclass, field
 
 # Canonical field -> header spellings (compared after lower-casing and dropping non-alphanumerics).
 _SYNONYMS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "searchid", "auditid"),
-    "user": ("name", "userid", "user", "username", "officer", "searcher"),
+    "id": ("id", "searchid", "auditid", "queryid"),
+    "user": ("name", "userid", "user", "username", "officer", "searcher", "officername"),
     "org": ("orgname", "organization", "organizationname", "organisation", "org", "agency", "searchingagency",
-            "searchingorganization"),
+            "searchingorganization", "useragency", "agencyname", "useragencyname", "requestingagency"),
     "networks": ("totalnetworkssearched", "networkcount", "networkssearched", "networks"),
     "devices": ("totaldevicessearched", "cameracount", "devicessearched", "devices", "cameras"),
     "time_frame": ("timeframe",),
-    "plate": ("licenseplate", "plate", "licenceplate"),
-    "reason": ("reason", "searchreason", "purpose"),
-    "case": ("case", "casenumber", "caseno"),
+    "plate": ("licenseplate", "plate", "licenceplate", "platenumber", "licenseplatenumber", "licenceplatenumber"),
+    "reason": ("reason", "searchreason", "purpose", "queryreason", "querypurpose", "searchpurpose",
+               "reasonforsearch", "reasonforquery"),
+    "case": ("case", "casenumber", "caseno", "casenum"),
     "filters": ("filters",),
-    "search_time": ("searchtime", "searchdatetime", "searchdate", "datetime", "searchedat", "timestamp", "time"),
+    "search_time": ("searchtime", "searchdatetime", "searchdate", "datetime", "searchedat", "timestamp", "time",
+                    "querydate", "querydatetime", "querytime", "dateandtime"),
     "search_type": ("searchtype", "type"),
     "offense_type": ("offensetype",),
     "text_prompt": ("textprompt",),
     "moderation": ("moderation",),
 }
+# A date column and a time column that together make the search time (San Jose style, and query logs).
+_SPLIT_PAIRS = (("searchdate", "searchtime"), ("querydate", "querytime"), ("date", "time"))
 _KEY = re.compile(r"[^a-z0-9]")
 
 # Header-less exports: the vendor's column order, by column count.
@@ -54,6 +58,7 @@ class Layout:
     columns: dict[str, int] = field(default_factory=dict)
     split_date: int | None = None  # index of a separate date column (San Jose style)
     skip: int = 0  # physical lines before the header (title rows in spreadsheets)
+    mapped: bool = False  # columns named by the user's mapping (configscan.audit.mapping), not recognised
 
     def column(self, name: str) -> int | None:
         return self.columns.get(name)
@@ -76,7 +81,7 @@ def find_columns(headers: tuple[str, ...]) -> tuple[dict[str, int], int | None]:
     table = _lookup()
     columns: dict[str, int] = {}
     keys = [_key(h) for h in headers]
-    split_date = keys.index("searchdate") if "searchdate" in keys and "searchtime" in keys else None
+    split_date = next((keys.index(d) for d, t in _SPLIT_PAIRS if d in keys and t in keys), None)
     for index, key in enumerate(keys):
         if index == split_date:
             continue
@@ -92,6 +97,8 @@ def _name(columns: dict[str, int], headers: tuple[str, ...], split_date: int | N
         return "portal"
     if split_date is not None:
         return "split date/time"
+    if keys & {"querydate", "querydatetime", "queryreason", "querypurpose", "useragency"}:
+        return "query log (Vigilant style)"
     if "offense_type" in columns:
         return "organization audit with offense type"
     if "devices" in columns and "networks" in columns:
@@ -100,10 +107,11 @@ def _name(columns: dict[str, int], headers: tuple[str, ...], split_date: int | N
 
 
 def header_layout(record: list[str], skip: int = 0) -> Layout | None:
-    """A layout if ``record`` is a header row (at least three known names, one of them the reason, or four)."""
+    """A layout if ``record`` is a header row: three known names one of them the reason, or four, or just
+    the reason and the time (a spreadsheet's bare ``Reason, DateTime`` audit sheet)."""
     headers = tuple(cell.strip().lstrip("\ufeff") for cell in record)
     columns, split_date = find_columns(headers)
-    if len(columns) >= 3 and "reason" in columns or len(columns) >= 4:
+    if "reason" in columns and (len(columns) >= 3 or "search_time" in columns) or len(columns) >= 4:
         return Layout(_name(columns, headers, split_date), headers, True, columns, split_date, skip)
     return None
 

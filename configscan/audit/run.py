@@ -28,6 +28,7 @@ from configscan.findings import Finding
 from configscan.jurisdictions.loader import RuleSet
 from configscan.model import AgencyConfig
 from configscan.partners import Classifier
+from configscan.readers.mapped import Mapping
 
 DEFAULT_SWEEP_THRESHOLD = 2000  # national lookups typically cover hundreds to ~3,500 networks
 
@@ -42,6 +43,7 @@ class AuditRequest:
     config: AgencyConfig | None = None
     threshold: int = DEFAULT_SWEEP_THRESHOLD
     evidence_target: Path | None = None  # where the evidence CSV will be published; None: do not write one
+    mapping: Mapping | None = None  # a kind = "audit" column mapping for logs whose headers are not recognised
 
 
 @dataclass
@@ -53,7 +55,7 @@ class AuditOutcome:
 
 def run_audit(request: AuditRequest) -> AuditOutcome:
     started = time.perf_counter()
-    sources, skipped = expand(request.files, request.work)
+    sources, skipped = expand(request.files, request.work, request.mapping)
     errors = [f"{s.label}: skipped, {s.why}" for s in skipped if "#" not in s.label and s.why != "empty"]
     notes = [f"{s.label}: {s.why}" for s in skipped]
     if not sources:

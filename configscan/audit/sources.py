@@ -2,7 +2,8 @@
 
 Only this module and the engine touch input files. Zip members are extracted and XLSX sheets are converted
 to CSV in the run's private work directory (streamed, so memory stays flat); CSV and CSV.gz are scanned
-in place. Each source knows its layout, found from its first record.
+in place. Each source knows its layout, found from its first records: the user's column mapping
+(``kind = "audit"``) where the header holds every mapped column, else the header names, else the column count.
 """
 
 from __future__ import annotations
@@ -17,10 +18,17 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from configscan.audit import mapping as audit_mapping
 from configscan.audit.layouts import Layout, detect, header_layout, problem
+from configscan.audit.sheettimes import EPOCH_1900, cell_text
 from configscan.errors import InputError
+
+if TYPE_CHECKING:
+    from configscan.readers.mapped import Mapping
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -45,22 +53,40 @@ class Skipped:
     why: str
 
 
-def expand(specs: list[str], work: Path) -> tuple[list[Source], list[Skipped]]:
-    """Resolve every spec to sources. A spec that names nothing is an input error (exit 2)."""
+def expand(specs: list[str], work: Path, mapping: Mapping | None = None) -> tuple[list[Source], list[Skipped]]:
+    """Resolve every spec to sources. A spec that names nothing is an input error (exit 2), and so is a
+    mapping that fits no file (it names a column no header has: a typo would otherwise go unnoticed)."""
     sources: list[Source] = []
     skipped: list[Skipped] = []
+    misses: list[tuple[int, str, list[str]]] = []  # (mapped columns present, label, missing) per unmapped file
     for spec in specs:
         paths = _resolve(spec)
         if not paths:
             raise InputError(spec, "no such file, folder or matching glob")
         for path in paths:
-            for label, csv_path in _unpack(path, str(path), work, skipped):
-                source = _source(label, csv_path)
+            for label, csv_path in _unpack(path, str(path), work, skipped, mapping):
+                source = _source(label, csv_path, _for_sheet(mapping, label), misses)
                 if isinstance(source, Skipped):
                     skipped.append(source)
                 else:
                     sources.append(source)
+    if mapping is not None and misses and not any(s.layout.mapped for s in sources):
+        _, label, absent = max(misses, key=lambda m: m[0])
+        raise InputError(label, _missing_text(mapping, absent))
     return sources, skipped
+
+
+def _for_sheet(mapping: Mapping | None, label: str) -> Mapping | None:
+    """The mapping if it applies to this source (a mapping may name one sheet of a workbook)."""
+    if mapping is None or mapping.sheet is None:
+        return mapping
+    return mapping if label.rpartition("#")[2] == mapping.sheet and "#" in label else None
+
+
+def _missing_text(mapping: Mapping, absent: list[str]) -> str:
+    names = ", ".join(repr(h) for h in absent)
+    verb = "are" if len(absent) > 1 else "is"
+    return f"column{'s' if len(absent) > 1 else ''} {names} named in {mapping.source} {verb} not in the header"
 
 
 def _resolve(spec: str) -> list[Path]:
@@ -78,19 +104,21 @@ def _supported(name: str) -> bool:
     return name.lower().endswith(_SUPPORTED) and not name.startswith((".", "~$"))
 
 
-def _unpack(path: Path, label: str, work: Path, skipped: list[Skipped]) -> Iterator[tuple[str, Path]]:
+def _unpack(path: Path, label: str, work: Path, skipped: list[Skipped],
+            mapping: Mapping | None = None) -> Iterator[tuple[str, Path]]:
     name = path.name.lower()
     if name.endswith(".zip"):
-        yield from _unzip(path, label, work, skipped)
+        yield from _unzip(path, label, work, skipped, mapping)
     elif name.endswith(_XLSX_SUFFIXES):
-        yield from _xlsx_sheets(path, label, work)
+        yield from _xlsx_sheets(path, label, work, mapping)
     elif name.endswith(_CSV_SUFFIXES):
         yield label, path
     else:
         skipped.append(Skipped(label, "not a CSV, XLSX or zip file"))
 
 
-def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped]) -> Iterator[tuple[str, Path]]:
+def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped],
+           mapping: Mapping | None) -> Iterator[tuple[str, Path]]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -103,7 +131,7 @@ def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped]) -> Iterat
             target = _scratch(work, f"_{index}_{Path(inner).name}")
             with archive.open(member) as src, target.open("wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
-            yield from _unpack(target, f"{label}!{inner}", work, skipped)
+            yield from _unpack(target, f"{label}!{inner}", work, skipped, mapping)
 
 
 def _scratch(work: Path, suffix: str) -> Path:
@@ -113,24 +141,47 @@ def _scratch(work: Path, suffix: str) -> Path:
     return Path(name)
 
 
-def _xlsx_sheets(path: Path, label: str, work: Path) -> Iterator[tuple[str, Path]]:
-    """Stream each sheet to CSV (openpyxl read-only mode keeps memory flat on large workbooks)."""
+def _xlsx_sheets(path: Path, label: str, work: Path, mapping: Mapping | None) -> Iterator[tuple[str, Path]]:
+    """Stream each sheet to CSV (openpyxl read-only mode keeps memory flat on large workbooks).
+
+    Time cells are written as text the engine parses: the sheet's first rows give its layout, and in the
+    time column(s) a serial number becomes a date-time, a date-only cell a date (see ``sheettimes``).
+    """
     import openpyxl  # imported here: only XLSX inputs need it
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError(label, f"not a readable XLSX workbook ({exc})") from exc
+    epoch = getattr(book, "epoch", EPOCH_1900)
     try:
         for index, sheet in enumerate(book.worksheets):
             target = _scratch(work, f"_{index}_{path.stem}.csv")
+            sheet_label = f"{label}#{sheet.title}"
+            rows = sheet.iter_rows(values_only=True)
+            head = list(islice(rows, 40))
+            roles = _time_roles(head, _for_sheet(mapping, sheet_label))
             with target.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
-                for row in sheet.iter_rows(values_only=True):
-                    writer.writerow(["" if v is None else str(v) for v in row])
-            yield f"{label}#{sheet.title}", target
+                for row in chain(head, rows):
+                    writer.writerow([cell_text(v, roles[i], epoch) if i in roles else "" if v is None else str(v)
+                                     for i, v in enumerate(row)])
+            yield sheet_label, target
     finally:
         book.close()
+
+
+def _time_roles(head: list[tuple[object, ...]], mapping: Mapping | None) -> dict[int, str]:
+    """Which columns of a sheet hold the search time: column index -> ``datetime``, ``date`` or ``time``."""
+    records = [(n, ["" if v is None else str(v) for v in row]) for n, row in enumerate(head)]
+    records = [(n, r) for n, r in records if any(c.strip() for c in r)]
+    layout = _find_layout(records, mapping) if records else None
+    time_index = layout.column("search_time") if layout else None
+    if layout is None or time_index is None:
+        return {}
+    if layout.split_date is None:
+        return {time_index: "datetime"}
+    return {time_index: "time", layout.split_date: "date"}
 
 
 def _first_records(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
@@ -159,13 +210,29 @@ def _first_records(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
     return records, delimiter
 
 
-def _source(label: str, path: Path) -> Source | Skipped:
+def _find_layout(records: list[tuple[int, list[str]]], mapping: Mapping | None) -> Layout | None:
+    """The mapping's layout if a header row holds every mapped column, else a recognised header, else by width."""
+    if mapping is not None:
+        for line, record in records:
+            if (found := audit_mapping.layout(mapping, record, line)) is not None:
+                return found
+    found = next((found for line, record in records if (found := header_layout(record, line)) is not None), None)
+    return found if found is not None else detect(records[0][1])
+
+
+def _source(label: str, path: Path, mapping: Mapping | None = None,
+            misses: list[tuple[int, str, list[str]]] | None = None) -> Source | Skipped:
     records, delimiter = _first_records(path)
     if not records:
         return Skipped(label, "empty")
-    layout = next((found for line, record in records if (found := header_layout(record, line)) is not None), None)
-    if layout is None:
-        layout = detect(records[0][1])
+    layout = _find_layout(records, mapping)
+    if mapping is not None and (layout is None or not layout.mapped):
+        absent = min((audit_mapping.missing(mapping, r) for _, r in records), key=len)
+        present = len(mapping.columns) - len(absent)
+        if layout is None and present:  # the mapping was meant for this file, but a column is not there
+            raise InputError(label, _missing_text(mapping, absent))
+        if misses is not None:
+            misses.append((present, label, absent))
     if layout is None:
         width = len(records[0][1])
         return Skipped(label, f"no audit header found and {width} columns match no header-less layout")

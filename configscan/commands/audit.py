@@ -16,6 +16,7 @@ from configscan.clikit import failing_cleanly, finish, parse_as_of, parse_fail_o
 from configscan.errors import UsageError
 from configscan.findings import Severity
 from configscan.model import Agency, AgencyConfig
+from configscan.readers.mapped import load_mapping
 from configscan.readers.merge import merge
 from configscan.registry import Registry, load_registry
 from configscan.scan import ScanOptions, evaluate, normalise, read_inputs
@@ -55,6 +56,8 @@ def register(app: typer.Typer) -> None:
         fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that exits 1, or never.")] = "high",
         directory: Annotated[Path | None, typer.Option("--directory", help="Partner directory CSV.")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+        mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping (kind = \"audit\") for "
+                                                     "logs whose headers are not recognised.")] = None,
     ) -> None:
         """Read audit logs: federal, out-of-state and unlisted searchers, immigration and vague reasons, sweeps."""
         registry = load_registry()
@@ -62,11 +65,13 @@ def register(app: typer.Typer) -> None:
         day = parse_as_of(as_of)
         with tempfile.TemporaryDirectory(prefix="configscan-audit-") as tmp, failing_cleanly(evidence_csv):
             targets = report_targets(registry, html, json_out)
+            if mapping is not None and (kind := load_mapping(mapping).kind) != "audit":
+                raise UsageError(f"--mapping {mapping}: kind must be \"audit\" for audit logs (got {kind!r})")
             agency, given = _config(config, agency_state, registry)
             options = ScanOptions(inputs=[config] if config else [], jurisdiction=jurisdiction, local=local,
                                   as_of=day, fail_on=threshold or Severity.critical, directory=directory,
                                   audit=files, sweep_threshold=sweep_threshold, work=Path(tmp),
-                                  evidence=evidence_csv)
+                                  evidence=evidence_csv, mapping=mapping)
             result = evaluate(options, agency, [], audit_config=agency if given else None)
             write_reports(result, registry, targets, evidence_csv)
         finish(result, threshold, quiet)

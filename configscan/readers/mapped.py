@@ -1,7 +1,7 @@
 """Any CSV/XLSX through a column-mapping file (TOML) -- for releases no built-in reader knows.
 
-A mapping names what the rows are (``kind = "partners" | "users" | "networks"``), which header holds each
-interchange field, how to translate values, and defaults for fields the file lacks::
+A mapping names what the rows are (``kind = "partners" | "users" | "networks" | "audit"``), which header
+holds each interchange field, how to translate values, and defaults for fields the file lacks::
 
     kind = "partners"
     sheet = "Sharing"            # optional: one sheet of a workbook
@@ -13,6 +13,12 @@ interchange field, how to translate values, and defaults for fields the file lac
     "They can search us" = "outbound"
     [defaults]
     link = "1:1"
+
+``kind = "audit"`` maps the columns of an audit log (Vigilant query logs, any other vendor's) for
+``configscan audit --mapping`` and ``scan --audit --mapping``: ``id``, ``org`` (searching organisation),
+``user``, ``reason``, ``offense_type``, ``search_time`` (or ``search_date`` + ``search_time``), ``networks``,
+``devices``, ``plate``, ``case``; ``reason`` or ``org`` is required, and it takes no ``[values]`` or
+``[defaults]`` (see ``configscan.audit.mapping``).
 
 ``configscan map suggest FILE`` writes a first draft from the headers. The mapping is applied to the files
 whose headers hold every mapped column; other inputs keep their own readers.
@@ -26,12 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from configscan.audit import mapping as audit_mapping
 from configscan.errors import InputError
 from configscan.readers import flock_settings, flock_sharing, flock_users, values
 from configscan.readers.base import Fragment, Reader
 from configscan.readers.tabular import Table, blank, cell, headers_of, norm, read_tables
 
-KINDS = ("partners", "users", "networks")
+KINDS = ("partners", "users", "networks", "audit")
 # Interchange fields each kind can map, with the header variants ``map suggest`` recognises.
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "partners": {"name": flock_sharing.NAME, "state": flock_sharing.STATE, "org_type": flock_sharing.TYPE,
@@ -40,13 +47,14 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "users": {"email": flock_users.EMAIL, "name": flock_users.FULL, "role": flock_users.ROLE},
     "networks": {"name": flock_settings.NETWORK, "cameras": flock_settings.CAMERAS,
                  **{k: v[0] for k, v in flock_settings.FIELDS.items()}},
+    "audit": {key: () for key in audit_mapping.FIELDS},  # suggested from the audit's own header names
 }
 PARSERS: dict[str, Callable[[str], Any]] = {
     "direction": values.direction, "link": values.link, "status": values.status, "since": values.date,
     "national_lookup": values.boolean, "statewide_lookup": values.boolean, "similar_laws_network": values.boolean,
     "radius_miles": values.number, "shared_states": values.states, "cameras": values.number,
 }
-REQUIRED = {"partners": "name", "users": "email", "networks": "name"}
+REQUIRED = {"partners": "name", "users": "email", "networks": "name", "audit": "reason"}
 
 
 @dataclass
@@ -79,7 +87,9 @@ def load_mapping(path: Path) -> Mapping:
                              f"(known: {', '.join(FIELDS[kind])}; prefix extra fields with x_)")
         if not isinstance(header, str) or not header.strip():
             raise InputError(str(path), f"[columns] {key!r} must name a header")
-    if REQUIRED[kind] not in columns and REQUIRED[kind] not in doc.get("defaults", {}):
+    if kind == "audit":
+        audit_mapping.check(doc, str(path))
+    elif REQUIRED[kind] not in columns and REQUIRED[kind] not in doc.get("defaults", {}):
         raise InputError(str(path), f"[columns] must map {REQUIRED[kind]!r} for kind {kind!r}")
     return Mapping(kind=kind, columns=dict(columns), values=dict(doc.get("values", {})),
                    defaults=dict(doc.get("defaults", {})), sheet=doc.get("sheet"), source=str(path))
@@ -163,6 +173,10 @@ def suggest(path: Path) -> str:
         raise InputError(str(path), "no header row found")
     best: tuple[int, str, str | None, dict[str, str]] = (-1, "partners", None, {})
     for sheet, header in sheets:
+        audit = audit_mapping.suggest_columns(header)
+        if audit is not None:  # a reason, a time and a searcher: an audit log, whatever else matches
+            best = max(best, (len(audit) + 100, "audit", sheet, audit), key=lambda b: b[0])
+            continue
         normed = {norm(h): h for h in header if h}
         for kind, fields in FIELDS.items():
             found = {key: normed[norm(v)] for key, variants in fields.items() for v in variants[:1] + variants
@@ -172,7 +186,8 @@ def suggest(path: Path) -> str:
                 best = (len(found), kind, sheet, found)
     _, kind, sheet, found = best
     header = dict(sheets)[sheet]
-    lines = [f"# Column mapping for {path.name}: check every line, then run", "# configscan scan FILE "
+    command = "configscan audit FILE --agency-state ST" if kind == "audit" else "configscan scan FILE"
+    lines = [f"# Column mapping for {path.name}: check every line, then run", f"# {command} "
              "--mapping THIS.toml", f'kind = "{kind}"  # one of: {", ".join(KINDS)}']
     if sheet:
         lines.append(f"sheet = {_toml(sheet)}")
@@ -182,8 +197,9 @@ def suggest(path: Path) -> str:
     unmapped = [h for h in header if h and h not in found.values()]
     if unmapped:
         lines.append("# not mapped (prefix a key with x_ to keep one): " + ", ".join(unmapped))
-    lines += ["", "# [values.direction]", '# "<as exported>" = "outbound"  # outbound | inbound | both',
-              "", "[defaults]", f"# {REQUIRED[kind]} = \"...\""]
+    if kind != "audit":  # audit mappings take columns only
+        lines += ["", "# [values.direction]", '# "<as exported>" = "outbound"  # outbound | inbound | both',
+                  "", "[defaults]", f"# {REQUIRED[kind]} = \"...\""]
     return "\n".join(lines) + "\n"
 
 
