@@ -128,7 +128,7 @@ def _read_csv(scan: Scan) -> str:
             f"{times}"
             f"skip={layout.skip}, delim={_q(scan.source.delimiter)}, quote='\"', escape='\"', columns={columns}, "
             f"null_padding=false, ignore_errors=true, store_rejects=true, rejects_table='rej{src}', "
-            f"rejects_scan='rejscan{src}', max_line_size=10000000)")
+            f"rejects_scan='rejscan{src}')")
 
 
 def _select(scan: Scan, numbered: bool) -> str:

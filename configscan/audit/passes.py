@@ -5,9 +5,10 @@ common table expression consumed by three GROUP BYs): per (organisation, reason)
 (organisation, month) the count, first and last search, widest search, sweeps and unreadable times; per
 (reason, month) a count. Each grouping computes only its own aggregates, which is why this is not written
 as ``GROUPING SETS`` (those compute every aggregate for every set: a quarter more work, measured). The
-(reason, month) grouping is keyed on the reason's 64-bit hash rather than its text (cheaper to group
-on); ``combine`` maps hashes back to reasons and, should two distinct reasons ever share a hash, says so
-(``HashCollision``) so the caller reads again keyed on text -- an exact result either way.
+largest grouping, (organisation, reason), is keyed on the two texts' 64-bit hashes (fixed-size keys group
+faster than strings); ``combine`` maps the hashes back through the texts the two month groupings hold
+and, should two distinct texts ever share a hash or a hash find no text, says so (``HashCollision``) so
+the caller reads again keyed on text -- an exact result either way.
 
 De-duplication by search ID matters only when several sources are read (overlapping monthly releases,
 stacked exports): then each source's scan is probed against the IDs of the sources before it (a hash
@@ -27,16 +28,18 @@ from configscan.errors import InputError
 # Which grouping a row of ``parts`` comes from.
 BY_ORG_REASON, BY_ORG_MONTH, BY_REASON_MONTH, BY_ID = 1, 2, 4, 8
 
-_COLUMNS = ("gs", "flag", "org", "reason", "hr", "m", "n", "first_ts", "last_ts", "max_net", "sweeps", "bad_time",
+_COLUMNS = ("gs", "flag", "org", "reason", "ho", "hr", "m", "n", "first_ts", "last_ts", "max_net", "sweeps", "bad_time",
             "uid", "id_raw")
 _PARTS = """
 CREATE TABLE IF NOT EXISTS parts (
-    src USMALLINT, gs INTEGER, flag UTINYINT, org VARCHAR, reason VARCHAR, hr UBIGINT, m TIMESTAMP, n BIGINT,
+    src USMALLINT, gs INTEGER, flag UTINYINT, org VARCHAR, reason VARCHAR, ho UBIGINT, hr UBIGINT, m TIMESTAMP,
+    n BIGINT,
     first_ts TIMESTAMP, last_ts TIMESTAMP, max_net INTEGER, sweeps BIGINT, bad_time BIGINT)"""
 
 
 class HashCollision(Exception):
-    """Two distinct reasons share a 64-bit hash (odds about 1 in 10^9 per million reasons): read by text."""
+    """Two distinct organisations or reasons share a 64-bit hash (odds about 1 in 10^7 for a million
+    distinct values): read again keyed on text."""
 
 
 @dataclass
@@ -62,7 +65,7 @@ def reset(con: Any) -> None:
 
 def _branch(gs: int, keys: dict[str, str], values: dict[str, str]) -> str:
     """One grouping of the fan-out: its keys and aggregates, every other column of ``parts`` as NULL."""
-    typed = {"org": "VARCHAR", "reason": "VARCHAR", "hr": "UBIGINT", "m": "TIMESTAMP", "n": "BIGINT",
+    typed = {"org": "VARCHAR", "reason": "VARCHAR", "ho": "UBIGINT", "hr": "UBIGINT", "m": "TIMESTAMP", "n": "BIGINT",
              "first_ts": "TIMESTAMP", "last_ts": "TIMESTAMP", "max_net": "INTEGER", "sweeps": "BIGINT",
              "bad_time": "BIGINT", "uid": "UUID", "id_raw": "VARCHAR"}
     chosen = {"gs": str(gs), "flag": "flag", **keys, **values}
@@ -74,13 +77,13 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> None:
     """Run the fanned-out grouped scan of one source into the staging table ``cur``."""
     import duckdb
 
-    reason_key = {"hr": "hr"} if hashed else {"reason": "reason"}
+    pair = {"ho": "ho", "hr": "hr"} if hashed else {"org": "org", "reason": "reason"}
     branches = [
-        _branch(BY_ORG_REASON, {"org": "org", "reason": "reason"}, {"n": "count(*)"}),
+        _branch(BY_ORG_REASON, pair, {"n": "count(*)"}),
         _branch(BY_ORG_MONTH, {"org": "org", "m": "m"}, {
             "n": "count(*)", "first_ts": "min(ts)", "last_ts": "max(ts)", "max_net": "max(networks)",
             "sweeps": f"count_if(networks >= {int(threshold)})", "bad_time": "count_if(ts IS NULL)"}),
-        _branch(BY_REASON_MONTH, {**reason_key, "m": "m"}, {"n": "count(*)"}),
+        _branch(BY_REASON_MONTH, {"reason": "reason", "m": "m"}, {"n": "count(*)"}),
     ]
     if scan.dedup:
         branches.append(_branch(BY_ID, {"uid": "uid", "id_raw": "id_raw"}, {"n": "count(*)"}))
@@ -90,8 +93,9 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> None:
     try:
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cur AS
-            WITH src AS (SELECT flag, org, reason, {"hash(reason)" if hashed else "NULL::UBIGINT"} AS hr, ts,
-                                networks, date_trunc('month', ts) AS m{ids} FROM ({rows(scan)}))
+            WITH src AS (SELECT flag, org, reason, {"hash(org)" if hashed else "NULL::UBIGINT"} AS ho,
+                                {"hash(reason)" if hashed else "NULL::UBIGINT"} AS hr, ts, networks,
+                                date_trunc('month', ts) AS m{ids} FROM ({rows(scan)}))
             {" UNION ALL ".join(branches)}""")
     except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -112,8 +116,8 @@ def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats
                                   "AND (uid IS NOT NULL OR id_raw IS NOT NULL)").fetchone()[0]:
         scan.inner_duplicates = True  # rare: the same search twice in one source; keep its first row
         _aggregate(con, scan, threshold, hashed)
-    con.execute(f"""INSERT INTO parts SELECT {scan.src}, gs, flag, org, reason, hr, m, n, first_ts, last_ts, max_net,
-                    sweeps, bad_time FROM cur WHERE gs <> {BY_ID}""")
+    con.execute(f"""INSERT INTO parts SELECT {scan.src}, gs, flag, org, reason, ho, hr, m, n, first_ts, last_ts,
+                    max_net, sweeps, bad_time FROM cur WHERE gs <> {BY_ID}""")
     if scan.dedup:
         con.execute(f"INSERT INTO seen_uid SELECT uid, {scan.src} FROM cur "
                     f"WHERE gs = {BY_ID} AND flag = {KEPT} AND uid IS NOT NULL")
@@ -130,24 +134,33 @@ def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats
 def combine(con: Any) -> None:
     """Fold every source's kept rows into ``g`` (per organisation and reason) and the month tables.
 
-    Raises HashCollision when two distinct reasons share the hash the (reason, month) grouping was keyed on.
+    Raises HashCollision when two distinct texts share the hash the (organisation, reason) grouping was keyed
+    on, or a hash maps to no text (then the counts would not add up).
     """
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE g AS
-        SELECT org, reason, sum(n) AS n FROM parts WHERE gs = {BY_ORG_REASON} AND flag = {KEPT} GROUP BY org, reason""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE by_org_month AS
         SELECT m, org, sum(n) AS n, min(first_ts) AS first_ts, max(last_ts) AS last_ts, max(max_net) AS max_net,
                sum(sweeps) AS sweeps, sum(bad_time) AS bad_time
         FROM parts WHERE gs = {BY_ORG_MONTH} AND flag = {KEPT} GROUP BY ALL""")
-    hashed = con.execute(f"SELECT count(*) FROM parts WHERE gs = {BY_REASON_MONTH} AND hr IS NOT NULL").fetchone()[0]
-    if hashed:
-        con.execute("CREATE OR REPLACE TEMP TABLE reason_hash AS SELECT DISTINCT reason, hash(reason) AS hr FROM g")
-        if con.execute("SELECT count(*) - count(DISTINCT hr) FROM reason_hash").fetchone()[0]:
-            raise HashCollision
-        reasons = f"""SELECT p.m, h.reason, sum(p.n) AS n FROM parts p JOIN reason_hash h ON p.hr = h.hr
-                      WHERE p.gs = {BY_REASON_MONTH} AND p.flag = {KEPT} GROUP BY ALL"""
-    else:
-        reasons = (f"SELECT m, reason, sum(n) AS n FROM parts WHERE gs = {BY_REASON_MONTH} AND flag = {KEPT} "
-                   "GROUP BY ALL")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE by_reason_month AS {reasons}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE by_reason_month AS
+        SELECT m, reason, sum(n) AS n FROM parts WHERE gs = {BY_REASON_MONTH} AND flag = {KEPT} GROUP BY ALL""")
+    pairs = f"FROM parts WHERE gs = {BY_ORG_REASON} AND flag = {KEPT}"
+    if not con.execute(f"SELECT count(*) {pairs} AND ho IS NOT NULL").fetchone()[0]:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT org, reason, sum(n) AS n {pairs} GROUP BY org, reason")
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE org_hash AS SELECT DISTINCT org, hash(org) AS ho FROM by_org_month")
+    con.execute("CREATE OR REPLACE TEMP TABLE reason_hash AS "
+                "SELECT DISTINCT reason, hash(reason) AS hr FROM by_reason_month")
+    clashes = con.execute("SELECT (SELECT count(*) - count(DISTINCT ho) FROM org_hash) + "
+                          "(SELECT count(*) - count(DISTINCT hr) FROM reason_hash)").fetchone()[0]
+    if clashes:
+        raise HashCollision
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE g AS
+        SELECT o.org, r.reason, sum(p.n) AS n
+        FROM (SELECT ho, hr, n {pairs}) p JOIN org_hash o ON p.ho = o.ho JOIN reason_hash r ON p.hr = r.hr
+        GROUP BY ALL""")
+    counted, mapped = con.execute(f"SELECT (SELECT sum(n) {pairs}), (SELECT sum(n) FROM g)").fetchone()
+    if counted != mapped:
+        raise HashCollision
