@@ -178,6 +178,8 @@ class Directory:
         return found
 
     def override_for(self, name: str) -> Override | None:
+        if not self.overrides:
+            return None  # no user directory: skip normalising the name
         return self.overrides.get(normalise(name))
 
     def matches(self, text: str, norm: str, category: Category | None = None) -> list[NameEntry]:
