@@ -56,7 +56,7 @@ class Classifier:
         parsed = parse(name)
         reasons: list[str] = []
         override = self._directory.override_for(name) or self._directory.override_for(parsed.text)
-        info = parse_ori(ori, frozenset(self._directory.ori_codes))
+        info = parse_ori(ori, frozenset(self._directory.ori_codes)) if ori else None
         if ori and not looks_like_ori(ori):
             reasons.append(f"ORI {ori!r} is not a valid 9-character NCIC identifier; ignored")
         decided: str | None

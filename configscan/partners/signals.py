@@ -131,6 +131,11 @@ def _state_before_noun(code: str | None) -> re.Pattern[str]:
     return re.compile(rf"\b(?:state of\s+)?({STATE_NAME_ALTERNATION}{codes}){_LINK}(?:{_STATE_NOUNS})\b")
 
 
+# The same with any two-letter word where the name's own code can stand. Every code is such a word, so a name
+# this does not match matches no ``_state_before_noun`` pattern: most names are settled by this one shared
+# pattern, and a code's own pattern is built only for the names that could need it.
+_ANY_CODE_BEFORE_NOUN = re.compile(
+    rf"\b(?:state of\s+)?({STATE_NAME_ALTERNATION}|[a-z]{{2}}){_LINK}(?:{_STATE_NOUNS})\b")
 _NOUN_OF_STATE = re.compile(
     rf"\b(?:{_STATE_NOUNS})\s+(?:of|for)\s+(?:the\s+)?(?:state\s+of\s+)?({STATE_NAME_ALTERNATION})\b")
 _VA_DASH = re.compile(r"^\s*VA\s*[-–:]")
@@ -139,7 +144,9 @@ _VA_DASH = re.compile(r"^\s*VA\s*[-–:]")
 def state_qualified(parsed: ParsedName) -> str | None:
     """USPS code when the name puts a state right before a state-level agency noun ("Ohio Homeland Security",
     "WI Department of Justice", "Texas DPS"), else None."""
-    before = _state_before_noun(parsed.state or None).search(parsed.norm)
+    before = None
+    if _ANY_CODE_BEFORE_NOUN.search(parsed.norm) is not None:
+        before = _state_before_noun(parsed.state or None).search(parsed.norm)
     match = before or _NOUN_OF_STATE.search(parsed.norm)
     if not match:
         return None
