@@ -71,7 +71,8 @@ class ParsedName:
 
 def normalise(text: str) -> str:
     """Lower-case ASCII, punctuation to spaces, dotted abbreviations joined ("U.S. Border" -> "us border")."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    if not text.isascii():  # NFKD leaves ASCII as it is
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = text.replace("&", " and ")
     # Join dotted abbreviations before punctuation goes: U.S. -> US, P.D. -> PD.
     text = _DOTTED.sub(lambda m: m.group(1).replace(".", "").replace(" ", "") + " ", text)

@@ -173,29 +173,33 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
     if _VA_FACILITY.search(norm) and not _VA_DASH.match(parsed.text):
         found.append(Signal(Category.federal_other, 0.8, "name", "a Veterans Affairs facility (\"VA ... Health Care "
                             "System\" / \"VA Medical Center\")"))
-    if _DHS.search(norm) and not any(s.category is Category.federal_immigration for s in found):
+    # Literal tests before a search: each literal is one every match of that pattern contains.
+    names_dhs = ("dhs" in norm or "homeland security" in norm) and _DHS.search(norm)
+    if names_dhs and not any(s.category is Category.federal_immigration for s in found):
         if qualified:
             found.append(Signal(Category.state, 0.85, "name",
                                 f"a state ({qualified}) homeland-security office, not the federal DHS", qualified))
         else:
             found.append(Signal(Category.federal_immigration, 0.8, "name",
                                 "names the Department of Homeland Security with no state before it"))
-    if _LOWER_ICE.search(norm) or (_IMMIGRATION_WORD.search(norm) and not qualified):
+    if ("ice" in norm and _LOWER_ICE.search(norm)) or (_IMMIGRATION_WORD.search(norm) and not qualified):
         found.append(Signal(Category.federal_immigration, 0.75, "name", "names a federal immigration function"))
     if not qualified and (_FEDERAL_PREFIX.search(norm) or _FEDERAL_WORD.search(norm)):
         found.append(Signal(Category.federal_other, 0.75, "name", "name starts with a U.S./federal agency phrase"))
-    if not qualified and _FEDERAL_OIG.search(norm) and not _PLACE_GOVERNMENT.search(norm):
+    if (not qualified and ("oig" in norm or "inspector general" in norm) and _FEDERAL_OIG.search(norm)
+            and not _PLACE_GOVERNMENT.search(norm)):
         found.append(Signal(Category.federal_other, 0.8, "name",
                             "the Inspector General of a federal department or agency"))
     if qualified:
         found.append(Signal(Category.state, 0.85, "name", f"a state agency of {qualified} by its name", qualified))
     if _TRIBAL.search(norm):
         found.append(Signal(Category.tribal, 0.85, "name", "name marks a tribal nation's agency"))
-    legal = _LEGAL_ENTITY.search(norm) or _PRIVATE_CO.search(parsed.text)
-    if (legal or _PRIVATE.search(norm)) and not _POLICE_AGENCY.search(norm):
-        found.append(Signal(Category.private, 0.75, "name",
-                            "name carries a business's legal form" if legal else
-                            "name marks a business or private association", legal_entity=bool(legal)))
+    if not _POLICE_AGENCY.search(norm):  # tested first: most searching organisations are police or sheriffs
+        legal = _LEGAL_ENTITY.search(norm) or _PRIVATE_CO.search(parsed.text)
+        if legal or _PRIVATE.search(norm):
+            found.append(Signal(Category.private, 0.75, "name",
+                                "name carries a business's legal form" if legal else
+                                "name marks a business or private association", legal_entity=bool(legal)))
     if _LOCAL.search(norm):
         found.append(Signal(Category.local, 0.7, "name", "name marks a city, county or district agency"))
     return found
