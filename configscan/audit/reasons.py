@@ -8,7 +8,9 @@ immigration context. Every match names the rule that fired, so a reviewer can se
 Reasons repeat heavily (millions of rows, thousands of distinct texts), so the engine classifies each
 distinct reason once; :data:`PREFILTER` is a cheap superset of the immigration and health rules (RE2- and
 Python-compatible): a reason it does not match skips those ~20 precise rules, which matters when a log
-holds tens of thousands of distinct free-text reasons.
+holds tens of thousands of distinct free-text reasons. Many of those differ only by a case number
+("burglary 12345"): :func:`classify_reason` classifies each digit-normalised form once (:func:`reason_key`
+says why that cannot change a verdict); :func:`classify_reason_plain` is the uncached reference.
 """
 
 from __future__ import annotations
