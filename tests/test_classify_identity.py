@@ -155,3 +155,43 @@ def test_cached_partner_verdicts_are_detached_copies() -> None:
     second = classifier.classify("[Inactive] Seattle Police Department", state="WA", agency_state="CA")
     assert "edited by a caller" not in second.reasons and second.tags == ["inactive"]
     assert second.model_fields_set == first.model_fields_set and second is not first
+
+
+def _plain_state_qualified(parsed: names.ParsedName) -> str | None:
+    """state_qualified as first written: both patterns built and searched for every name."""
+    import re
+
+    codes = f"|{parsed.state.lower()}" if parsed.state else ""
+    before = re.compile(rf"\b(?:state of\s+)?({names.STATE_NAME_ALTERNATION}{codes}){signals._LINK}"
+                        rf"(?:{signals._STATE_NOUNS})\b").search(parsed.norm)
+    after = re.compile(rf"\b(?:{signals._STATE_NOUNS})\s+(?:of|for)\s+(?:the\s+)?(?:state\s+of\s+)?"
+                       rf"({names.STATE_NAME_ALTERNATION})\b").search(parsed.norm)
+    match = before or after
+    if not match:
+        return None
+    found = match.group(1)
+    if re.search(rf"\b{found}\s+(?:county|city)\b", parsed.norm):
+        return None
+    return names.STATE_NAMES.get(found, found.upper())
+
+
+def test_partner_shortcuts_equal_the_plain_rules() -> None:
+    """The literal prefilters, the shared state-code prefilter and the alias index decide as the full rules."""
+    classifier = Classifier()
+    directory = classifier._directory
+    seen = list(dict.fromkeys(name for name, _, _ in _partner_inputs()))
+    seen += [f"{word} {state} {kind}" for word in ("Springfield", "Ohio", "Park", "DHS", "ICE ERO", "Ho-Chunk")
+             for state in ("CA", "IN", "OR", "WA") for kind in ("PD", "DPS", "Homeland Security", "OIG", "Co.")]
+    for raw in seen:
+        parsed = names.parse(raw)
+        assert signals.state_qualified(parsed) == _plain_state_qualified(parsed), raw
+        text = parsed.text + " " + " ".join(parsed.extra_text)
+        every = [e for e in directory.names if e.found_in(text, parsed.norm)]
+        assert directory.matches(text, parsed.norm) == sorted(every, key=lambda e: len(e.alias), reverse=True), raw
+        norm = parsed.norm
+        assert bool(("dhs" in norm or "homeland security" in norm) and signals._DHS.search(norm)) == bool(
+            signals._DHS.search(norm)), raw
+        assert bool("ice" in norm and signals._LOWER_ICE.search(norm)) == bool(signals._LOWER_ICE.search(norm))
+        assert bool(("oig" in norm or "inspector general" in norm) and signals._FEDERAL_OIG.search(norm)) == bool(
+            signals._FEDERAL_OIG.search(norm)), raw
+    assert names.normalise("U.S. Border Patrol – Río Grande") == "us border patrol rio grande"
