@@ -8,13 +8,16 @@ immigration context. Every match names the rule that fired, so a reviewer can se
 Reasons repeat heavily (millions of rows, thousands of distinct texts), so the engine classifies each
 distinct reason once; :data:`PREFILTER` is a cheap superset of the immigration and health rules (RE2- and
 Python-compatible): a reason it does not match skips those ~20 precise rules, which matters when a log
-holds tens of thousands of distinct free-text reasons.
+holds tens of thousands of distinct free-text reasons. Many of those differ only by a case number
+("burglary 12345"): :func:`classify_reason` classifies each digit-normalised form once (:func:`reason_key`
+says why that cannot change a verdict); :func:`classify_reason_plain` is the uncached reference.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 IMMIGRATION = "immigration"
 REPRODUCTIVE = "reproductive_health"
@@ -177,12 +180,23 @@ def _ice_in_context(text: str) -> bool:
     return bool(_ICE_CONTEXT.search(text))
 
 
-def classify_reason(raw: str | None) -> Verdict:
-    """Categorise one reason. Order matters: immigration beats everything, then health, then vague."""
+def classify_reason_plain(raw: str | None) -> Verdict:
+    """Categorise one reason by the rules alone, no cache: the reference :func:`classify_reason` must equal.
+
+    Order matters: immigration beats everything, then health, then vague."""
+    return _marker_verdict(raw) or _text_verdict(raw or "")
+
+
+def _marker_verdict(raw: str | None) -> Verdict | None:
+    """Blank and redacted reasons (None for an ordinary reason)."""
     if raw is None or is_redacted(raw):
         if raw is not None and raw.strip():
             return Verdict(REDACTED, "redaction marker")
         return Verdict(VAGUE, "vague.empty")
+    return None
+
+
+def _text_verdict(raw: str) -> Verdict:
     text = normalise(raw)
     if _PREFILTER.search(text):
         rule = immigration_rule(text)
@@ -201,3 +215,41 @@ def classify_reason(raw: str | None) -> Verdict:
     if len(bare) <= 2 and not bare.isdigit():
         return Verdict(VAGUE, "vague.too_short")
     return Verdict(OTHER)
+
+
+# What follows the first three digits of a run of four or more ASCII digits (replaced by one "0").
+_LONG_DIGIT_RUN_TAIL = re.compile(r"(?<=[0-9]{3})[0-9]+")
+
+
+def reason_key(raw: str) -> str:
+    """The reason with every run of 4+ ASCII digits cut to its first three digits and a "0" ("burglary 12345"
+    and "burglary 12399" -> "burglary 1230"), so case numbers do not make each reason a new classification.
+
+    Why the cut cannot change :func:`_text_verdict` (redaction markers, whose ``\\d{4}.\\d{3} gc`` form does
+    depend on run length, are decided on the raw text before the key is used):
+
+    * it touches nothing but the inside of a digit run, which stays a run of 4+ digits with the same first three
+      digits, the same neighbours and so the same word boundaries; ``normalise``, the punctuation strip and
+      ``lower`` leave digits alone, so the key of the normalised text is the normalised key;
+    * the rules that name digits are ``\\b287\\s*(g)`` and ``\\b211\\b`` (a whole run of exactly three
+      digits, never produced or removed by the cut), ``i-?200\\b`` / ``i-?205\\b`` (a run that is exactly
+      those three digits: a longer run fails before and after the cut) and ``i-?247\\w*`` (a run that
+      starts with 247: the first three digits are kept); the prefilter's bare ``287`` only gates those rules;
+    * everything else sees a digit only as a word character (``\\w``, ``\\b``), or not at all (letter
+      classes, the exact vague phrases, which hold no digits); the "too short" test needs at most two
+      characters, which a text holding a 4+ digit run never is, before or after.
+    """
+    return _LONG_DIGIT_RUN_TAIL.sub("0", raw)
+
+
+@lru_cache(maxsize=1 << 16)
+def _keyed_verdict(key: str) -> Verdict:
+    """The verdict for a key (bounded memo of a pure function: logs hold tens of thousands of distinct
+    reasons that differ only by case numbers)."""
+    return _text_verdict(key)
+
+
+def classify_reason(raw: str | None) -> Verdict:
+    """Categorise one reason: equal to :func:`classify_reason_plain`, but reasons that differ only inside long
+    digit runs (case numbers, dates) are classified once (see :func:`reason_key`)."""
+    return _marker_verdict(raw) or _keyed_verdict(reason_key(raw or ""))

@@ -178,13 +178,20 @@ class Directory:
         return found
 
     def override_for(self, name: str) -> Override | None:
+        if not self.overrides:
+            return None  # no user directory: skip normalising the name
         return self.overrides.get(normalise(name))
 
     def matches(self, text: str, norm: str, category: Category | None = None) -> list[NameEntry]:
         """Bundled entries found in a name, longest alias first (the most specific evidence)."""
         positions = set(self._unkeyed)
-        for key in {(False, run) for run in _WORD_RUN.findall(norm)} | {(True, r) for r in _ASCII_RUN.findall(text)}:
-            positions.update(self._by_run.get(key, ()))
+        by_run = self._by_run
+        for run in _WORD_RUN.findall(norm):
+            positions.update(by_run.get((False, run), ()))
+        for run in _ASCII_RUN.findall(text):
+            positions.update(by_run.get((True, run), ()))
+        if not positions:
+            return []  # no alias shares a word with the name (most local agencies)
         entries = (self.names[p] for p in sorted(positions))
         hits = [e for e in entries if (category is None or e.category is category) and e.found_in(text, norm)]
         return sorted(hits, key=lambda e: len(e.alias), reverse=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 from configscan.partners.states import NAME_CODES, STATE_NAME_ALTERNATION, STATE_NAMES
 
@@ -45,6 +46,9 @@ _STATE_WORDS = (r"state|department|dept|bureau|office|division|highway|attorney|
                 r"capitol|fish|game|parks|wildlife|emergency")
 _FULL_STATE = re.compile(rf"\b(?:state of\s+)?({STATE_NAME_ALTERNATION})\s+(?:{_STATE_WORDS})\b")
 _STATE_OF = re.compile(rf"\bstate of\s+({STATE_NAME_ALTERNATION})\b")
+_DOTTED = re.compile(r"\b((?:[A-Za-z]\.\s?){2,})")
+_APOSTROPHES = re.compile(r"['’`]")
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
 
 _CODE_POSITIONS = (("prefix", _CODE_PREFIX), ("parenthesised", _CODE_PARENS),
@@ -67,12 +71,13 @@ class ParsedName:
 
 def normalise(text: str) -> str:
     """Lower-case ASCII, punctuation to spaces, dotted abbreviations joined ("U.S. Border" -> "us border")."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    if not text.isascii():  # NFKD leaves ASCII as it is
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = text.replace("&", " and ")
     # Join dotted abbreviations before punctuation goes: U.S. -> US, P.D. -> PD.
-    text = re.sub(r"\b((?:[A-Za-z]\.\s?){2,})", lambda m: m.group(1).replace(".", "").replace(" ", "") + " ", text)
-    text = re.sub(r"['’`]", "", text)
-    text = re.sub(r"[^A-Za-z0-9]+", " ", text).lower()
+    text = _DOTTED.sub(lambda m: m.group(1).replace(".", "").replace(" ", "") + " ", text)
+    text = _APOSTROPHES.sub("", text)
+    text = _NON_ALNUM.sub(" ", text).lower()
     return " ".join(text.split())
 
 
@@ -101,27 +106,38 @@ def _code(candidate: str) -> str | None:
     return candidate if candidate in NAME_CODES else None
 
 
-def state_in_name(text: str) -> tuple[str | None, str | None]:
+def state_in_name(text: str, norm: str | None = None) -> tuple[str | None, str | None]:
     """The state a name places the organisation in, and how it was found (None, None when it names none).
 
     Codes count only in the positions the vendor style puts them (prefix "OR - ", "(UT)", before PD/SO,
-    trailing) and only in capitals, so "Oregon City" or the word "or" do not.
+    trailing) and only in capitals, so "Oregon City" or the word "or" do not. ``norm`` is ``normalise(text)``
+    when the caller already has it.
     """
     for how, pattern in _CODE_POSITIONS:
         for match in pattern.finditer(text):
             code = _code(match.group(1))
             if code:
                 return code, f"state code {code} in the name ({how})"
-    norm = normalise(text)
+    norm = normalise(text) if norm is None else norm
     named = _STATE_OF.search(norm) or _FULL_STATE.search(norm)
-    if named is not None and not re.search(rf"\b{named.group(1)}\s+(?:county|city)\b", norm):
+    if named is not None and not place_named(named.group(1)).search(norm):
         return STATE_NAMES[named.group(1)], f"state name {named.group(1).title()!r} in the name"
     return None, None
+
+
+@cache
+def place_named(word: str) -> re.Pattern[str]:
+    """``<word> County`` / ``<word> City``: a state name used as a place name ("Ohio County", "Iowa City").
+
+    Built once per word and kept (the words are the ~50 state names and codes), so a run over thousands of
+    names does not recompile it per name or overflow ``re``'s own cache of compiled patterns."""
+    return re.compile(rf"\b{word}\s+(?:county|city)\b")
 
 
 def parse(raw: str) -> ParsedName:
     """Take a vendor organisation name apart once, for every rule that follows."""
     text, tags, extra = _strip_tags(raw.strip())
-    state, how = state_in_name(text)
-    return ParsedName(raw=raw, text=text, norm=normalise(text), tags=tuple(dict.fromkeys(tags)),
+    norm = normalise(text)
+    state, how = state_in_name(text, norm)
+    return ParsedName(raw=raw, text=text, norm=norm, tags=tuple(dict.fromkeys(tags)),
                       state=state, state_how=how, extra_text=tuple(extra))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from configscan.partners.states import ncic_state
 
 _ORI = re.compile(r"^[A-Z]{2}[A-Z0-9]{5}(?:[A-Z0-9]{2})?$")
+_SEPARATORS = re.compile(r"[\s-]")
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def parse_ori(value: str | None, federal_codes: frozenset[str]) -> OriInfo | Non
     """
     if not value:
         return None
-    ori = re.sub(r"[\s-]", "", value).upper()
+    ori = _SEPARATORS.sub("", value).upper()
     if not _ORI.match(ori):
         return None
     rest = ori[2:]
@@ -41,4 +42,4 @@ def parse_ori(value: str | None, federal_codes: frozenset[str]) -> OriInfo | Non
 
 
 def looks_like_ori(value: str | None) -> bool:
-    return bool(value) and bool(_ORI.match(re.sub(r"[\s-]", "", value or "").upper()))
+    return bool(value) and bool(_ORI.match(_SEPARATORS.sub("", value or "").upper()))

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from configscan.partners.directory import Directory
 from configscan.partners.emails import clean_domain, match_domain, state_government
 from configscan.partners.model import Category
-from configscan.partners.names import ParsedName, normalise
+from configscan.partners.names import ParsedName, normalise, place_named
 from configscan.partners.ori import OriInfo
 from configscan.partners.states import STATE_NAME_ALTERNATION, STATE_NAMES
 
@@ -111,24 +112,46 @@ _LOCAL = re.compile(
 )
 
 
+@cache
+def _town_pattern(alias: str) -> re.Pattern[str]:
+    town = re.escape(normalise(alias))
+    return re.compile(rf"\b{town}\s+(?:[a-z]{{2}}\s+)?(?:pd|so|police department|sheriffs? office)\b")
+
+
 def _names_the_town(alias: str, norm: str) -> bool:
     """True when a federal phrase is the town in the vendor's "<Town> <ST> PD" style ("National Park NJ PD")."""
-    town = rf"\b{re.escape(normalise(alias))}\s+(?:[a-z]{{2}}\s+)?(?:pd|so|police department|sheriffs? office)\b"
-    return re.search(town, norm) is not None
+    return _town_pattern(alias).search(norm) is not None
+
+
+# Patterns that depend on a value (a state code, an alias) are built by cached builders: once per value
+# per process, never per name, and without churning ``re``'s bounded cache of compiled patterns.
+@cache
+def _state_before_noun(code: str | None) -> re.Pattern[str]:
+    codes = f"|{code.lower()}" if code else ""
+    return re.compile(rf"\b(?:state of\s+)?({STATE_NAME_ALTERNATION}{codes}){_LINK}(?:{_STATE_NOUNS})\b")
+
+
+# The same with any two-letter word where the name's own code can stand. Every code is such a word, so a name
+# this does not match matches no ``_state_before_noun`` pattern: most names are settled by this one shared
+# pattern, and a code's own pattern is built only for the names that could need it.
+_ANY_CODE_BEFORE_NOUN = re.compile(
+    rf"\b(?:state of\s+)?({STATE_NAME_ALTERNATION}|[a-z]{{2}}){_LINK}(?:{_STATE_NOUNS})\b")
+_NOUN_OF_STATE = re.compile(
+    rf"\b(?:{_STATE_NOUNS})\s+(?:of|for)\s+(?:the\s+)?(?:state\s+of\s+)?({STATE_NAME_ALTERNATION})\b")
+_VA_DASH = re.compile(r"^\s*VA\s*[-–:]")
 
 
 def state_qualified(parsed: ParsedName) -> str | None:
     """USPS code when the name puts a state right before a state-level agency noun ("Ohio Homeland Security",
     "WI Department of Justice", "Texas DPS"), else None."""
-    names = STATE_NAME_ALTERNATION
-    codes = f"|{parsed.state.lower()}" if parsed.state else ""
-    before = re.search(rf"\b(?:state of\s+)?({names}{codes}){_LINK}(?:{_STATE_NOUNS})\b", parsed.norm)
-    after = re.search(rf"\b(?:{_STATE_NOUNS})\s+(?:of|for)\s+(?:the\s+)?(?:state\s+of\s+)?({names})\b", parsed.norm)
-    match = before or after
+    before = None
+    if _ANY_CODE_BEFORE_NOUN.search(parsed.norm) is not None:
+        before = _state_before_noun(parsed.state or None).search(parsed.norm)
+    match = before or _NOUN_OF_STATE.search(parsed.norm)
     if not match:
         return None
     found = match.group(1)
-    if re.search(rf"\b{found}\s+(?:county|city)\b", parsed.norm):
+    if place_named(found).search(parsed.norm):
         return None
     return STATE_NAMES.get(found, found.upper())
 
@@ -147,32 +170,36 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
             continue  # "National Park NJ PD": the borough of National Park, not the Park Service
         found.append(Signal(entry.category, 0.9, "directory",
                             f"name contains {entry.alias!r} ({entry.component}; source: {entry.source})", entry.state))
-    if _VA_FACILITY.search(norm) and not re.match(r"^\s*VA\s*[-–:]", parsed.text):
+    if _VA_FACILITY.search(norm) and not _VA_DASH.match(parsed.text):
         found.append(Signal(Category.federal_other, 0.8, "name", "a Veterans Affairs facility (\"VA ... Health Care "
                             "System\" / \"VA Medical Center\")"))
-    if _DHS.search(norm) and not any(s.category is Category.federal_immigration for s in found):
+    # Literal tests before a search: each literal is one every match of that pattern contains.
+    names_dhs = ("dhs" in norm or "homeland security" in norm) and _DHS.search(norm)
+    if names_dhs and not any(s.category is Category.federal_immigration for s in found):
         if qualified:
             found.append(Signal(Category.state, 0.85, "name",
                                 f"a state ({qualified}) homeland-security office, not the federal DHS", qualified))
         else:
             found.append(Signal(Category.federal_immigration, 0.8, "name",
                                 "names the Department of Homeland Security with no state before it"))
-    if _LOWER_ICE.search(norm) or (_IMMIGRATION_WORD.search(norm) and not qualified):
+    if ("ice" in norm and _LOWER_ICE.search(norm)) or (_IMMIGRATION_WORD.search(norm) and not qualified):
         found.append(Signal(Category.federal_immigration, 0.75, "name", "names a federal immigration function"))
     if not qualified and (_FEDERAL_PREFIX.search(norm) or _FEDERAL_WORD.search(norm)):
         found.append(Signal(Category.federal_other, 0.75, "name", "name starts with a U.S./federal agency phrase"))
-    if not qualified and _FEDERAL_OIG.search(norm) and not _PLACE_GOVERNMENT.search(norm):
+    if (not qualified and ("oig" in norm or "inspector general" in norm) and _FEDERAL_OIG.search(norm)
+            and not _PLACE_GOVERNMENT.search(norm)):
         found.append(Signal(Category.federal_other, 0.8, "name",
                             "the Inspector General of a federal department or agency"))
     if qualified:
         found.append(Signal(Category.state, 0.85, "name", f"a state agency of {qualified} by its name", qualified))
     if _TRIBAL.search(norm):
         found.append(Signal(Category.tribal, 0.85, "name", "name marks a tribal nation's agency"))
-    legal = _LEGAL_ENTITY.search(norm) or _PRIVATE_CO.search(parsed.text)
-    if (legal or _PRIVATE.search(norm)) and not _POLICE_AGENCY.search(norm):
-        found.append(Signal(Category.private, 0.75, "name",
-                            "name carries a business's legal form" if legal else
-                            "name marks a business or private association", legal_entity=bool(legal)))
+    if not _POLICE_AGENCY.search(norm):  # tested first: most searching organisations are police or sheriffs
+        legal = _LEGAL_ENTITY.search(norm) or _PRIVATE_CO.search(parsed.text)
+        if legal or _PRIVATE.search(norm):
+            found.append(Signal(Category.private, 0.75, "name",
+                                "name carries a business's legal form" if legal else
+                                "name marks a business or private association", legal_entity=bool(legal)))
     if _LOCAL.search(norm):
         found.append(Signal(Category.local, 0.7, "name", "name marks a city, county or district agency"))
     return found
