@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from configscan import exitcodes
 from configscan.errors import InputError
-from configscan.fetch import sources
-from configscan.fetch.http import DEFAULT_MAX_BYTES, FetchError, bearer_from_env, make_session
-from configscan.fetch.snapshot import Outcome, fetch_all
+from configscan.fetch.defaults import DEFAULT_MAX_BYTES, MUCKROCK_API, PORTAL_BASE
+
+if TYPE_CHECKING:
+    from configscan.fetch.snapshot import Outcome
 
 Out = Annotated[Path, typer.Option("--out", "-o", help="Snapshot folder (created; manifest.json inside).")]
 TokenEnv = Annotated[str | None, typer.Option("--token-env", help="Environment variable holding a bearer token.")]
@@ -39,6 +40,8 @@ def _fail(message: str) -> None:
 
 
 def _token(token_env: str | None) -> str | None:
+    from configscan.fetch.http import FetchError, bearer_from_env
+
     try:
         return bearer_from_env(os.environ, token_env)
     except FetchError as exc:
@@ -48,9 +51,14 @@ def _token(token_env: str | None) -> str | None:
 
 def portal(target: Annotated[str, typer.Argument(help="Portal slug (e.g. eugene-or-pd) or full URL.")],
            out: Out = Path("snapshot"), retries: Retries = 4, max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
-           base: Annotated[str, typer.Option("--base", help="Portal site for slugs.")] = sources.PORTAL_BASE,
+           base: Annotated[str, typer.Option("--base", help="Portal site for slugs.")] = PORTAL_BASE,
            ) -> None:
     """Download an agency's public transparency-portal page."""
+    # Imported here: requests is slow to import and only fetching needs it.
+    from configscan.fetch import sources
+    from configscan.fetch.http import FetchError, make_session
+    from configscan.fetch.snapshot import fetch_all
+
     try:
         url = sources.portal_url(target, base)
     except FetchError as exc:
@@ -66,9 +74,14 @@ def portal(target: Annotated[str, typer.Argument(help="Portal slug (e.g. eugene-
 def muckrock(request_id: Annotated[str, typer.Argument(help="MuckRock request number.")],
              out: Out = Path("snapshot"), retries: Retries = 4, max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
              token_env: TokenEnv = None,
-             api: Annotated[str, typer.Option("--api", help="MuckRock API base URL.")] = sources.MUCKROCK_API,
+             api: Annotated[str, typer.Option("--api", help="MuckRock API base URL.")] = MUCKROCK_API,
              ) -> None:
     """Download every file released on a MuckRock public-records request."""
+    # Imported here: requests is slow to import and only fetching needs it.
+    from configscan.fetch import sources
+    from configscan.fetch.http import FetchError, make_session
+    from configscan.fetch.snapshot import fetch_all
+
     token = _token(token_env)
     session = make_session(retries)
     try:
@@ -89,6 +102,11 @@ def url(target: Annotated[str, typer.Argument(help="HTTPS URL of an export.")],
         token_env: TokenEnv = None,
         name: Annotated[str | None, typer.Option("--name", help="File name in the snapshot.")] = None) -> None:
     """Download one export from any HTTP(S) endpoint, optionally with a bearer token from the environment."""
+    # Imported here: requests is slow to import and only fetching needs it.
+    from configscan.fetch import sources
+    from configscan.fetch.http import make_session
+    from configscan.fetch.snapshot import fetch_all
+
     if not target.startswith(("https://", "http://")):
         _fail(f"{target}: not an http(s) URL")
     token = _token(token_env)

@@ -18,10 +18,11 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from configscan import __version__
+from configscan.fetch.defaults import DEFAULT_MAX_BYTES
 from configscan.fetch.manifest import redact_url
 
 DEFAULT_TIMEOUT = (10.0, 60.0)  # connect, read (seconds)
-DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "FetchError", "bearer_from_env", "get", "make_session"]
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 

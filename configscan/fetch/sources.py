@@ -14,10 +14,9 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 
+from configscan.fetch.defaults import MUCKROCK_API, PORTAL_BASE
 from configscan.fetch.http import FetchError, get
 
-PORTAL_BASE = "https://transparency.flocksafety.com/"
-MUCKROCK_API = "https://www.muckrock.com/api_v2/"
 MAX_PAGES = 200  # a runaway "next" loop ends here instead of running forever
 
 

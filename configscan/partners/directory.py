@@ -9,6 +9,7 @@ acronyms, federal e-mail domains and ORI agency codes. A user's ``--directory`` 
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,11 +37,21 @@ class NameEntry:
     component: str
     state: str | None
     source: str
-    pattern: re.Pattern[str]
+    regex: str  # compiled on first use: a run tests only the few aliases its names' words index to
     case_sensitive: bool  # matched against the original text (acronyms such as ICE, ERO)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compiled(self.regex)
 
     def found_in(self, text: str, norm: str) -> bool:
         return bool(self.pattern.search(text if self.case_sensitive else norm))
+
+
+@functools.cache
+def _compiled(regex: str) -> re.Pattern[str]:
+    """Compile once per process (``re``'s own cache holds 512 patterns and the aliases alone are hundreds)."""
+    return re.compile(regex)
 
 
 @dataclass(frozen=True)
@@ -102,13 +113,13 @@ def _name_entry(row: dict[str, str], label: str, number: int) -> NameEntry:
         raise InputError(label, f"row {number}: empty alias")
     case_sensitive = row.get("match", "word") == "upper"
     if case_sensitive:
-        pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])")
+        regex = rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])"
     else:
         guard = _PLACE_AFTER if row["category"] == Category.tribal.value else ""
-        pattern = re.compile(rf"\b{re.escape(normalise(alias))}\b{guard}")
+        regex = rf"\b{re.escape(normalise(alias))}\b{guard}"
     return NameEntry(alias=alias, category=_category(row["category"], label, number),
                      component=row.get("component") or alias, state=usps(row.get("state")),
-                     source=row["source"], pattern=pattern, case_sensitive=case_sensitive)
+                     source=row["source"], regex=regex, case_sensitive=case_sensitive)
 
 
 # Word runs as each kind of alias pattern bounds them: ``\b`` (Unicode word characters) for aliases matched
