@@ -133,6 +133,18 @@ def child(argv: list[str]) -> tuple[float, int, int]:
     return seconds, usage.ru_maxrss // 1024, proc.returncode
 
 
+def _isolated(func: object, *args: object) -> None:
+    """Run ``func`` in a fresh interpreter: DuckDB keeps its memory, and on Linux a child's peak RSS starts
+    from its parent's at fork, so the parent must stay small for the children's figures to be their own."""
+    import multiprocessing
+
+    process = multiprocessing.get_context("spawn").Process(target=func, args=args)
+    process.start()
+    process.join()
+    if process.exitcode != 0:
+        raise SystemExit(f"{getattr(func, '__name__', func)} failed with exit {process.exitcode}")
+
+
 def _has(module: str) -> bool:
     return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True).returncode == 0
 
@@ -149,7 +161,7 @@ def main() -> None:
     try:
         log = tmp / "network-audit.csv"
         started = time.perf_counter()
-        generate(log, args.rows)
+        _isolated(generate, log, args.rows)
         size = log.stat().st_size
         print(f"generated {args.rows:,} rows, {size / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s")
         exe = str(Path(sys.executable).parent / "configscan")  # the configscan of this interpreter
@@ -160,7 +172,7 @@ def main() -> None:
         if _has("polars"):
             runs["polars floor"] = [sys.executable, "-c", POLARS_FLOOR, str(log)]
         if args.files:
-            split_monthly(log, tmp / "monthly", args.files)
+            _isolated(split_monthly, log, tmp / "monthly", args.files)
             runs["monthly"] = [exe, "audit", str(tmp / "monthly"), "--agency-state", "CA", "--json",
                                str(tmp / "m.json"), "--html", str(tmp / "m.html"), "-q"]
         best: dict[str, tuple[float, int]] = {}
