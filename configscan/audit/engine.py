@@ -68,6 +68,11 @@ def version() -> str:
     return f"duckdb {duckdb.__version__}"
 
 
+def quote(text: str) -> str:
+    """An SQL string literal."""
+    return _q(text)
+
+
 def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 

@@ -13,44 +13,85 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from configscan.audit.engine import KEPT, Scan, base, label_sql, rows
+from configscan.audit.engine import KEPT, Scan, base, label_sql, quote, rows
 
 COLUMNS = ("file", "row", "ID", "time", "org", "reason", "category", "rule", "networks")
 
 
-def _lookups(con: Any, with_config: bool) -> None:
-    """Per distinct organisation and reason, the evidence categories it puts a row in (computed once, so
-    the per-row work in the single-threaded numbered read is two small hash lookups and a list append).
+# Every category a row can fall in, alphabetically: the order a row's categories are written in.
+CATEGORIES = ("back_door", "federal_searcher", "immigration", "out_of_state", "reproductive_health", "sweep",
+              "unverified_searcher", "vague")
+_BIT = {name: 1 << index for index, name in enumerate(CATEGORIES)}
+_REASON_CATEGORIES = ("immigration", "reproductive_health", "vague")
 
-    Only values with at least one category are kept: a row matching neither table is a sweep or nothing.
+
+def _lookups(con: Any, with_config: bool) -> dict[str, str]:
+    """Per distinct organisation and reason, the evidence categories it puts a row in, as a bit mask.
+
+    The rows are then labelled by expressions, not joins: each value is cast to an ENUM of every distinct
+    value (a hash lookup; a value outside it would take a slow failure path, so all are included, with
+    mask 0 for those in no category) and its code indexes a list of masks. Expressions keep the rows in file order,
+    so the file needs no sort (a join's output does not keep order; sorting millions of wide rows cost
+    more than everything else here, measured).
     """
-    back_door = "CASE WHEN listed = '0' THEN 'back_door' END" if with_config else "NULL"
+    back_door = f"CASE WHEN listed = '0' THEN {_BIT['back_door']} ELSE 0 END" if with_config else "0"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ev_org AS SELECT * FROM (
-            SELECT org, list_filter([CASE WHEN klass = 'federal' THEN 'federal_searcher' END,
-                                     CASE WHEN klass = 'out_of_state' THEN 'out_of_state' END,
-                                     CASE WHEN klass IN ('unclassified', 'redacted', 'state_unknown')
-                                          THEN 'unverified_searcher' END], lambda x: x IS NOT NULL) AS head,
-                   list_filter([{back_door}], lambda x: x IS NOT NULL) AS tail
-            FROM org_class) WHERE len(head) > 0 OR len(tail) > 0""")
-    con.execute("""
+            SELECT org, CASE klass WHEN 'federal' THEN {_BIT['federal_searcher']}
+                                   WHEN 'out_of_state' THEN {_BIT['out_of_state']}
+                                   WHEN 'unclassified' THEN {_BIT['unverified_searcher']}
+                                   WHEN 'redacted' THEN {_BIT['unverified_searcher']}
+                                   WHEN 'state_unknown' THEN {_BIT['unverified_searcher']} ELSE 0 END
+                        | {back_door} AS bits
+            FROM org_class)""")
+    reason_bits = " ".join(f"WHEN '{c}' THEN {_BIT[c]}" for c in _REASON_CATEGORIES)
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ev_reason AS
-        SELECT reason, [category] AS cats, rule FROM reason_class
-        WHERE category IN ('immigration', 'reproductive_health', 'vague')""")
+        SELECT reason, CASE category {reason_bits} ELSE 0 END AS bits, rule FROM reason_class""")
+    nulls: dict[str, str] = {}
+    for kind in ("org", "reason"):
+        con.execute(f"DROP TYPE IF EXISTS ev_{kind}_t")
+        con.execute(f"CREATE TYPE ev_{kind}_t AS ENUM (SELECT {kind} FROM ev_{kind} WHERE {kind} IS NOT NULL "
+                    f"ORDER BY {kind})")
+        rule = "rule" if kind == "reason" else "NULL::VARCHAR"
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE ev_{kind}_list AS
+            SELECT coalesce(list(bits ORDER BY {kind}) FILTER ({kind} IS NOT NULL), []) AS bits,
+                   coalesce(list({rule} ORDER BY {kind}) FILTER ({kind} IS NOT NULL), []) AS rules
+            FROM ev_{kind}""")
+        bits, rule_of_null = con.execute(f"SELECT max(bits), max({rule}) FROM ev_{kind} WHERE {kind} IS NULL"
+                                         ).fetchone()
+        nulls[f"{kind}_bits"] = str(int(bits or 0))
+        nulls[f"{kind}_rule"] = quote(rule_of_null) if rule_of_null else "NULL"
+    return nulls
 
 
-def _rows_of(scan: Scan, threshold: int, table: str) -> str:
-    sweep = f"CASE WHEN r.networks >= {int(threshold)} THEN ['sweep'] ELSE [] END"
+def _lookup(kind: str, column: str, field: str, when_null: str) -> str:
+    """``field`` (bits or rules) of ``column``'s value: the list indexed by its ENUM code; a literal for NULL.
+
+    The list comes from a one-row table joined once (CROSS JOIN), not a subquery per row, and no CASE
+    wraps the lookup: both made DuckDB copy the whole list for every row (minutes instead of seconds).
+    """
+    return (f"coalesce(ev_{kind}.{field}[enum_code(TRY_CAST({column} AS ev_{kind}_t)) + 1], "
+            f"if({column} IS NULL, {when_null}, NULL))")
+
+
+def _rows_of(scan: Scan, threshold: int, table: str, nulls: dict[str, str]) -> str:
+    names = "[" + ", ".join(f"'{c}'" for c in CATEGORIES) + "]"
+    reason_mask = sum(_BIT[c] for c in _REASON_CATEGORIES)
     return f"""
-        SELECT {label_sql(scan)} AS file, r.rn - 1 + {scan.row_offset} AS row,
-               coalesce(r.uid::VARCHAR, r.id_raw) AS "ID",
-               coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw) AS time, r.org, r.reason,
-               c.rule AS reason_rule, r.networks,
-               unnest(coalesce(c.cats, []) || coalesce(o.head, []) || {sweep} || coalesce(o.tail, [])) AS category
-        FROM {table} r
-             LEFT JOIN ev_org o ON r.org IS NOT DISTINCT FROM o.org
-             LEFT JOIN ev_reason c ON r.reason IS NOT DISTINCT FROM c.reason
-        WHERE r.flag = {KEPT} AND (o.head IS NOT NULL OR c.cats IS NOT NULL OR r.networks >= {int(threshold)})"""
+        SELECT {label_sql(scan)} AS file, rn - 1 + {scan.row_offset} AS row, "ID", time, org, reason,
+               CASE WHEN bits & {reason_mask} <> 0 THEN reason_rule END AS rule, networks,
+               unnest(list_filter({names}, lambda x, i: (bits >> (i - 1)) & 1 = 1)) AS category
+        FROM (SELECT r.rn, coalesce(r.uid::VARCHAR, r.id_raw) AS "ID",
+                     coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw) AS time, r.org, r.reason, r.networks,
+                     {_lookup("reason", "r.reason", "rules", nulls["reason_rule"])} AS reason_rule,
+                     coalesce({_lookup("org", "r.org", "bits", nulls["org_bits"])}, 0)
+                     | coalesce({_lookup("reason", "r.reason", "bits", nulls["reason_bits"])}, 0)
+                     | CASE WHEN r.networks >= {int(threshold)} THEN {_BIT['sweep']} ELSE 0 END AS bits
+              FROM {table} r CROSS JOIN ev_org_list ev_org CROSS JOIN ev_reason_list ev_reason
+              WHERE r.flag = {KEPT})
+        WHERE bits <> 0"""
 
 
 def _numbered(con: Any, scan: Scan) -> str:
@@ -71,16 +112,16 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
     A second, numbered read of each source (row numbers need file order), keeping only rows that fall in
     at least one category: the file's size follows the flagged rows, not the input.
     """
-    _lookups(con, with_config)
+    nulls = _lookups(con, with_config)
     path = str(target).replace("'", "''")
     written = 0
     for index, scan in enumerate(scans):
         query = f"""
             SELECT file, row, "ID", time, org, reason, category,
-                   CASE WHEN category = 'immigration' OR category = 'vague' OR category = 'reproductive_health'
-                        THEN reason_rule END AS rule, networks
-            FROM ({_rows_of(scan, threshold, _numbered(con, scan))})
-            ORDER BY row, category"""  # joins run in parallel: sort so a re-run writes the same file (cron diffs)
+                   CASE WHEN category IN {_REASON_CATEGORIES} THEN rule END AS rule, networks
+            FROM ({_rows_of(scan, threshold, _numbered(con, scan), nulls)})"""
+        if scan.dedup:  # de-duplicating joins the rows with earlier sources' IDs, which loses file order
+            query += " ORDER BY row, category"
         part = path if len(scans) == 1 else f"{path}.{index}"
         result = con.execute(f"COPY ({query}) TO '{part}' (HEADER {str(index == 0).lower()}, DELIMITER ',')"
                              ).fetchone()
