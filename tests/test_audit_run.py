@@ -271,3 +271,16 @@ def test_a_reason_hash_collision_falls_back_to_text_keys_with_the_same_report(
         assert by_text["audit"][key] == hashed["audit"][key], key
     assert len(hashed["audit"]["months"]) == 3
     assert [f["fingerprint"] for f in by_text["findings"]] == [f["fingerprint"] for f in hashed["findings"]]
+
+
+def test_a_search_in_two_overlapping_files_is_one_sample_row(tmp_path: Path) -> None:
+    """Samples read each file as it is: the second copy of a search must not be a second sample."""
+    march = write_csv(tmp_path / "march.csv", L13, [l13_row(1, "U.S. Border Patrol", "Robbery")])
+    april = write_csv(tmp_path / "april.csv", L13, [l13_row(1, "U.S. Border Patrol", "Robbery"),
+                                                     l13_row(2, "U.S. Border Patrol", "Robbery")])
+    _, report, _ = _audit(tmp_path, march, april)
+    federal = [f for f in _by_check(report, "audit.federal_searcher") if f["subject"] == "U.S. Border Patrol"]
+    assert federal, report["findings"]
+    samples = federal[0]["evidence"]["sample_rows"]
+    assert [(s["file"].rsplit("/", 1)[-1], s["ID"]) for s in samples] == [("march.csv", uid(1)), ("april.csv", uid(2))]
+    assert report["audit"]["searches"] == 2

@@ -11,7 +11,7 @@ only ever sees a small fraction of the rows and the cost depends on where the ra
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from configscan.audit.engine import KEPT, Scan, label_sql, rows
@@ -125,7 +125,7 @@ def _lit(values: list[str]) -> str:
 def _take(row: tuple[Any, ...], need: dict[Subject, int], found: Samples, labels: Labels, threshold: int) -> None:
     for subject in _subjects(row[5], row[6], row[7], labels, threshold):
         left = need.get(subject)
-        if left:
+        if left and not (row[3] is not None and any(s["ID"] == row[3] for s in found.get(subject, ()))):
             found.setdefault(subject, []).append(dict(zip(KEYS, row[1:], strict=True)))
             if left == 1:
                 del need[subject]
@@ -134,6 +134,10 @@ def _take(row: tuple[Any, ...], need: dict[Subject, int], found: Samples, labels
 
 
 def _read(con: Any, scan: Scan, need: dict[Subject, int], found: Samples, labels: Labels, threshold: int) -> None:
+    # Samples read each source as it is, without the de-duplicating joins against earlier sources' IDs
+    # (each would build a hash table of every ID read so far): a search both files hold is a true row of
+    # either, and _take skips an ID a subject already has.
+    scan = replace(scan, dedup=False, inner_duplicates=False)
     head = con.execute(_head(scan, _HEAD)).fetchall()
     for row in head:
         _take(row, need, found, labels, threshold)
