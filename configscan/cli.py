@@ -7,6 +7,7 @@ stderr, no report written), 3 incomplete scan. The one-line summary goes to stde
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -115,7 +116,29 @@ def _mount_subcommands() -> None:
     mount(app)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cron timeout, a container stop): unwind like Ctrl-C so every ``with`` block cleans up --
+    the run's work directory (spilled data can be gigabytes) and any staged evidence file."""
+
+
 def main() -> None:
+    terminated: list[int] = []
+
+    def terminate(signum: int, frame: object) -> None:
+        terminated.append(signum)  # DuckDB turns an exception raised inside a query into its own error
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        _main()
+    except BaseException:
+        if terminated:  # whatever the unwinding became on the way out (DuckDB's error, an exit code)
+            sys.stderr.write("configscan: terminated; no report was half-written\n")
+            sys.exit(143)
+        raise
+
+
+def _main() -> None:
     _mount_subcommands()
     try:
         code = app(standalone_mode=False)
@@ -130,6 +153,8 @@ def main() -> None:
     except typer.Abort:
         sys.stderr.write("configscan: interrupted; no report was half-written\n")
         sys.exit(130)
+    except Terminated:
+        raise
     except KeyboardInterrupt:
         sys.stderr.write("configscan: interrupted; no report was half-written\n")
         sys.exit(130)
