@@ -218,6 +218,11 @@ def rejected(con: Any, src: int) -> tuple[int, bool]:
     return int(count), bool(casts)
 
 
+def encoding_errors(con: Any, src: int) -> int:
+    """Rows the last read of ``src`` rejected because their bytes are not UTF-8."""
+    return int(con.execute(f"SELECT count(*) FROM rej{src} WHERE error_type = 'INVALID ENCODING'").fetchone()[0])
+
+
 def rejected_lines(con: Any, src: int, limit: int = 5) -> list[int]:
     """Physical line numbers of the first rejected rows, for the error message."""
     query = f"SELECT DISTINCT line FROM rej{src} ORDER BY line LIMIT {int(limit)}"

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from configscan.audit.engine import DUPLICATE, HEADER, KEPT, Scan, rejected, rows, typed_columns
+from configscan.audit.engine import DUPLICATE, HEADER, KEPT, Scan, encoding_errors, rejected, rows, typed_columns
 from configscan.errors import InputError
 
 # Which grouping a row of ``parts`` comes from.
@@ -35,6 +35,10 @@ CREATE TABLE IF NOT EXISTS parts (
     src USMALLINT, gs INTEGER, flag UTINYINT, org VARCHAR, reason VARCHAR, ho UBIGINT, hr UBIGINT, m TIMESTAMP,
     n BIGINT,
     first_ts TIMESTAMP, last_ts TIMESTAMP, max_net INTEGER, sweeps BIGINT, bad_time BIGINT)"""
+
+
+class NotUtf8(Exception):
+    """The reader rejected rows as invalid UTF-8: the caller transcodes the source and loads it again."""
 
 
 class HashCollision(Exception):
@@ -106,6 +110,8 @@ def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats
     """Aggregate one source into ``parts`` (and its IDs into ``seen_*`` when de-duplicating)."""
     scan.typed = typed_columns(scan.source)
     _aggregate(con, scan, threshold, hashed)
+    if encoding_errors(con, scan.src):
+        raise NotUtf8
     count, casts = rejected(con, scan.src)
     if casts and scan.typed:
         # A row did not fit the sampled types: read this source again with every cell as text.

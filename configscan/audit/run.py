@@ -21,7 +21,7 @@ from configscan.audit.findings import (
 )
 from configscan.audit.reasons import classify_reason
 from configscan.audit.searchers import classify_searchers
-from configscan.audit.sources import expand
+from configscan.audit.sources import expand, reencoded
 from configscan.audit.summary import AuditFile, AuditSummary
 from configscan.errors import InputError
 from configscan.findings import Finding
@@ -64,32 +64,38 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
     con = engine.connect(request.work)
     try:
         scans = [engine.Scan(source, index, dedup=len(sources) > 1) for index, source in enumerate(sources)]
-        files, removed = _load(con, scans, request.threshold, errors)
+        files, removed = _load(con, scans, request.threshold, errors, request.work)
         return _analyse(con, request, scans, files, notes, errors, removed, started)
     finally:
         con.close()
 
 
-def _load(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str]) -> tuple[list[AuditFile], int]:
+def _load(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path,
+          ) -> tuple[list[AuditFile], int]:
     try:
-        return _load_all(con, scans, threshold, errors, hashed=True)
+        return _load_all(con, scans, threshold, errors, work, hashed=True)
     except passes.HashCollision:
         passes.reset(con)  # astronomically rare; read again keyed on the reason text
-        return _load_all(con, scans, threshold, errors, hashed=False)
+        return _load_all(con, scans, threshold, errors, work, hashed=False)
 
 
-def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], hashed: bool,
+def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path, hashed: bool,
               ) -> tuple[list[AuditFile], int]:
     passes.prepare(con, dedup=len(scans) > 1)
     files, removed, problems = [], 0, []
     for scan in scans:
-        stats = passes.load(con, scan, threshold, hashed)
+        try:
+            stats = passes.load(con, scan, threshold, hashed)
+        except passes.NotUtf8:  # bytes past the sniffed head are not UTF-8: transcode, then read again
+            scan.source = reencoded(scan.source, work)
+            stats = passes.load(con, scan, threshold, hashed)
         if stats.rejected:
             lines = ", ".join(str(n) for n in engine.rejected_lines(con, scan.src))
             problems.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at line {lines})")
         removed += stats.duplicates
         files.append(AuditFile(label=scan.source.label, layout=scan.source.layout.name, rows=stats.rows,
-                               rows_unreadable=stats.rejected, header_repeats=stats.header_repeats))
+                               rows_unreadable=stats.rejected, header_repeats=stats.header_repeats,
+                               encoding=scan.source.encoding))
     passes.combine(con)
     errors.extend(problems)  # only once the load succeeded, so a second attempt does not repeat them
     return files, removed

@@ -17,11 +17,12 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from configscan.audit import encodings
 from configscan.audit import mapping as audit_mapping
 from configscan.audit.layouts import Layout, detect, header_layout, problem
 from configscan.audit.sheettimes import EPOCH_1900, cell_text
@@ -45,12 +46,20 @@ class Source:
     delimiter: str = ","
     time_samples: tuple[str, ...] = ()  # first few Search Time values, to pick the time format once
     samples: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first values of id/networks/devices
+    encoding: str = encodings.UTF8  # what the original file was read as (``path`` is UTF-8 either way)
 
 
 @dataclass
 class Skipped:
     label: str
     why: str
+
+
+def reencoded(source: Source, work: Path) -> Source:
+    """The source read again as Windows-1252 (or Latin-1): the reader met bytes that are not UTF-8 after
+    the head :func:`encodings.sniff` looked at. The original file is transcoded; the layout is unchanged."""
+    path, encoding = encodings.transcode(source.path, work, encodings.CP1252)
+    return replace(source, path=path, encoding=encoding)
 
 
 def expand(specs: list[str], work: Path, mapping: Mapping | None = None) -> tuple[list[Source], list[Skipped]]:
@@ -65,11 +74,14 @@ def expand(specs: list[str], work: Path, mapping: Mapping | None = None) -> tupl
             raise InputError(spec, "no such file, folder or matching glob")
         for path in paths:
             for label, csv_path in _unpack(path, str(path), work, skipped, mapping):
+                encoding = encodings.sniff(csv_path)
+                if encoding != encodings.UTF8:
+                    csv_path, encoding = encodings.transcode(csv_path, work, encoding)
                 source = _source(label, csv_path, _for_sheet(mapping, label), misses)
                 if isinstance(source, Skipped):
                     skipped.append(source)
                 else:
-                    sources.append(source)
+                    sources.append(replace(source, encoding=encoding))
     if mapping is not None and misses and not any(s.layout.mapped for s in sources):
         _, label, absent = max(misses, key=lambda m: m[0])
         raise InputError(label, _missing_text(mapping, absent))
