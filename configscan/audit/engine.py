@@ -26,13 +26,22 @@ from configscan.audit.searchers import OWN_AGENCY
 from configscan.audit.sheettimes import EXCEL_SERIAL, is_serial, serial_sql
 from configscan.audit.sources import Source
 
-# Time shapes seen in releases: network/org audits, portal (old and new), spreadsheets, split columns.
+# Time shapes seen in releases and in exports re-saved from spreadsheets: network/org audits, portal (old and
+# new), US spreadsheet dates (two-digit years before four-digit ones: the reader's %Y would take "25" as
+# year 25), month names, split columns. ISO 8601 with a UTC offset is read as a time zone (ISO_TZ).
 TIME_FORMATS = (
     "%m/%d/%Y, %I:%M:%S %p UTC", "%m/%d/%Y %I:%M:%S %p UTC", "%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p",
     "%Y-%m-%d %H:%M:%S.%g", "%Y-%m-%dT%H:%M:%S.%gZ", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%SZ",
-    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
-    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S UTC", "%Y-%m-%d %H:%M",
+    "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M",
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p", "%m/%d/%Y, %I:%M %p", "%m/%d/%Y %H:%M",
+    "%b %d, %Y %I:%M:%S %p", "%b %d, %Y, %I:%M:%S %p", "%B %d, %Y %I:%M:%S %p", "%B %d, %Y, %I:%M:%S %p",
+    "%B %d, %Y, %I:%M:%S %p UTC", "%b %d, %Y, %I:%M:%S %p UTC", "%d-%b-%Y %H:%M:%S", "%d-%b-%Y %I:%M:%S %p",
+    "%m/%d/%y", "%m/%d/%Y", "%Y-%m-%d",
 )
+ISO_TZ = "iso8601 with offset"
+# A parsed time outside these years is a misread (a two-digit year taken as year 25), counted unreadable.
+_PLAUSIBLE = ("1990-01-01", "2100-01-01")
 # Row flags: a kept search, a repeated header row, a duplicate of a search already counted.
 KEPT, HEADER, DUPLICATE = 0, 1, 2
 
@@ -58,8 +67,14 @@ def connect(work: Path, memory_limit: str = "640MB") -> Any:
     """A private in-memory database that spills to ``work`` when it outgrows ``memory_limit``."""
     import duckdb  # imported per run: nothing heavy at import time
 
-    return duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(work / "spill"),
-                                  "threads": max(1, os.cpu_count() or 1), "preserve_insertion_order": True})
+    con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(work / "spill"),
+                                 "threads": max(1, os.cpu_count() or 1), "preserve_insertion_order": True})
+    # Times with a UTC offset are converted to UTC, not to this machine's zone. Without the ICU extension
+    # DuckDB knows only UTC, so there is nothing to set.
+    icu = con.execute("SELECT count(*) FROM duckdb_extensions() WHERE extension_name = 'icu' AND loaded").fetchone()
+    if icu and icu[0]:
+        con.execute("SET TimeZone = 'UTC'")
+    return con
 
 
 def version() -> str:
@@ -83,9 +98,10 @@ def _col(source: Source, name: str) -> str | None:
 
 
 def time_format(samples: Sequence[str]) -> str | None:
-    """The one format that parses every sampled time, so the scan tries one pattern, not fourteen.
+    """The one format that parses every sampled time, so the scan tries one pattern, not thirty.
 
-    ``EXCEL_SERIAL`` when every sample is an Excel serial number (a CSV saved from a spreadsheet).
+    ``EXCEL_SERIAL`` when every sample is an Excel serial number (a CSV saved from a spreadsheet), ``ISO_TZ``
+    when every sample is ISO 8601 with a UTC offset or ``Z`` (converted to UTC).
     """
     values = [v.strip() for v in samples if v and v.strip()]
     if not values:
@@ -98,7 +114,16 @@ def time_format(samples: Sequence[str]) -> str | None:
         except ValueError:
             continue
         return fmt
+    if all(_iso_with_offset(v) for v in values):
+        return ISO_TZ
     return EXCEL_SERIAL if all(is_serial(v) for v in values) else None
+
+
+def _iso_with_offset(value: str) -> bool:
+    try:
+        return dt.datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
 
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -119,7 +144,7 @@ def typed_columns(source: Source) -> dict[int, str]:
             typed[index] = sql_type
     time_index = source.layout.column("search_time")
     if time_index is not None and source.layout.split_date is None and time_format(source.time_samples) not in (
-            None, EXCEL_SERIAL):
+            None, EXCEL_SERIAL, ISO_TZ):
         typed[time_index] = "TIMESTAMP"  # parsed by the reader with the one sampled format
     return typed
 
@@ -150,12 +175,19 @@ def _select(scan: Scan, numbered: bool) -> str:
     else:
         raw = time_col or "NULL"
     fmt = time_format(source.time_samples)
-    formats = _q(fmt) if fmt else "[" + ", ".join(_q(f) for f in TIME_FORMATS) + "]"
-    ts = f"try_strptime(raw_time, {formats})"
-    if fmt == EXCEL_SERIAL or fmt is None:  # serial numbers: all of them, or some among other shapes
-        ts = serial_sql("raw_time") if fmt else f"coalesce({ts}, {serial_sql('raw_time')})"
+    zoned = "TRY_CAST(raw_time AS TIMESTAMPTZ)::TIMESTAMP"  # the connection's time zone is UTC
+    if fmt == ISO_TZ:
+        ts = zoned
+    elif fmt == EXCEL_SERIAL:
+        ts = serial_sql("raw_time")
+    elif fmt:
+        ts = f"try_strptime(raw_time, {_q(fmt)})"
+    else:  # no one shape fits every sample: try them all, then offsets, then spreadsheet serials
+        every = "[" + ", ".join(_q(f) for f in TIME_FORMATS) + "]"
+        ts = f"coalesce(try_strptime(raw_time, {every}), {zoned}, {serial_sql('raw_time')})"
     if time_col and scan.typed.get(layout.columns["search_time"]) == "TIMESTAMP":
         ts, raw = time_col, "NULL::VARCHAR"  # a cell that does not parse is rejected, then read as text
+    plausible = f"CASE WHEN ts0 >= TIMESTAMP '{_PLAUSIBLE[0]}' AND ts0 < TIMESTAMP '{_PLAUSIBLE[1]}' THEN ts0 END"
     id_col = _col(source, "id")
     if id_col and scan.typed.get(layout.columns["id"]) == "UUID":
         uid, id_raw = id_col, "NULL"
@@ -170,8 +202,9 @@ def _select(scan: Scan, numbered: bool) -> str:
     rn = "row_number() OVER () AS rn, " if numbered else ""
     return (
         f"SELECT {rn}{uid} AS uid, {id_raw} AS id_raw, {org} AS org, {reason} AS reason, "
-        f"{ts} AS ts, raw_time AS ts_raw, {networks} AS networks, "
-        f"{is_header} AS is_header FROM (SELECT *, {raw} AS raw_time FROM {_read_csv(scan)})"
+        f"{plausible} AS ts, raw_time AS ts_raw, {networks} AS networks, "
+        f"{is_header} AS is_header "
+        f"FROM (SELECT *, {ts} AS ts0 FROM (SELECT *, {raw} AS raw_time FROM {_read_csv(scan)}))"
     )
 
 
