@@ -68,6 +68,21 @@ def test_redaction_is_unknown_not_vague() -> None:
     assert classify_reason("Daytime search for best result").rule == "vague.ui_artefact"
 
 
+@pytest.mark.parametrize("marker", [
+    "(b)(6)", "(b)(7)(C)", "b6, b7c", "(b)(6) & (b)(7)(c)", "XXXXXXXX", "[EXEMPT]", "Withheld",
+    "Withheld per GC 7923.600", "Redacted - 6254(f)", "PRA exempt", "Exempt - 7923.600", "GC § 7923.600",
+    "Cal. Gov. Code § 6254(f)"])
+def test_foia_codes_and_public_records_citations_are_redaction_markers(marker: str) -> None:
+    assert is_redacted(marker)
+    assert classify_reason(marker).category == "redacted"
+
+
+@pytest.mark.parametrize("reason", ["Exempt vehicle", "b&e", "Box 6", "Exemption check", "government building",
+                                    "Robbery (b)", "xx"])
+def test_ordinary_reasons_are_not_redaction_markers(reason: str) -> None:
+    assert not is_redacted(reason)
+
+
 def test_offense_types_and_portal_plus_signs() -> None:
     assert classify_reason("Property+Crime").category == "offense:theft"
     assert classify_reason("Motor Vehicle Theft/Stolen").category == "offense:vehicle_theft"

@@ -33,7 +33,17 @@ PREFILTER = (
 )
 
 _PREFILTER = re.compile(PREFILTER)
-_REDACTION = re.compile(r"^(\*[\s*]*|#+|\[?\s*redacted\s*\]?|\d{4}\.\d{3}\s*gc)$", re.I)
+# What records officers put in place of a withheld value: asterisks, hashes, XXXX, "[REDACTED]" or
+# "Redacted - 6254(f)", "Withheld", "Exempt" alone or with a citation (a bare "exempt vehicle" is a reason),
+# FOIA exemption codes ("(b)(6)", "(b)(7)(C)", "b6, b7c") and California Government Code citations.
+_FOIA = r"\(?b\)?\s*\(?[1-9]\)?(?:\s*\(?[a-f]\)?)?"
+_REDACTION = re.compile(
+    r"^(\*[\s*]*|#+|x{3,}|\[?\s*(redacted|withheld)\b[^\]]*\]?|\[?\s*exempt(ed)?\s*\]?|exempt(ed)?\b.*\d.*|"
+    r"(pra|cpra|foia)\s+(exempt(ed)?|redact(ed|ion)|withheld)\b.*|"
+    rf"{_FOIA}(?:\s*(?:,|;|&|and)?\s*{_FOIA})*|"
+    r"\d{4}\.\d{3}\s*gc|(cal\.?\s*)?gov(ernment|t)?\.?\s*code\s*§*\s*\d{4}.*|gc\s*§*\s*\d{4}(\.\d+)?.*)$",
+    re.I,
+)
 
 
 def is_redacted(value: str | None) -> bool:
