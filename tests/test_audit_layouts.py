@@ -101,3 +101,19 @@ def test_nothing_found_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         expand([str(tmp_path / "missing-*.csv")], tmp_path)
     assert uid(1).endswith("000000000001")
+
+
+@pytest.mark.parametrize(("delimiter", "name"), [(";", "semicolon.csv"), ("|", "pipe.txt"), ("\t", "tabs.tsv"),
+                                                 (",", "comma.csv")])
+def test_separator_is_found_from_the_header(tmp_path: Path, delimiter: str, name: str) -> None:
+    """A comma inside a reason must not outvote the file's real separator (and commas stay the default)."""
+    import csv
+
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(L13)
+        writer.writerow(l13_row(1, "U.S. Border Patrol", "ICE, ERO; hold | urgent"))
+    sources, _ = expand([str(path)], tmp_path)
+    assert sources[0].delimiter == delimiter
+    assert sources[0].layout.column("reason") == L13.index("Reason")

@@ -206,7 +206,11 @@ def _first_records(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
         raise InputError(str(path), f"cannot read ({exc})") from exc
     text = head.decode("utf-8-sig", errors="replace")
     first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    # Comma unless another separator clearly splits the first line more (tab: Excel's text export;
+    # semicolon: spreadsheets set to a European locale; pipe: database dumps).
+    counts = {d: first_line.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    delimiter = best if counts[best] > counts[","] else ","
     records: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     start = 0
