@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 EPOCH_1900 = dt.datetime(1899, 12, 30)
+EPOCH_1904 = dt.datetime(1904, 1, 1)  # workbooks saved with the Mac "1904 date system"
 SERIAL_MIN = 32874.0  # 1990-01-01 in the 1900 date system: no ALPR audit log is older
 SERIAL_MAX = 73051.0  # 2100-01-01
 EXCEL_SERIAL = "excel serial"  # the "format" name the engine uses for a column of serials
@@ -63,8 +64,8 @@ def cell_text(value: object, role: str, epoch: dt.datetime = EPOCH_1900) -> str:
         if role == "time":
             return value.strftime("%H:%M:%S")
         return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if isinstance(value, dt.date):  # calamine gives a date-only cell as a date, openpyxl as midnight
+        return f"{value.isoformat()} 00:00:00" if role == "datetime" else value.isoformat()
     if isinstance(value, dt.time):
         return value.strftime("%H:%M:%S")
     return str(value)
