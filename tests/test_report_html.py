@@ -83,3 +83,19 @@ def test_texas_report_says_no_statute_not_legal(tmp_path: Path) -> None:
     assert "No statewide ALPR statute was found" in text
     assert "does not mean sharing is legal" in text
     assert "Advisory" in text
+
+
+def test_sample_rows_are_a_table_and_their_text_is_escaped(tmp_path: Path) -> None:
+    """Evidence rows read like the log they came from: one row per search, a column per field."""
+    from audit_fixtures import L13, l13_row, write_csv
+
+    log = write_csv(tmp_path / "log.csv", L13, [l13_row(1, "U.S. Border Patrol", "ICE <script>x</script>"),
+                                                 l13_row(2, "U.S. Border Patrol", "ICE hold")])
+    html = tmp_path / "r.html"
+    run_cli("audit", log, "--agency-state", "CA", "--html", html)
+    doc = _parse(html)
+    assert ("table", {"class": "rows"}) in doc.tags
+    assert "script" not in {t for t, _ in doc.tags}
+    text = [t.strip() for t in doc.text]
+    assert {"sample rows", "file", "row", "ID", "reason"} <= set(text)
+    assert "ICE <script>x</script>" in text and "00000000-0000-4000-8000-000000000002" in text
