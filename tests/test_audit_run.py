@@ -284,3 +284,17 @@ def test_a_search_in_two_overlapping_files_is_one_sample_row(tmp_path: Path) -> 
     samples = federal[0]["evidence"]["sample_rows"]
     assert [(s["file"].rsplit("/", 1)[-1], s["ID"]) for s in samples] == [("march.csv", uid(1)), ("april.csv", uid(2))]
     assert report["audit"]["searches"] == 2
+
+
+def test_rows_that_leave_out_trailing_empty_cells_are_read_not_rejected(tmp_path: Path) -> None:
+    """Some CSV writers stop a row at its last non-empty cell; those rows are padded, not lost."""
+    log = tmp_path / "log.csv"
+    rows = [",".join(L13)] + [
+        f'{uid(n)},***,U.S. Border Patrol,640,"03/01/2026, 08:00:00 AM UTC\n03/08/2026, 08:00:00 AM UTC",***,'
+        f'ICE hold,,,"03/08/2026, 08:15:42 AM UTC",lookup' for n in range(1, 6)]
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, report, evidence = _audit(tmp_path, log)
+    assert (report["audit"]["rows_read"], report["audit"]["rows_unreadable"]) == (5, 0)
+    assert report["audit"]["times_unreadable"] == 0
+    assert {r["ID"] for r in evidence if r["category"] == "immigration"} == {uid(n) for n in range(1, 6)}
+    assert code == 1

@@ -55,6 +55,7 @@ class Scan:
     typed: dict[int, str] = field(default_factory=dict)
     dedup: bool = False  # several sources: drop searches whose ID an earlier source already had
     inner_duplicates: bool = False  # an ID repeats within this source: keep its first row (numbered read)
+    padded: bool = False  # rows end early (trailing empty cells left out): pad them, reading serially
 
     @property
     def row_offset(self) -> int:
@@ -157,7 +158,8 @@ def _read_csv(scan: Scan) -> str:
     return (f"read_csv({_q(str(scan.source.path))}, auto_detect=false, header={str(layout.has_header).lower()}, "
             f"{times}"
             f"skip={layout.skip}, delim={_q(scan.source.delimiter)}, quote='\"', escape='\"', columns={columns}, "
-            f"null_padding=false, ignore_errors=true, store_rejects=true, rejects_table='rej{src}', "
+            f"{'null_padding=true, parallel=false' if scan.padded else 'null_padding=false'}, "
+            f"ignore_errors=true, store_rejects=true, rejects_table='rej{src}', "
             f"rejects_scan='rejscan{src}')")
 
 
@@ -244,11 +246,13 @@ def _header_reason(source: Source) -> str | None:
     return " - ".join(texts) or None
 
 
-def rejected(con: Any, src: int) -> tuple[int, bool]:
-    """Rows the reader rejected in the last read of ``src`` and whether any was a type (cast) failure."""
-    count, casts = con.execute(f"SELECT count(DISTINCT line), count(*) FILTER (error_type = 'CAST') "
-                               f"FROM rej{src}").fetchone()
-    return int(count), bool(casts)
+def rejected(con: Any, src: int) -> tuple[int, bool, bool]:
+    """Rows the reader rejected in the last read of ``src``, whether any was a type (cast) failure and whether
+    any row had too few cells."""
+    count, casts, short = con.execute(
+        f"SELECT count(DISTINCT line), count(*) FILTER (error_type = 'CAST'), "
+        f"count(*) FILTER (error_type = 'MISSING COLUMNS') FROM rej{src}").fetchone()
+    return int(count), bool(casts), bool(short)
 
 
 def encoding_errors(con: Any, src: int) -> int:

@@ -112,12 +112,18 @@ def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats
     _aggregate(con, scan, threshold, hashed)
     if encoding_errors(con, scan.src):
         raise NotUtf8
-    count, casts = rejected(con, scan.src)
-    if casts and scan.typed:
-        # A row did not fit the sampled types: read this source again with every cell as text.
-        scan.typed = {}
+    count, casts, short = rejected(con, scan.src)
+    if (casts and scan.typed) or (short and not scan.padded):
+        # A row did not fit the sampled types: read again with every cell as text. Rows that end early
+        # (writers that leave out trailing empty cells) are padded, which the parallel reader cannot do.
+        scan.typed = {} if casts else scan.typed
+        scan.padded = scan.padded or short
         _aggregate(con, scan, threshold, hashed)
-        count, _ = rejected(con, scan.src)
+        count, casts, _ = rejected(con, scan.src)
+        if casts and scan.typed:
+            scan.typed = {}
+            _aggregate(con, scan, threshold, hashed)
+            count, _, _ = rejected(con, scan.src)
     if scan.dedup and con.execute(f"SELECT count(*) FROM cur WHERE gs = {BY_ID} AND flag = {KEPT} AND n > 1 "
                                   "AND (uid IS NOT NULL OR id_raw IS NOT NULL)").fetchone()[0]:
         scan.inner_duplicates = True  # rare: the same search twice in one source; keep its first row
