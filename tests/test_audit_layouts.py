@@ -117,3 +117,17 @@ def test_separator_is_found_from_the_header(tmp_path: Path, delimiter: str, name
     sources, _ = expand([str(path)], tmp_path)
     assert sources[0].delimiter == delimiter
     assert sources[0].layout.column("reason") == L13.index("Reason")
+
+
+@pytest.mark.parametrize(("header", "field", "index"), [
+    (["ID", "Org Name", "Reason", "Search Time (UTC)"], "search_time", 3),
+    (["Search ID", "Organization Name", "Reason for Search", "Search Date/Time (PST)"], "search_time", 3),
+    (["Audit ID", "Agency Name", "# of Networks", "Search Reason", "Search Timestamp"], "networks", 2),
+    (["Audit ID", "Agency Name", "Number of Devices", "Search Reason", "Search Timestamp"], "devices", 2),
+])
+def test_headers_decorated_with_a_time_zone_or_a_count_word(header: list[str], field: str, index: int) -> None:
+    from configscan.audit.layouts import header_layout
+
+    layout = header_layout(header, 0)
+    assert layout is not None and layout.column(field) == index
+    assert layout.column("reason") is not None

@@ -28,7 +28,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "case": ("case", "casenumber", "caseno", "casenum"),
     "filters": ("filters",),
     "search_time": ("searchtime", "searchdatetime", "searchdate", "datetime", "searchedat", "timestamp", "time",
-                    "querydate", "querydatetime", "querytime", "dateandtime"),
+                    "querydate", "querydatetime", "querytime", "dateandtime", "searchtimestamp"),
     "search_type": ("searchtype", "type"),
     "offense_type": ("offensetype",),
     "text_prompt": ("textprompt",),
@@ -80,7 +80,7 @@ def find_columns(headers: tuple[str, ...]) -> tuple[dict[str, int], int | None]:
     """Map canonical fields to column indexes; the first header of each kind wins. Returns (map, date index)."""
     table = _lookup()
     columns: dict[str, int] = {}
-    keys = [_key(h) for h in headers]
+    keys = [_bare(_key(h), table) for h in headers]
     split_date = next((keys.index(d) for d, t in _SPLIT_PAIRS if d in keys and t in keys), None)
     for index, key in enumerate(keys):
         if index == split_date:
@@ -89,6 +89,25 @@ def find_columns(headers: tuple[str, ...]) -> tuple[dict[str, int], int | None]:
         if canonical and canonical not in columns:
             columns[canonical] = index
     return columns, split_date
+
+
+# Decorations around a known header: a time zone or unit after it ("Search Time (UTC)"), a count word
+# before it ("# of Networks", "Number of Devices").
+_SUFFIXES = ("utc", "gmt", "local", "localtime", "pst", "pdt", "est", "edt", "cst", "cdt", "mst", "mdt", "z")
+_PREFIXES = ("numberof", "noof", "of", "count")
+
+
+def _bare(key: str, table: dict[str, str]) -> str:
+    """The header key itself when known, else the known key inside its decorations (else unchanged)."""
+    if key in table:
+        return key
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and key[: -len(suffix)] in table:
+            return key[: -len(suffix)]
+    for prefix in _PREFIXES:
+        if key.startswith(prefix) and key[len(prefix):] in table:
+            return key[len(prefix):]
+    return key
 
 
 def _name(columns: dict[str, int], headers: tuple[str, ...], split_date: int | None) -> str:
