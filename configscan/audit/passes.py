@@ -109,21 +109,18 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> None:
 def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats:
     """Aggregate one source into ``parts`` (and its IDs into ``seen_*`` when de-duplicating)."""
     scan.typed = typed_columns(scan.source)
-    _aggregate(con, scan, threshold, hashed)
-    if encoding_errors(con, scan.src):
-        raise NotUtf8
-    count, casts, short = rejected(con, scan.src)
-    if (casts and scan.typed) or (short and not scan.padded):
-        # A row did not fit the sampled types: read again with every cell as text. Rows that end early
-        # (writers that leave out trailing empty cells) are padded, which the parallel reader cannot do.
-        scan.typed = {} if casts else scan.typed
-        scan.padded = scan.padded or short
+    while True:  # at most three reads: each retry turns off one of two optimisations for this source
         _aggregate(con, scan, threshold, hashed)
-        count, casts, _ = rejected(con, scan.src)
-        if casts and scan.typed:
-            scan.typed = {}
-            _aggregate(con, scan, threshold, hashed)
-            count, _, _ = rejected(con, scan.src)
+        if encoding_errors(con, scan.src):
+            raise NotUtf8
+        count, casts, short = rejected(con, scan.src)
+        retry = (casts and bool(scan.typed)) or (short and not scan.padded)
+        if casts:
+            scan.typed = {}  # a row did not fit the sampled types: read every cell as text
+        if short:
+            scan.padded = True  # rows that leave out trailing empty cells: pad them (a serial read)
+        if not retry:
+            break
     if scan.dedup and con.execute(f"SELECT count(*) FROM cur WHERE gs = {BY_ID} AND flag = {KEPT} AND n > 1 "
                                   "AND (uid IS NOT NULL OR id_raw IS NOT NULL)").fetchone()[0]:
         scan.inner_duplicates = True  # rare: the same search twice in one source; keep its first row
