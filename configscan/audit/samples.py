@@ -4,8 +4,10 @@ The main pass keeps no rows, so the sample rows (file, row number, ID, time, org
 from a second read restricted to rows of the subjects still short of samples. Row numbers need an
 order-preserving read (single-threaded); the results are streamed and the read is abandoned as soon as
 every subject has its samples. Common subjects (out-of-state searchers, vague reasons) fill within the
-first rows; once they have, the read restarts after the last row seen with a narrower filter, so Python
-only ever sees a small fraction of the rows and the cost depends on where the rarest subject first appears.
+first rows, so an unfiltered head is read first; the filtered read then names only the rarer subjects, and
+restarts after the last row seen with a narrower filter as subjects fill, so Python only ever sees a small
+fraction of the rows and the cost depends on where the rarest subject first appears. With several sources
+each is read as it is (no de-duplicating joins); a search two files share is one sample (by ID).
 """
 
 from __future__ import annotations
