@@ -11,15 +11,14 @@ and, should two distinct texts ever share a hash or a hash find no text, says so
 the caller reads again keyed on text -- an exact result either way.
 
 De-duplication by search ID matters only when several sources are read (overlapping monthly releases,
-stacked exports): then each source's scan is probed against the IDs of the sources before it (a hash
-join on a small-key table), and a fourth grouping per ID adds this source's IDs to that table and
-shows whether an ID repeats inside the source itself (then the source is read again, numbered, keeping
-each ID's first row). A single source is not checked for repeated IDs (no overlap to remove).
+stacked exports). Each source is then read without it, and a fourth grouping per ID records the ID's count
+and a hash of its content in ``ids``; ``dedup`` settles the duplicates afterwards from that small table. A
+single source is not checked for repeated IDs (no overlap to remove).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from configscan.audit.engine import DUPLICATE, HEADER, KEPT, Scan, encoding_errors, rejected, rows, typed_columns
@@ -29,7 +28,7 @@ from configscan.errors import InputError
 BY_ORG_REASON, BY_ORG_MONTH, BY_REASON_MONTH, BY_ID = 1, 2, 4, 8
 
 _COLUMNS = ("gs", "flag", "org", "reason", "ho", "hr", "m", "n", "first_ts", "last_ts", "max_net", "sweeps", "bad_time",
-            "uid", "id_raw")
+            "uid", "id_raw", "hmin", "hmax")
 _PARTS = """
 CREATE TABLE IF NOT EXISTS parts (
     src USMALLINT, gs INTEGER, flag UTINYINT, org VARCHAR, reason VARCHAR, ho UBIGINT, hr UBIGINT, m TIMESTAMP,
@@ -48,10 +47,9 @@ class HashCollision(Exception):
 
 @dataclass
 class LoadStats:
-    rows: int  # records read, repeated headers excluded (duplicates included)
+    rows: int  # records read, repeated headers excluded (duplicates included: see ``dedup``)
     rejected: int
     header_repeats: int
-    duplicates: int
 
 
 def prepare(con: Any, dedup: bool) -> None:
@@ -59,11 +57,12 @@ def prepare(con: Any, dedup: bool) -> None:
     if dedup:
         con.execute("CREATE TABLE seen_uid (uid UUID, src USMALLINT)")
         con.execute("CREATE TABLE seen_raw (id_raw VARCHAR, src USMALLINT)")
+        con.execute("CREATE TABLE ids (src USMALLINT, uid UUID, id_raw VARCHAR, n BIGINT, hmin UBIGINT, hmax UBIGINT)")
 
 
 def reset(con: Any) -> None:
     """Forget everything loaded so far (before loading every source again)."""
-    for table in ("parts", "seen_uid", "seen_raw"):
+    for table in ("parts", "seen_uid", "seen_raw", "ids"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -71,14 +70,18 @@ def _branch(gs: int, keys: dict[str, str], values: dict[str, str]) -> str:
     """One grouping of the fan-out: its keys and aggregates, every other column of ``parts`` as NULL."""
     typed = {"org": "VARCHAR", "reason": "VARCHAR", "ho": "UBIGINT", "hr": "UBIGINT", "m": "TIMESTAMP", "n": "BIGINT",
              "first_ts": "TIMESTAMP", "last_ts": "TIMESTAMP", "max_net": "INTEGER", "sweeps": "BIGINT",
-             "bad_time": "BIGINT", "uid": "UUID", "id_raw": "VARCHAR"}
+             "bad_time": "BIGINT", "uid": "UUID", "id_raw": "VARCHAR", "hmin": "UBIGINT", "hmax": "UBIGINT"}
     chosen = {"gs": str(gs), "flag": "flag", **keys, **values}
     columns = ", ".join(f"{chosen[c]} AS {c}" if c in chosen else f"NULL::{typed[c]} AS {c}" for c in _COLUMNS)
     return f"SELECT {columns} FROM src GROUP BY flag, {', '.join(keys.values())}"
 
 
-def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> None:
-    """Run the fanned-out grouped scan of one source into the staging table ``cur``."""
+def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool = False) -> None:
+    """Run the fanned-out grouped scan of one source into the staging table ``cur``.
+
+    Without ``joins`` every row counts (duplicates are resolved afterwards, see ``dedup``); with them, the
+    rows an earlier source already had, or an earlier row of this one, are flagged DUPLICATE.
+    """
     import duckdb
 
     pair = {"ho": "ho", "hr": "hr"} if hashed else {"org": "org", "reason": "reason"}
@@ -89,9 +92,11 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> None:
             "sweeps": f"count_if(networks >= {int(threshold)})", "bad_time": "count_if(ts IS NULL)"}),
         _branch(BY_REASON_MONTH, {"reason": "reason", "m": "m"}, {"n": "count(*)"}),
     ]
-    if scan.dedup:
-        branches.append(_branch(BY_ID, {"uid": "uid", "id_raw": "id_raw"}, {"n": "count(*)"}))
-    ids = ", uid, id_raw" if scan.dedup else ""
+    if scan.dedup:  # each ID's count and a hash of its content (are its copies the same search?)
+        branches.append(_branch(BY_ID, {"uid": "uid", "id_raw": "id_raw"},
+                                {"n": "count(*)", "hmin": "min(hc)", "hmax": "max(hc)"}))
+    ids = ", uid, id_raw, hash(org, reason, ts, networks) AS hc" if scan.dedup else ""
+    relation = rows(scan if joins else replace(scan, dedup=False, inner_duplicates=False))
     con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
     con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
     try:
@@ -99,15 +104,32 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> None:
             CREATE OR REPLACE TEMP TABLE cur AS
             WITH src AS (SELECT flag, org, reason, {"hash(org)" if hashed else "NULL::UBIGINT"} AS ho,
                                 {"hash(reason)" if hashed else "NULL::UBIGINT"} AS hr, ts, networks,
-                                date_trunc('month', ts) AS m{ids} FROM ({rows(scan)}))
+                                date_trunc('month', ts) AS m{ids} FROM ({relation}))
             {" UNION ALL ".join(branches)}""")
     except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(scan.source.label, f"cannot be read as CSV ({first})") from exc
 
 
+def keep(con: Any, scan: Scan) -> None:
+    """Add the staged groupings of ``cur`` to ``parts``."""
+    con.execute(f"""INSERT INTO parts SELECT {scan.src}, gs, flag, org, reason, ho, hr, m, n, first_ts, last_ts,
+                    max_net, sweeps, bad_time FROM cur WHERE gs <> {BY_ID}""")
+
+
+def reaggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
+    """Replace one source's groupings with a read that flags its duplicates; return how many it dropped."""
+    con.execute(f"DELETE FROM parts WHERE src = {scan.src}")
+    _aggregate(con, scan, threshold, hashed, joins=True)
+    keep(con, scan)
+    dropped = con.execute(f"SELECT coalesce(sum(n), 0) FROM cur WHERE gs = {BY_ORG_REASON} AND flag = {DUPLICATE}"
+                          ).fetchone()[0]
+    con.execute("DROP TABLE cur")
+    return int(dropped)
+
+
 def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats:
-    """Aggregate one source into ``parts`` (and its IDs into ``seen_*`` when de-duplicating)."""
+    """Aggregate one source into ``parts`` (and, with several sources, its IDs into ``ids`` for ``dedup``)."""
     scan.typed = typed_columns(scan.source)
     while True:  # at most three reads: each retry turns off one of two optimisations for this source
         _aggregate(con, scan, threshold, hashed)
@@ -121,23 +143,15 @@ def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats
             scan.padded = True  # rows that leave out trailing empty cells: pad them (a serial read)
         if not retry:
             break
-    if scan.dedup and con.execute(f"SELECT count(*) FROM cur WHERE gs = {BY_ID} AND flag = {KEPT} AND n > 1 "
-                                  "AND (uid IS NOT NULL OR id_raw IS NOT NULL)").fetchone()[0]:
-        scan.inner_duplicates = True  # rare: the same search twice in one source; keep its first row
-        _aggregate(con, scan, threshold, hashed)
-    con.execute(f"""INSERT INTO parts SELECT {scan.src}, gs, flag, org, reason, ho, hr, m, n, first_ts, last_ts,
-                    max_net, sweeps, bad_time FROM cur WHERE gs <> {BY_ID}""")
+    keep(con, scan)
     if scan.dedup:
-        con.execute(f"INSERT INTO seen_uid SELECT uid, {scan.src} FROM cur "
-                    f"WHERE gs = {BY_ID} AND flag = {KEPT} AND uid IS NOT NULL")
-        con.execute(f"INSERT INTO seen_raw SELECT id_raw, {scan.src} FROM cur "
-                    f"WHERE gs = {BY_ID} AND flag = {KEPT} AND id_raw IS NOT NULL")
+        con.execute(f"INSERT INTO ids SELECT {scan.src}, uid, id_raw, n, hmin, hmax FROM cur "
+                    f"WHERE gs = {BY_ID} AND flag = {KEPT} AND (uid IS NOT NULL OR id_raw IS NOT NULL)")
     totals = con.execute(f"""
-        SELECT coalesce(sum(n) FILTER (flag <> {HEADER}), 0), coalesce(sum(n) FILTER (flag = {HEADER}), 0),
-               coalesce(sum(n) FILTER (flag = {DUPLICATE}), 0)
+        SELECT coalesce(sum(n) FILTER (flag <> {HEADER}), 0), coalesce(sum(n) FILTER (flag = {HEADER}), 0)
         FROM cur WHERE gs = {BY_ORG_REASON}""").fetchone()
     con.execute("DROP TABLE cur")
-    return LoadStats(rows=int(totals[0]), rejected=count, header_repeats=int(totals[1]), duplicates=int(totals[2]))
+    return LoadStats(rows=int(totals[0]), rejected=count, header_repeats=int(totals[1]))
 
 
 def combine(con: Any) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit import aggregate, engine, evidence, passes, samples
+from configscan.audit import aggregate, dedup, engine, evidence, passes, samples
 from configscan.audit.findings import (
     MAX_IMMIGRATION_FINDINGS,
     MAX_SWEEP_FINDINGS,
@@ -92,10 +92,11 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
         if stats.rejected:
             lines = ", ".join(str(n) for n in engine.rejected_lines(con, scan.src))
             problems.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at line {lines})")
-        removed += stats.duplicates
         files.append(AuditFile(label=scan.source.label, layout=scan.source.layout.name, rows=stats.rows,
                                rows_unreadable=stats.rejected, header_repeats=stats.header_repeats,
                                encoding=scan.source.encoding))
+    if len(scans) > 1:
+        removed = sum(dedup.resolve(con, scans, threshold, hashed).values())
     passes.combine(con)
     errors.extend(problems)  # only once the load succeeded, so a second attempt does not repeat them
     return files, removed

@@ -1,0 +1,86 @@
+"""Searches that several sources share (overlapping monthly releases, stacked exports), counted once.
+
+The main pass reads every source without looking for duplicates and records, per source, each search ID's
+count and a hash of its content (``ids``). Here the IDs that occur more than once are found in that table,
+and each copy after the first (in source order, then file order) is taken back out:
+
+* When every copy of an ID is the same search (same organisation, reason, time and networks), the copies are
+  subtracted: a read of the source restricted to those IDs adds negative counts to ``parts``. First and last
+  times and widest searches need no change, since the copy that stays has the same values.
+* When copies differ, the source is read again with the duplicates flagged row by row (joins against the
+  first source of each ID, the first occurrence kept by row number), which is exact whatever the content.
+
+Either way ``seen_uid``/``seen_raw`` end up holding each duplicated ID's first source, which is what the
+evidence pass needs to flag the same rows. Overlaps are small next to the logs, so this costs a fraction of
+probing every row against every ID read before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from configscan.audit.engine import KEPT, Scan, rows
+from configscan.audit.passes import BY_ORG_MONTH, BY_ORG_REASON, BY_REASON_MONTH, reaggregate
+
+
+def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[int, int]:
+    """Take duplicate searches back out of ``parts``; return how many were removed per source."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE dup AS
+        SELECT uid, id_raw, min(src) AS first_src, min(hmin) = max(hmax) AS same
+        FROM ids GROUP BY uid, id_raw HAVING sum(n) > 1""")
+    con.execute("INSERT INTO seen_uid SELECT uid, first_src FROM dup WHERE uid IS NOT NULL")
+    con.execute("INSERT INTO seen_raw SELECT id_raw, first_src FROM dup WHERE id_raw IS NOT NULL")
+    # Per source, the copies to take out: every copy after the ID's first source, all but one inside it.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE drops AS
+        SELECT i.src, i.uid, i.id_raw, CASE WHEN i.src > d.first_src THEN i.n ELSE i.n - 1 END AS k, d.same,
+               i.src = d.first_src AND i.n > 1 AS inner_repeat
+        FROM ids i JOIN dup d ON i.uid IS NOT DISTINCT FROM d.uid AND i.id_raw IS NOT DISTINCT FROM d.id_raw""")
+    con.execute("DROP TABLE ids")
+    plan = {src: (bool(inner), bool(differ)) for src, inner, differ in con.execute(
+        "SELECT src, bool_or(inner_repeat), bool_or(NOT same) FROM drops WHERE k > 0 GROUP BY src").fetchall()}
+    removed: dict[int, int] = {}
+    for scan in scans:
+        inner, differ = plan.get(scan.src, (False, False))
+        scan.inner_duplicates = inner  # the evidence pass keeps the first occurrence by row number
+        if scan.src not in plan:
+            continue
+        if differ:
+            removed[scan.src] = reaggregate(con, scan, threshold, hashed)
+        else:
+            removed[scan.src] = _subtract(con, scan, threshold, hashed)
+    con.execute("DROP TABLE drops")
+    con.execute("DROP TABLE dup")
+    return removed
+
+
+def _subtract(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
+    """Add negative counts for this source's extra copies (all copies of an ID are the same search)."""
+    plain = rows(replace(scan, dedup=False, inner_duplicates=False))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE gone AS
+        SELECT any_value(r.org) AS org, any_value(r.reason) AS reason, any_value(r.ts) AS ts,
+               any_value(r.networks) AS networks, any_value(d.k) AS k
+        FROM ({plain}) r
+        JOIN (SELECT uid, id_raw, k FROM drops WHERE src = {scan.src} AND k > 0) d
+          ON r.uid IS NOT DISTINCT FROM d.uid AND r.id_raw IS NOT DISTINCT FROM d.id_raw
+        WHERE r.flag = {KEPT}
+        GROUP BY r.uid, r.id_raw""")
+    pair = "hash(org), hash(reason), NULL, NULL" if hashed else "NULL, NULL, org, reason"
+    con.execute(f"""
+        INSERT INTO parts (src, gs, flag, ho, hr, org, reason, n)
+        SELECT {scan.src}, {BY_ORG_REASON}, {KEPT}, {pair}, -sum(k) FROM gone GROUP BY ALL""")
+    con.execute(f"""
+        INSERT INTO parts (src, gs, flag, org, m, n, sweeps, bad_time)
+        SELECT {scan.src}, {BY_ORG_MONTH}, {KEPT}, org, date_trunc('month', ts) AS m, -sum(k),
+               -coalesce(sum(k) FILTER (networks >= {int(threshold)}), 0), -coalesce(sum(k) FILTER (ts IS NULL), 0)
+        FROM gone GROUP BY ALL""")
+    con.execute(f"""
+        INSERT INTO parts (src, gs, flag, reason, m, n)
+        SELECT {scan.src}, {BY_REASON_MONTH}, {KEPT}, reason, date_trunc('month', ts) AS m, -sum(k)
+        FROM gone GROUP BY ALL""")
+    dropped = con.execute("SELECT coalesce(sum(k), 0) FROM gone").fetchone()[0]
+    con.execute("DROP TABLE gone")
+    return int(dropped)
