@@ -298,3 +298,21 @@ def test_rows_that_leave_out_trailing_empty_cells_are_read_not_rejected(tmp_path
     assert report["audit"]["times_unreadable"] == 0
     assert {r["ID"] for r in evidence if r["category"] == "immigration"} == {uid(n) for n in range(1, 6)}
     assert code == 1
+
+
+def test_a_search_id_whose_copies_differ_is_still_counted_once_and_exactly(tmp_path: Path) -> None:
+    """Copies of one ID that disagree (a re-export that changed a field) are settled row by row: the first
+    copy counts, and nothing of the later copy survives, not even its time or network count."""
+    march = write_csv(tmp_path / "march.csv", L13, [
+        l13_row(1, "Fresno CA PD", "Robbery", when="03/08/2026, 08:15:42 AM UTC"),
+        l13_row(2, "Reno NV PD", "ICE hold", when="03/09/2026, 08:15:42 AM UTC")])
+    april = write_csv(tmp_path / "april.csv", L13, [
+        l13_row(2, "Reno NV PD", "ICE hold", networks=3300, when="04/30/2026, 11:00:00 PM UTC"),  # changed copy
+        l13_row(3, "Fresno CA PD", "Robbery", when="04/02/2026, 08:15:42 AM UTC")])
+    _, report, _ = _audit(tmp_path, march, april)
+    audit = report["audit"]
+    assert (audit["rows_read"], audit["duplicates_removed"], audit["searches"]) == (4, 1, 3)
+    reno = next(o for o in audit["orgs"] if o["name"] == "Reno NV PD")
+    assert (reno["searches"], reno["last_seen"], reno["max_networks"], reno["sweeps"]) == (
+        1, "2026-03-09T08:15:42", 640, 0)
+    assert audit["last_seen"] == "2026-04-02T08:15:42"
