@@ -220,8 +220,8 @@ def rows(scan: Scan, numbered: bool = False, over: str | None = None) -> str:
 
     ``rn`` (1-based record number) needs an order-preserving read; the aggregation pass does without it
     (parallel). ``over`` replaces the read with a relation of the same shape (an ordered table carrying
-    ``rn``). A duplicate is an ID an earlier source already had (``seen_*`` tables, filled by the
-    aggregation pass) or, when IDs repeat inside this source, any but the first occurrence.
+    ``rn``). A duplicate is an ID an earlier source already had (``seen_*`` tables: each duplicated ID's
+    first source, filled by ``dedup``) or, when IDs repeat inside this source, any but the first occurrence.
     """
     relation = over or f"({base(scan, numbered)})"
     if not scan.dedup:
