@@ -316,3 +316,25 @@ def test_a_search_id_whose_copies_differ_is_still_counted_once_and_exactly(tmp_p
     assert (reno["searches"], reno["last_seen"], reno["max_networks"], reno["sweeps"]) == (
         1, "2026-03-09T08:15:42", 640, 0)
     assert audit["last_seen"] == "2026-04-02T08:15:42"
+
+
+def test_excel_style_csv_bom_crlf_padded_headers_and_empty_rows(tmp_path: Path) -> None:
+    """A CSV saved from Excel: BOM, CRLF, blank lines and formatted-but-empty rows (a line of commas), which
+    are skipped and counted, never searches by a blank organisation."""
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([h + " " for h in L13])
+    writer.writerows([l13_row(1, "U.S. Border Patrol", "ICE hold"), l13_row(2, "Fresno CA PD", "Robbery")])
+    buffer.write("\r\n" + "," * (len(L13) - 1) + "\r\n")
+    writer.writerow(l13_row(3, "Fresno CA PD", "Robbery"))
+    buffer.write("," * (len(L13) - 1) + "\r\n")
+    log = tmp_path / "export.csv"
+    log.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+    _, report, _ = _audit(tmp_path, log)
+    audit = report["audit"]
+    assert (audit["rows_read"], audit["searches"], audit["rows_unreadable"]) == (3, 3, 0)
+    assert audit["files"][0]["blank_rows"] == 2
+    assert {o["name"] for o in audit["orgs"]} == {"U.S. Border Patrol", "Fresno CA PD"}
+    assert not _by_check(report, "audit.unverified_searcher")

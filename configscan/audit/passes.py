@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from configscan.audit.engine import DUPLICATE, HEADER, KEPT, Scan, encoding_errors, rejected, rows, typed_columns
+from configscan.audit.engine import BLANK, DUPLICATE, HEADER, KEPT, Scan, encoding_errors, rejected, rows, typed_columns
 from configscan.errors import InputError
 
 # Which grouping a row of ``parts`` comes from.
@@ -47,9 +47,10 @@ class HashCollision(Exception):
 
 @dataclass
 class LoadStats:
-    rows: int  # records read, repeated headers excluded (duplicates included: see ``dedup``)
+    rows: int  # records read, repeated headers and blank rows excluded (duplicates included: see ``dedup``)
     rejected: int
     header_repeats: int
+    blank: int
 
 
 def prepare(con: Any, dedup: bool) -> None:
@@ -148,10 +149,11 @@ def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats
         con.execute(f"INSERT INTO ids SELECT {scan.src}, uid, id_raw, n, hmin, hmax FROM cur "
                     f"WHERE gs = {BY_ID} AND flag = {KEPT} AND (uid IS NOT NULL OR id_raw IS NOT NULL)")
     totals = con.execute(f"""
-        SELECT coalesce(sum(n) FILTER (flag <> {HEADER}), 0), coalesce(sum(n) FILTER (flag = {HEADER}), 0)
+        SELECT coalesce(sum(n) FILTER (flag NOT IN ({HEADER}, {BLANK})), 0),
+               coalesce(sum(n) FILTER (flag = {HEADER}), 0), coalesce(sum(n) FILTER (flag = {BLANK}), 0)
         FROM cur WHERE gs = {BY_ORG_REASON}""").fetchone()
     con.execute("DROP TABLE cur")
-    return LoadStats(rows=int(totals[0]), rejected=count, header_repeats=int(totals[1]))
+    return LoadStats(rows=int(totals[0]), rejected=count, header_repeats=int(totals[1]), blank=int(totals[2]))
 
 
 def combine(con: Any) -> None:

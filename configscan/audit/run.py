@@ -94,7 +94,7 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
             problems.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at line {lines})")
         files.append(AuditFile(label=scan.source.label, layout=scan.source.layout.name, rows=stats.rows,
                                rows_unreadable=stats.rejected, header_repeats=stats.header_repeats,
-                               encoding=scan.source.encoding))
+                               blank_rows=stats.blank, encoding=scan.source.encoding))
     if len(scans) > 1:
         removed = sum(dedup.resolve(con, scans, threshold, hashed).values())
     passes.combine(con)

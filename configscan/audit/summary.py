@@ -13,6 +13,7 @@ class AuditFile(BaseModel):
     rows: int = 0
     rows_unreadable: int = 0
     header_repeats: int = 0
+    blank_rows: int = 0  # rows with every field empty (skipped, not searches)
     encoding: str = "utf-8"  # what the file was read as (UTF-16 and Windows-1252 exports are transcoded)
 
 
