@@ -41,7 +41,8 @@ def test_immigration_precision_and_recall_at_least_97_percent() -> None:
 
 
 @pytest.mark.parametrize("text", ["police", "office", "Rice St", "notice", "justice", "ice rink", "Device",
-                                  "Price", "service", "POLICE NOTICE", "Ice rink theft", "meth ice possession"])
+                                  "Price", "service", "POLICE NOTICE", "Ice rink theft", "meth ice possession",
+                                  "stolen vehicle I-205 NB", "I-5 pursuit", "imminent threat", "migraine", "I-2470"])
 def test_confusable_words_never_match(text: str) -> None:
     assert immigration_rule(normalise(text)) is None
     assert classify_reason(text).category != IMMIGRATION
@@ -51,6 +52,8 @@ def test_confusable_words_never_match(text: str) -> None:
     ("ICE", "imm.ice_acronym"), ("ice hold", "imm.ice_context"), ("ICE+ERO", "imm.ice_acronym"),
     ("ERO fugitive", "imm.ero"), ("Border+Patrol", "imm.border_patrol"), ("287(g)", "imm.287g"),
     ("deportación", "imm.es_deportacion"), ("la migra", "imm.es_migracion"), ("illegal alien", "imm.illegal_alien"),
+    ("I-247A detainer", "imm.detainer_form"), ("Enforcement & Removal Ops", "imm.ero"), ("C.B.P. assist", "imm.cbp"),
+    ("immig case", "imm.immigration"), ("migra", "imm.es_migracion"),
 ])
 def test_each_match_names_the_rule(text: str, rule: str) -> None:
     verdict = classify_reason(text)

@@ -27,8 +27,8 @@ OTHER = "other"
 
 # RE2-compatible, case-insensitive superset of the immigration and health rules (see module docstring).
 PREFILTER = (
-    r"(?i)(ice|i\.c\.e|ero|enforcement and removal|hsi|homeland|cbp|customs|usbp|border|287|deport|"
-    r"removal|removable|final order|alien|immigra|undocumented|uscis|overstay|migra|indocumentad|fronteriza|ilegal|"
+    r"(?i)(ice|i\.c\.e|ero|enforcement and removal|hsi|homeland|cbp|c\.b\.p|customs|usbp|border|287|247|deport|"
+    r"removal|removable|final order|alien|immig|undocumented|uscis|overstay|migra|indocumentad|fronteriza|ilegal|"
     r"abort|reproductive|planned parenthood|pregnan|miscarriage|contracepti|embaraz)"
 )
 
@@ -92,22 +92,24 @@ _ICE_VETO = re.compile(
 _IMMIGRATION_RULES: tuple[_Rule, ...] = (
     _Rule("imm.ice_acronym", re.compile(r"(?<![A-Za-z])(ICE|I\.C\.E\.?)(?![A-Za-z])")),
     _Rule("imm.ice_context", re.compile(r"(?<![A-Za-z])[Ii]ce(?![A-Za-z])"), needs_context=True),
-    _Rule("imm.ero", re.compile(r"(?<![A-Za-z])ERO(?![A-Za-z])|\benforcement and removal\b", _I)),
+    _Rule("imm.ero", re.compile(r"(?<![A-Za-z])ERO(?![A-Za-z])|\benforcement (and|&) removal\b", _I)),
     _Rule("imm.hsi", re.compile(r"\bHSI\b|\bhomeland security\b", _I)),
-    _Rule("imm.cbp", re.compile(r"\bCBP\b|\bcustoms (and|&) border\b", _I)),
+    _Rule("imm.cbp", re.compile(r"\bCBP\b|(?<![A-Za-z])C\.B\.P(?![A-Za-z])|\bcustoms (and|&) border\b", _I)),
     _Rule("imm.border_patrol", re.compile(r"\bUSBP\b|\bborder ?patrol\b", _I)),
     _Rule("imm.287g", re.compile(r"\b287\s*\(?g\)?(?![a-z])", _I)),
+    # DHS Form I-247 (A, D, N, X): the immigration detainer. Not I-200/I-205, which are also interstates.
+    _Rule("imm.detainer_form", re.compile(r"\bI-?247[ADNX]?\b", _I)),
     _Rule("imm.deportation", re.compile(r"\bdeport(ation|ations|ed|ee|ees|able|ing|s)?\b", _I)),
     _Rule("imm.removal", re.compile(r"\b(order of removal|removal (order|proceedings?|case)|removable alien|"
                                     r"final order)\b", _I)),
     _Rule("imm.illegal_alien", re.compile(r"\b(illegal|criminal|removable|undocumented|deportable)\s+aliens?\b|"
                                           r"\balien registration\b", _I)),
-    _Rule("imm.immigration", re.compile(r"\bimmigra(tion|nt|nts)\b", _I)),
+    _Rule("imm.immigration", re.compile(r"\bimmig(ration|rant|rants)?\b", _I)),  # "immig." in shorthand
     _Rule("imm.undocumented", re.compile(r"\bundocumented\s+(immigrants?|persons?|people|individuals?|migrants?|"
                                          r"workers?|aliens?)\b", _I)),
     _Rule("imm.uscis", re.compile(r"\bUSCIS\b", _I)),
     _Rule("imm.overstay", re.compile(r"\bvisa\s+overstay|\boverstay(ed)?\s+(a\s+|his\s+|her\s+)?visa\b", _I)),
-    _Rule("imm.es_migracion", re.compile(r"\b(in)?migraci[oó]n\b|\bla migra\b", _I)),
+    _Rule("imm.es_migracion", re.compile(r"\b(in)?migraci[oó]n\b|\b(la )?migra\b", _I)),
     _Rule("imm.es_deportacion", re.compile(r"\bdeportaci[oó]n(es)?\b|\bdeportad[oa]s?\b|\bdeportar\b", _I)),
     _Rule("imm.es_indocumentado", re.compile(r"\bindocumentad[oa]s?\b|\b(inmigrantes?|extranjer[oa]s?)\s+"
                                              r"ilegal(es)?\b", _I)),
@@ -243,8 +245,9 @@ def reason_key(raw: str) -> str:
       ``lower`` leave digits alone, so the key of the normalised text is the normalised key;
     * the rules that name digits are ``\\b287\\s*(g)`` and ``\\b211\\b`` (a whole run of exactly three
       digits, never produced or removed by the cut), ``i-?200\\b`` / ``i-?205\\b`` (a run that is exactly
-      those three digits: a longer run fails before and after the cut) and ``i-?247\\w*`` (a run that
-      starts with 247: the first three digits are kept); the prefilter's bare ``287`` only gates those rules;
+      those three digits: a longer run fails before and after the cut), ``i-?247\\w*`` (a run that
+      starts with 247: the first three digits are kept) and ``\\bI-?247[ADNX]?\\b`` (a run of exactly
+      247, like 211); the prefilter's bare ``287`` and ``247`` only gate those rules;
     * everything else sees a digit only as a word character (``\\w``, ``\\b``), or not at all (letter
       classes, the exact vague phrases, which hold no digits); the "too short" test needs at most two
       characters, which a text holding a 4+ digit run never is, before or after.
