@@ -50,6 +50,7 @@ def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[i
         inner, differ = plan.get(scan.src, (False, False))
         scan.inner_duplicates = inner  # the evidence pass keeps the first occurrence by row number
         if scan.src not in plan:
+            scan.dedup = False  # nothing to drop: later reads need no joins (and keep file order without a sort)
             continue
         if differ:
             removed[scan.src] = reaggregate(con, scan, threshold, hashed)
