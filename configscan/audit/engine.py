@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -87,10 +88,6 @@ def version() -> str:
 
 def quote(text: str) -> str:
     """An SQL string literal."""
-    return _q(text)
-
-
-def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -105,6 +102,13 @@ def time_format(samples: Sequence[str]) -> str | None:
     ``EXCEL_SERIAL`` when every sample is an Excel serial number (a CSV saved from a spreadsheet), ``ISO_TZ``
     when every sample is ISO 8601 with a UTC offset or ``Z`` (converted to UTC).
     """
+    return _time_format(tuple(samples))
+
+
+@functools.lru_cache(maxsize=256)
+def _time_format(samples: tuple[str, ...]) -> str | None:
+    """Memo of :func:`time_format`: every query built for a source asks again (up to 31 formats x 20 samples
+    of ``strptime`` when none fits)."""
     values = [v.strip() for v in samples if v and v.strip()]
     if not values:
         return None
@@ -155,10 +159,10 @@ def _read_csv(scan: Scan) -> str:
     layout, src = scan.source.layout, scan.src
     columns = "{" + ", ".join(f"'c{i}': '{scan.typed.get(i, 'VARCHAR')}'" for i in range(len(layout.headers))) + "}"
     fmt = time_format(scan.source.time_samples) if "TIMESTAMP" in scan.typed.values() else None
-    times = f"timestampformat={_q(fmt)}, " if fmt else ""
-    return (f"read_csv({_q(str(scan.source.path))}, auto_detect=false, header={str(layout.has_header).lower()}, "
+    times = f"timestampformat={quote(fmt)}, " if fmt else ""
+    return (f"read_csv({quote(str(scan.source.path))}, auto_detect=false, header={str(layout.has_header).lower()}, "
             f"{times}"
-            f"skip={layout.skip}, delim={_q(scan.source.delimiter)}, quote='\"', escape='\"', columns={columns}, "
+            f"skip={layout.skip}, delim={quote(scan.source.delimiter)}, quote='\"', escape='\"', columns={columns}, "
             f"{'null_padding=true, parallel=false' if scan.padded else 'null_padding=false'}, "
             f"ignore_errors=true, store_rejects=true, rejects_table='rej{src}', "
             f"rejects_scan='rejscan{src}')")
@@ -168,7 +172,7 @@ def _select(scan: Scan, numbered: bool) -> str:
     """Map one source's columns to the shared row shape; untyped columns go through TRY_*."""
     source, layout = scan.source, scan.source.layout
     # Layouts without a searcher column (the portal) log only the publishing agency's own searches.
-    org = f"nullif({_col(source, 'org')}, '')" if _col(source, "org") else _q(OWN_AGENCY)
+    org = f"nullif({_col(source, 'org')}, '')" if _col(source, "org") else quote(OWN_AGENCY)
     reason_col, offense_col = _col(source, "reason"), _col(source, "offense_type")
     parts = [f"nullif({c}, '')" for c in (reason_col, offense_col) if c]
     reason = f"concat_ws(' - ', {', '.join(parts)})" if len(parts) == 2 else (parts[0] if parts else "NULL")
@@ -184,9 +188,9 @@ def _select(scan: Scan, numbered: bool) -> str:
     elif fmt == EXCEL_SERIAL:
         ts = serial_sql("raw_time")
     elif fmt:
-        ts = f"try_strptime(raw_time, {_q(fmt)})"
+        ts = f"try_strptime(raw_time, {quote(fmt)})"
     else:  # no one shape fits every sample: try them all, then offsets, then spreadsheet serials
-        every = "[" + ", ".join(_q(f) for f in TIME_FORMATS) + "]"
+        every = "[" + ", ".join(quote(f) for f in TIME_FORMATS) + "]"
         ts = f"coalesce(try_strptime(raw_time, {every}), {zoned}, {serial_sql('raw_time')})"
     if time_col and scan.typed.get(layout.columns["search_time"]) == "TIMESTAMP":
         ts, raw = time_col, "NULL::VARCHAR"  # a cell that does not parse is rejected, then read as text
@@ -201,7 +205,7 @@ def _select(scan: Scan, numbered: bool) -> str:
     networks = "NULL::INTEGER" if not net_col else (
         net_col if scan.typed.get(layout.columns["networks"]) == "INTEGER" else f"TRY_CAST({net_col} AS INTEGER)")
     header = _header_reason(source)
-    is_header = f"coalesce({reason} = {_q(header)}, false)" if header is not None else "false"
+    is_header = f"coalesce({reason} = {quote(header)}, false)" if header is not None else "false"
     # Blank: none of the cells the audit reads (only those: testing every column would make the reader parse
     # every column, a tenth of a second per million rows).
     fields = {i for name in ("org", "reason", "offense_type", "search_time", "networks", "devices")
@@ -277,7 +281,7 @@ def rejected_lines(con: Any, src: int, limit: int = 5) -> list[int]:
 
 
 def label_sql(scan: Scan) -> str:
-    return _q(scan.source.label)
+    return quote(scan.source.label)
 
 
 def put_table(con: Any, name: str, header: Sequence[str], rows: Iterable[Sequence[object]], work: Path) -> None:
@@ -288,5 +292,5 @@ def put_table(con: Any, name: str, header: Sequence[str], rows: Iterable[Sequenc
         writer.writerow(header)
         writer.writerows(rows)
     types = "{" + ", ".join(f"'{h}': 'VARCHAR'" for h in header) + "}"
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_csv({_q(str(path))}, header=true, "
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_csv({quote(str(path))}, header=true, "
                 f"columns={types}, quote='\"', escape='\"')")

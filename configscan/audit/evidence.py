@@ -113,7 +113,7 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
     at least one category: the file's size follows the flagged rows, not the input.
     """
     nulls = _lookups(con, with_config)
-    path = str(target).replace("'", "''")
+    path = str(target)
     written = 0
     for index, scan in enumerate(scans):
         query = f"""
@@ -123,7 +123,7 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
         if scan.dedup:  # de-duplicating joins the rows with earlier sources' IDs, which loses file order
             query += " ORDER BY row, category"
         part = path if len(scans) == 1 else f"{path}.{index}"
-        result = con.execute(f"COPY ({query}) TO '{part}' (HEADER {str(index == 0).lower()}, DELIMITER ',')"
+        result = con.execute(f"COPY ({query}) TO {quote(part)} (HEADER {str(index == 0).lower()}, DELIMITER ',')"
                              ).fetchone()
         written += int(result[0]) if result else 0
         con.execute("DROP TABLE ev_rows")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from configscan.audit.engine import KEPT, Scan, label_sql, rows
+from configscan.audit.engine import KEPT, Scan, label_sql, quote, rows
 
 Subject = tuple[str, str | None]
 Samples = dict[Subject, list[dict[str, Any]]]
@@ -78,10 +78,15 @@ def _subjects(org: str | None, reason: str | None, networks: int | None, labels:
 def _head(scan: Scan, rows_wanted: int) -> str:
     """The first kept rows, unfiltered: common subjects fill here, and the filtered read's IN-lists (slow to
     plan when long: every out-of-state organisation) then hold only the rarer subjects."""
+    return f"{_numbered(scan)} WHERE r.flag = {KEPT} LIMIT {int(rows_wanted)}"
+
+
+def _numbered(scan: Scan) -> str:
+    """The sample columns (rn first, then KEYS) over the source's rows in file order, as ``r``."""
     return f"""
         SELECT r.rn, {label_sql(scan)}, r.rn - 1 + {scan.row_offset}, coalesce(r.uid::VARCHAR, r.id_raw),
                coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw), r.org, r.reason, r.networks
-        FROM ({rows(scan, numbered=True)}) r WHERE r.flag = {KEPT} LIMIT {int(rows_wanted)}"""
+        FROM ({rows(scan, numbered=True)}) r"""
 
 
 def _query(scan: Scan, need: dict[Subject, int], labels: Labels, threshold: int, after: int,
@@ -110,10 +115,7 @@ def _query(scan: Scan, need: dict[Subject, int], labels: Labels, threshold: int,
         f"(r.org IN {_lit(org_sets['sweep'])} AND r.networks >= {int(threshold)})",
         f"r.reason IN {_lit(reason_sets['cat'])}",
     ] + (["r.reason IS NULL"] if null_reason else [])
-    return f"""
-        SELECT r.rn, {label_sql(scan)}, r.rn - 1 + {scan.row_offset}, coalesce(r.uid::VARCHAR, r.id_raw),
-               coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw), r.org, r.reason, r.networks
-        FROM ({rows(scan, numbered=True)}) r
+    return f"""{_numbered(scan)}
         WHERE r.rn > {int(after)} AND r.flag = {KEPT} AND ({" OR ".join(conditions)})"""
 
 
@@ -121,7 +123,7 @@ def _lit(values: list[str]) -> str:
     """An SQL value list; ``(NULL)`` matches nothing, so an empty list is still valid SQL."""
     if not values:
         return "(NULL)"
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values)) + ")"
+    return "(" + ", ".join(quote(v) for v in sorted(values)) + ")"
 
 
 def _take(row: tuple[Any, ...], need: dict[Subject, int], found: Samples, labels: Labels, threshold: int) -> None:
