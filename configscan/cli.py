@@ -1,17 +1,22 @@
 """The command line: parse, call, choose writers. Decisions live elsewhere.
 
 Exit codes: 0 clean (nothing at or above --fail-on), 1 findings, 2 usage/input error (one line on
-stderr, no report written), 3 incomplete scan. The one-line summary goes to stderr.
+stderr, no report written), 3 incomplete scan -- and 3 for an unexpected error (a bug), which must never
+look like exit 1 "findings": one line naming it, the traceback only with ``--debug`` or
+``CONFIGSCAN_DEBUG=1``. 130 Ctrl-C, 143 SIGTERM. The one-line summary goes to stderr.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import tempfile
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,6 +25,7 @@ from typer._click.exceptions import UsageError as CommandLineError
 
 from configscan import exitcodes
 from configscan.clikit import fail, failing_cleanly, finish, parse_as_of, parse_fail_on, report_targets, write_reports
+from configscan.errors import InputError, UsageError
 from configscan.findings import Severity
 from configscan.model import AgencyConfig
 from configscan.registry import load_registry
@@ -32,6 +38,19 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+DEBUG_ENV = "CONFIGSCAN_DEBUG"
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    debug: Annotated[bool, typer.Option("--debug", help="On an internal error, print the traceback "
+                                        f"(or set {DEBUG_ENV}=1).")] = False,
+) -> None:
+    """Can federal immigration authorities reach your ALPR data? Scan vendor exports against the law."""
+    if debug and isinstance(ctx.obj, dict):
+        ctx.obj["debug"] = True
 
 
 @app.command("scan")
@@ -113,7 +132,8 @@ def schema_command() -> None:
 def _mount_subcommands() -> None:
     from configscan.commands import mount
 
-    mount(app)
+    if not any(info.name == "audit" for info in app.registered_commands):  # once, however often _main runs
+        mount(app)
 
 
 class Terminated(KeyboardInterrupt):
@@ -138,10 +158,21 @@ def main() -> None:
         raise
 
 
-def _main() -> None:
+def _interrupted(exc: BaseException) -> bool:
+    """Ctrl-C, however it arrives: Python's KeyboardInterrupt, click's Abort, or DuckDB's InterruptException
+    (DuckDB turns the KeyboardInterrupt raised inside a query into its own error class)."""
+    if isinstance(exc, KeyboardInterrupt | typer.Abort):
+        return True
+    duckdb: Any = sys.modules.get("duckdb")  # not imported: the error cannot be DuckDB's
+    return duckdb is not None and isinstance(exc, duckdb.InterruptException)
+
+
+def _main(argv: Sequence[str] | None = None) -> None:
+    """Run one command and exit with its code; every way out is one of the documented exit codes."""
     _mount_subcommands()
+    options: dict[str, Any] = {"debug": os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")}
     try:
-        code = app(standalone_mode=False)
+        code = app(args=_debug_first(sys.argv[1:] if argv is None else argv), standalone_mode=False, obj=options)
     except CommandLineError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # bare command: show its help
             typer.echo(exc.ctx.get_help())
@@ -150,12 +181,43 @@ def _main() -> None:
         command = exc.ctx.command_path if exc.ctx else "configscan"
         sys.stderr.write(f"configscan: error: {exc.format_message()} (see '{command} --help')\n")
         sys.exit(exitcodes.INPUT_ERROR)
-    except typer.Abort:
-        sys.stderr.write("configscan: interrupted; no report was half-written\n")
-        sys.exit(130)
     except Terminated:
         raise
-    except KeyboardInterrupt:
-        sys.stderr.write("configscan: interrupted; no report was half-written\n")
-        sys.exit(130)
+    except (InputError, UsageError) as exc:  # raised outside a command's own handler: still one line, exit 2
+        sys.stderr.write(f"configscan: error: {_one_line(str(exc))}\n")
+        sys.exit(exitcodes.INPUT_ERROR)
+    except BaseException as exc:
+        if isinstance(exc, SystemExit | GeneratorExit):
+            raise
+        if _interrupted(exc):
+            sys.stderr.write("configscan: interrupted; no report was half-written\n")
+            sys.exit(130)
+        if not isinstance(exc, Exception):
+            raise
+        _internal_error(exc, bool(options["debug"]))
     sys.exit(code if isinstance(code, int) else exitcodes.OK)
+
+
+def _debug_first(argv: Sequence[str]) -> list[str]:
+    """``--debug`` is global, but people add it at the end of the command that failed: move it to the front
+    (up to a ``--``, after which every word is a file name)."""
+    args = list(argv)
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[:end]:
+        return args
+    return ["--debug", *(a for i, a in enumerate(args) if i >= end or a != "--debug")]
+
+
+def _internal_error(exc: Exception, debug: bool) -> None:
+    """A bug, not bad input: exit 3 (never 1, which means findings) with one line; the traceback on request."""
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    message = _one_line(str(exc)) or "(no message)"
+    hint = "" if debug else " (run with --debug for the traceback)"
+    sys.stderr.write(f"configscan: internal error: {type(exc).__name__}: {message}{hint}\n")
+    sys.exit(exitcodes.INCOMPLETE)
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
