@@ -24,7 +24,10 @@ of one repeated byte. Values are whole numbers; ``_`` separators are allowed (``
 from __future__ import annotations
 
 import os
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import IO
 
 from configscan.errors import InputError
 
@@ -53,10 +56,15 @@ class Limit:
             raise InputError(self.env, f"must be at least 1, got {value}")
         return value
 
-    def refuse(self, source: str, found: str) -> InputError:
+    def refuse(self, source: str, found: str) -> LimitError:
         """The input error for ``source`` exceeding this limit: what was found, the limit, how to raise it."""
-        return InputError(source, f"{found}, over the limit of {self.value():,} {self.what}; "
+        return LimitError(source, f"{found}, over the limit of {self.value():,} {self.what}; "
                                   f"if the file is genuine, raise it with {self.env}=N")
+
+
+class LimitError(InputError):
+    """An input over a resource limit. Sniffers that treat an unreadable file as "not my format" let this
+    one through: the user must learn which limit was hit, not that no reader recognised the file."""
 
 
 YAML_ALIASES = Limit("CONFIGSCAN_MAX_YAML_ALIASES", 100, "YAML aliases")
@@ -66,3 +74,43 @@ ZIP_RATIO = Limit("CONFIGSCAN_MAX_ZIP_RATIO", 200, "to 1 compression")
 SHEET_XML_BYTES = Limit("CONFIGSCAN_MAX_SHEET_XML_BYTES", 256 * MIB, "bytes of sheet XML held in memory")
 
 ALL = (YAML_ALIASES, YAML_NODES, UNZIPPED_BYTES, ZIP_RATIO, SHEET_XML_BYTES)
+
+_RATIO_FLOOR = 1 * MIB  # smaller members are not ratio-checked: tiny files compress oddly and cost nothing
+
+
+def check_zip(archive: zipfile.ZipFile, source: str) -> None:
+    """Refuse an archive (an audit .zip or an XLSX) whose members declare more than the limits, before any
+    member is inflated: total uncompressed size, and each large member's compression ratio."""
+    total, cap, ratio = 0, UNZIPPED_BYTES.value(), ZIP_RATIO.value()
+    for info in archive.infolist():
+        total += info.file_size
+        if total > cap:
+            raise UNZIPPED_BYTES.refuse(source, f"members declare {total:,}+ bytes uncompressed")
+        if info.file_size > _RATIO_FLOOR and info.file_size > ratio * max(info.compress_size, 1):
+            found = f"member {info.filename} inflates {info.file_size // max(info.compress_size, 1):,} to 1"
+            raise ZIP_RATIO.refuse(source, found)
+
+
+def verify_zip(archive: zipfile.ZipFile, source: str, names: Iterable[str]) -> None:
+    """Inflate the named members and discard the bytes, counting them against the limit: the check for a
+    reader outside Python's zipfile (calamine) that would otherwise trust the headers. Python's zipfile
+    stops at the declared size and fails the CRC when a header lied, which surfaces here as BadZipFile."""
+    budget = UNZIPPED_BYTES.value()
+    for name in names:
+        with archive.open(name) as member:
+            budget -= copy_member(member, None, budget, source)
+
+
+def copy_member(src: IO[bytes], dst: IO[bytes] | None, budget: int, source: str) -> int:
+    """Copy one inflating member (to nowhere when ``dst`` is None), counting the bytes as they come (a
+    member's header can lie about its size); ``budget`` is what the archive may still inflate to.
+    Returns the bytes copied."""
+    copied = 0
+    while block := src.read(1 << 20):
+        copied += len(block)
+        if copied > budget:
+            raise UNZIPPED_BYTES.refuse(source, f"inflates past {UNZIPPED_BYTES.value():,} bytes")
+        if dst is not None:
+            dst.write(block)
+    return copied
+

@@ -15,15 +15,16 @@ import gzip
 import io
 import os
 import re
-import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from configscan import limits
 from configscan.audit import encodings
 from configscan.audit import mapping as audit_mapping
 from configscan.audit.layouts import Layout, detect, header_layout, problem
@@ -133,18 +134,26 @@ def _unpack(path: Path, label: str, work: Path, skipped: list[Skipped],
 
 def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped],
            mapping: Mapping | None) -> Iterator[tuple[str, Path]]:
+    """Extract each supported member to the work directory, within the zip limits (``configscan.limits``):
+    sizes and ratios are checked from the directory first, and bytes are counted as they inflate."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(label, f"not a readable zip archive ({exc})") from exc
     with archive:
+        limits.check_zip(archive, label)
+        budget = limits.UNZIPPED_BYTES.value()
         for index, member in enumerate(archive.infolist()):
             inner = member.filename
             if member.is_dir() or "__MACOSX" in inner or not _supported(Path(inner).name):
                 continue
             target = _scratch(work, f"_{index}_{Path(inner).name}")
-            with archive.open(member) as src, target.open("wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+            try:
+                with archive.open(member) as src, target.open("wb") as dst:
+                    budget -= limits.copy_member(src, dst, budget, label)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+                # corrupt data, a CRC mismatch, an unsupported method (Deflate64) or a password
+                raise InputError(f"{label}!{inner}", f"cannot be extracted ({exc})") from exc
             yield from _unpack(target, f"{label}!{inner}", work, skipped, mapping)
 
 
@@ -155,26 +164,28 @@ def _scratch(work: Path, suffix: str) -> Path:
     return Path(name)
 
 
-# Sheets whose XML is at most this large (uncompressed) are read with calamine: about 15 times faster than
-# openpyxl, but it holds a whole sheet in memory (roughly 1 KB a row); larger ones stream through openpyxl.
-_CALAMINE_MAX_XML = 256 * 1024 * 1024
-
-
 def _xlsx_sheets(path: Path, label: str, work: Path, mapping: Mapping | None) -> Iterator[tuple[str, Path]]:
     """Write each sheet to CSV.
 
     Time cells are written as text the engine parses: the sheet's first rows give its layout, and in the
     time column(s) a serial number becomes a date-time, a date-only cell a date (see ``sheettimes``).
+    A sheet that breaks off while streaming (corrupt deflate data) is an input error naming the row.
     """
     for index, (title, rows, epoch) in enumerate(_sheet_rows(path, label)):
         target = _scratch(work, f"_{index}_{path.stem}.csv")
         sheet_label = f"{label}#{title}"
-        head = list(islice(rows, 40))
-        roles = _time_roles(head, _for_sheet(mapping, sheet_label))
-        with target.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            for row in chain(head, rows):
-                writer.writerow([cell_text(v, roles[i], epoch) if i in roles else _plain(v) for i, v in enumerate(row)])
+        written = 0
+        try:
+            head = list(islice(rows, 40))
+            roles = _time_roles(head, _for_sheet(mapping, sheet_label))
+            with target.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                for row in chain(head, rows):
+                    writer.writerow([cell_text(v, roles[i], epoch) if i in roles else _plain(v)
+                                     for i, v in enumerate(row)])
+                    written += 1
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
+            raise InputError(sheet_label, f"unreadable after row {written} ({type(exc).__name__}: {exc})") from exc
         yield sheet_label, target
 
 
@@ -191,14 +202,29 @@ Rows = Iterator[tuple[object, ...]]
 
 
 def _sheet_rows(path: Path, label: str) -> Iterator[tuple[str, Rows, dt.datetime]]:
-    """(title, rows, date epoch) of each sheet, by the fastest reader that keeps memory bounded."""
+    """(title, rows, date epoch) of each sheet, by the fastest reader that keeps memory bounded.
+
+    calamine is about 15 times faster than openpyxl but holds a sheet in memory (about six times its XML),
+    so it takes sheets up to :data:`limits.SHEET_XML_BYTES`; larger ones stream through openpyxl's read-only
+    mode. Both hold the shared strings whole, so those must fit the same limit. The zip limits apply first,
+    and the members calamine reads are inflated once through Python's zipfile, which cannot be lied to.
+    """
+    sheet_cap = limits.SHEET_XML_BYTES.value()
     try:
         with zipfile.ZipFile(path) as archive:
-            sheets = [i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/sheet")]
+            limits.check_zip(archive, label)
+            infos = archive.infolist()
+            sheets = [i.file_size for i in infos if i.filename.startswith("xl/worksheets/sheet")]
+            strings = sum(i.file_size for i in infos if i.filename == "xl/sharedStrings.xml")
+            if strings > sheet_cap:
+                raise limits.SHEET_XML_BYTES.refuse(label, f"its shared strings are {strings:,} bytes of XML")
             book_xml = archive.read("xl/workbook.xml")
-    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+            small = max(sheets, default=0) <= sheet_cap
+            if small:
+                limits.verify_zip(archive, label, [i.filename for i in infos if not i.is_dir()])
+    except (OSError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise InputError(label, f"not a readable XLSX workbook ({exc})") from exc
-    if max(sheets, default=0) <= _CALAMINE_MAX_XML:
+    if small:
         epoch = EPOCH_1904 if re.search(rb'date1904="(1|true)"', book_xml) else EPOCH_1900
         yield from _calamine_rows(path, label, epoch)
     else:
@@ -224,7 +250,7 @@ def _openpyxl_rows(path: Path, label: str) -> Iterator[tuple[str, Rows, dt.datet
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise InputError(label, f"not a readable XLSX workbook ({exc})") from exc
     epoch = getattr(book, "epoch", EPOCH_1900)
     try:

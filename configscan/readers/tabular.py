@@ -17,11 +17,14 @@ import datetime as dt
 import functools
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from configscan import limits
 from configscan.errors import InputError
 from configscan.readers.base import Fragment
 
@@ -233,15 +236,42 @@ def _sheet_rows(path: Path) -> list[tuple[str, list[list[Any]]]] | None:
     """(sheet name, rows) of a workbook read from its bytes (so the extension does not matter), or None.
 
     calamine (Rust) reads a sheet about fifteen times faster than openpyxl; rows keep their position,
-    blank leading rows included, so row numbers match what the spreadsheet shows.
+    blank leading rows included, so row numbers match what the spreadsheet shows. Every sheet is held in
+    memory (about six times its XML), so the workbook must fit the limits first (``configscan.limits``).
     """
     from python_calamine import CalamineError, CalamineWorkbook  # imported here: only workbooks pay for it
 
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    _check_workbook(raw, str(path))
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         return [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
     except (CalamineError, OSError, ValueError):
         return None
+
+
+def _check_workbook(raw: bytes, source: str) -> None:
+    """Refuse a workbook over the limits before calamine inflates it: the zip limits, then the sheet XML
+    (and shared strings) held in memory at once -- an XLSX's members are inflated once through Python's
+    zipfile, which stops at the declared sizes; an .xls is not compressed, so its size is what is held."""
+    cap = limits.SHEET_XML_BYTES
+    if not raw.startswith(XLSX_MAGIC):
+        if len(raw) > cap.value():
+            raise cap.refuse(source, f"the workbook is {len(raw):,} bytes")
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            limits.check_zip(archive, source)
+            held = sum(i.file_size for i in archive.infolist()
+                       if i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml")
+            if held > cap.value():
+                raise cap.refuse(source, f"its sheets and shared strings are {held:,} bytes of XML")
+            limits.verify_zip(archive, source, [i.filename for i in archive.infolist() if not i.is_dir()])
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        return  # not a readable zip: calamine says so in its own way (None -> "not a readable workbook")
 
 
 @functools.lru_cache(maxsize=2)
@@ -277,9 +307,12 @@ def read_xlsx(path: Path, sheets: Iterable[str] | None = None) -> list[Table]:
 
 
 def xlsx_sheet_headers(path: Path) -> dict[str, list[str]]:
-    """Sheet name -> header row (for sniffing); {} when the workbook cannot be opened."""
+    """Sheet name -> header row (for sniffing); {} when the workbook cannot be opened (but a workbook over a
+    resource limit is an error: "no reader recognises this file" would hide which limit it hit)."""
     try:
         tables = _tables_of(path)
+    except limits.LimitError:
+        raise
     except InputError:
         return {}
     return {t.sheet or "": t.header for t in tables or ()}

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from configscan.errors import InputError
+from configscan.limits import LimitError
 from configscan.readers import values
 from configscan.readers.base import Fragment, Reader
 from configscan.readers.tabular import decode, head_text, is_xlsx, read_xlsx
@@ -32,6 +33,8 @@ def _sniff(path: Path, head: bytes) -> bool:
     if is_xlsx(head):
         try:
             return any("detectionsshared" in _squash(line) for line, _ in _lines(path, limit=200))
+        except LimitError:
+            raise  # over a limit: say which, not "no reader recognises this file"
         except (InputError, OSError, ValueError):
             return False  # a workbook this reader cannot open is not its format; read() will say why
     squashed = _squash(head_text(head))
