@@ -57,7 +57,7 @@ class Layout:
     has_header: bool
     columns: dict[str, int] = field(default_factory=dict)
     split_date: int | None = None  # index of a separate date column (San Jose style)
-    skip: int = 0  # physical lines before the header (title rows in spreadsheets)
+    skip: int = 0  # records (empty lines included) before the header: title rows in spreadsheets
     mapped: bool = False  # columns named by the user's mapping (configscan.audit.mapping), not recognised
 
     def column(self, name: str) -> int | None:

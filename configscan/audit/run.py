@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit import aggregate, dedup, engine, evidence, passes, samples
+from configscan.audit import aggregate, dedup, engine, evidence, passes, records, samples
 from configscan.audit.findings import (
     MAX_IMMIGRATION_FINDINGS,
     MAX_SWEEP_FINDINGS,
@@ -21,7 +21,7 @@ from configscan.audit.findings import (
 )
 from configscan.audit.reasons import classify_reason
 from configscan.audit.searchers import classify_searchers
-from configscan.audit.sources import expand, reencoded
+from configscan.audit.sources import Source, expand, reencoded
 from configscan.audit.summary import AuditFile, AuditSummary
 from configscan.errors import InputError
 from configscan.findings import Finding
@@ -62,25 +62,29 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         detail = "; ".join(notes) or "no audit rows"
         raise InputError(", ".join(request.files), f"no audit log found ({detail})")
     con = engine.connect(request.work)
+    counter = records.Counter()  # counts every source's records independently, beside the engine
     try:
+        for source in sources:
+            counter.start(source.path)
         scans = [engine.Scan(source, index, dedup=len(sources) > 1) for index, source in enumerate(sources)]
-        files, removed = _load(con, scans, request.threshold, errors, request.work)
+        files, removed = _load(con, scans, request.threshold, errors, request.work, counter)
         return _analyse(con, request, scans, files, notes, errors, removed, started)
     finally:
+        counter.close()
         con.close()
 
 
 def _load(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path,
-          ) -> tuple[list[AuditFile], int]:
+          counter: records.Counter) -> tuple[list[AuditFile], int]:
     try:
-        return _load_all(con, scans, threshold, errors, work, hashed=True)
+        return _load_all(con, scans, threshold, errors, work, counter, hashed=True)
     except passes.HashCollision:
         passes.reset(con)  # astronomically rare; read again keyed on the reason text
-        return _load_all(con, scans, threshold, errors, work, hashed=False)
+        return _load_all(con, scans, threshold, errors, work, counter, hashed=False)
 
 
-def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path, hashed: bool,
-              ) -> tuple[list[AuditFile], int]:
+def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path,
+              counter: records.Counter, hashed: bool) -> tuple[list[AuditFile], int]:
     passes.prepare(con, dedup=len(scans) > 1)
     files, removed, problems = [], 0, []
     for scan in scans:
@@ -92,6 +96,7 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
         if stats.rejected:
             lines = ", ".join(str(n) for n in engine.rejected_lines(con, scan.src))
             problems.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at line {lines})")
+        problems.extend(_reconcile(scan.source, stats, counter))
         files.append(AuditFile(label=scan.source.label, layout=scan.source.layout.name, rows=stats.rows,
                                rows_unreadable=stats.rejected, header_repeats=stats.header_repeats,
                                blank_rows=stats.blank, encoding=scan.source.encoding))
@@ -100,6 +105,22 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
     passes.combine(con)
     errors.extend(problems)  # only once the load succeeded, so a second attempt does not repeat them
     return files, removed
+
+
+def _reconcile(source: Source, stats: passes.LoadStats, counter: records.Counter) -> list[str]:
+    """What the independent count says is missing from the engine's account of one source (fail closed: a
+    log read short, or with no search at all, is never a clean report)."""
+    try:
+        parity = counter.result(source.path)
+        accounted = stats.rows + stats.rejected + stats.header_repeats + stats.blank
+        missing = records.shortfall(source.path, source.lead, accounted, parity)
+    except records.Damaged as exc:
+        return [f"{source.label}: damaged, not read whole ({exc}); the findings cover only what could be read"]
+    problems = [f"{source.label}: {missing}"] if missing else []
+    if stats.rows == 0:
+        problems.append(f"{source.label}: no searches were read from it (an audit header and nothing else); "
+                        "an empty log proves nothing")
+    return problems
 
 
 def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: list[AuditFile], notes: list[str],

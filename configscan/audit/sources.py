@@ -50,6 +50,7 @@ class Source:
     time_samples: tuple[str, ...] = ()  # first few Search Time values, to pick the time format once
     samples: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first values of id/networks/devices
     encoding: str = encodings.UTF8  # what the original file was read as (``path`` is UTF-8 either way)
+    lead: int = 0  # non-empty records before the first search (title rows, the header): see ``records``
 
 
 @dataclass
@@ -273,8 +274,9 @@ def _time_roles(head: list[tuple[object, ...]], mapping: Mapping | None) -> dict
     return {time_index: "time", layout.split_date: "date"}
 
 
-def _first_records(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
-    """Up to 20 non-blank records with the physical line each starts on (0-based), and the delimiter."""
+def _first_records(path: Path) -> tuple[list[tuple[int, list[str]]], str, set[int]]:
+    """Up to 20 non-blank records with the index of each among all records (0-based), the delimiter, and the
+    indexes of the empty lines among them (which no count of records includes)."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
         with opener(path, "rb") as raw:
@@ -289,18 +291,21 @@ def _first_records(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
     best = max(counts, key=lambda d: counts[d])
     delimiter = best if counts[best] > counts[","] else ","
     records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    start = 0
+    empty: set[int] = set()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for record in reader:
+        # Numbered by record, empty lines included: the engine's ``skip`` counts records, not physical lines
+        # (a title cell holding a line break is one record over two lines).
+        for index, record in enumerate(reader):
             if any(cell.strip() for cell in record):
-                records.append((start, record))
-            start = reader.line_num
+                records.append((index, record))
+            elif not record:
+                empty.add(index)
             if len(records) >= 20:
                 break
     except csv.Error:
-        return records, delimiter  # a record cut by the 256 KiB window; those before it suffice
-    return records, delimiter
+        return records, delimiter, empty  # a record cut by the 256 KiB window; those before it suffice
+    return records, delimiter, empty
 
 
 def _find_layout(records: list[tuple[int, list[str]]], mapping: Mapping | None) -> Layout | None:
@@ -315,7 +320,7 @@ def _find_layout(records: list[tuple[int, list[str]]], mapping: Mapping | None) 
 
 def _source(label: str, path: Path, mapping: Mapping | None = None,
             misses: list[tuple[int, str, list[str]]] | None = None) -> Source | Skipped:
-    records, delimiter = _first_records(path)
+    records, delimiter, empty = _first_records(path)
     if not records:
         return Skipped(label, "empty")
     layout = _find_layout(records, mapping)
@@ -332,7 +337,9 @@ def _source(label: str, path: Path, mapping: Mapping | None = None,
     why = problem(layout)
     if why:
         return Skipped(label, why)
-    return Source(label, path, layout, delimiter, _time_samples(layout, records), _samples(layout, records))
+    lead = (layout.skip + 1 - len({i for i in empty if i < layout.skip})) if layout.has_header else 0
+    return Source(label, path, layout, delimiter, _time_samples(layout, records), _samples(layout, records),
+                  lead=lead)
 
 
 def _data(layout: Layout, records: list[tuple[int, list[str]]]) -> list[list[str]]:
