@@ -7,14 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 import responses
-import urllib3
 from typer.testing import CliRunner
 
 from configscan.cli import _mount_subcommands, app
 from configscan.fetch import sources
-from configscan.fetch.http import FetchError, get, make_session
+from configscan.fetch.body import get
+from configscan.fetch.credentials import Credentials, origin
+from configscan.fetch.http import Fetcher, FetchError, make_session
+from configscan.fetch.limits import Limits
 from configscan.fetch.manifest import load_manifest, redact_url
 from configscan.fetch.snapshot import fetch_all
 
@@ -27,12 +28,13 @@ RUNNER = CliRunner()
 def no_backoff_sleep(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     """Retry back-off and Retry-After waits are recorded, not slept, so the suite stays fast."""
     slept: list[float] = []
-    monkeypatch.setattr("urllib3.util.retry.time.sleep", slept.append)
+    monkeypatch.setattr("configscan.fetch.http.time.sleep", slept.append)
     yield slept
 
 
-def session() -> requests.Session:
-    return make_session(retries=3, backoff=0.5)
+def session(token: str | None = None, token_for: str = "https://exports.example.test/") -> Fetcher:
+    credentials = Credentials(token, origin(token_for)) if token else Credentials()
+    return Fetcher(make_session(), Limits(retries=3, backoff=0.5), credentials)
 
 
 @responses.activate
@@ -44,7 +46,8 @@ def test_success_writes_file_and_manifest(tmp_path: Path) -> None:
     assert outcome.downloaded == ["list.csv"] and not outcome.failed
     assert (tmp_path / "list.csv").read_bytes().startswith(b"Name,State")
     entry = load_manifest(tmp_path).entries[0]
-    assert entry.status == 200 and entry.size == 25 and entry.etag == '"v1"' and len(entry.sha256 or "") == 64
+    assert entry.status == "ok" and entry.http_status == 200 and entry.size == 25
+    assert entry.etag == '"v1"' and len(entry.sha256 or "") == 64
 
 
 @responses.activate
@@ -67,7 +70,8 @@ def test_404_is_a_clear_error_naming_url_and_status(tmp_path: Path) -> None:
                         tmp_path, source="t")
     assert outcome.failed == ["https://exports.example.test/gone.csv: HTTP 404 Not Found"]
     assert not (tmp_path / "gone.csv").exists()
-    assert load_manifest(tmp_path).entries[0].status == 404
+    entry = load_manifest(tmp_path).entries[0]
+    assert (entry.status, entry.http_status, entry.failure, entry.file) == ("failed", 404, "http", None)
 
 
 @responses.activate
@@ -75,12 +79,17 @@ def test_429_with_retry_after_is_honoured(no_backoff_sleep: list[float]) -> None
     url = "https://exports.example.test/busy.csv"
     responses.get(url, status=429, headers={"Retry-After": "7"})
     responses.get(url, body=b"ok")
-    http = session()
-    assert get(http, url).body == b"ok" and len(responses.calls) == 2
-    # `responses` retries without sleeping; the real wait is asserted in test_fetch_e2e against a live server.
-    retry = http.get_adapter(url).max_retries
-    answer = urllib3.HTTPResponse(body=b"", headers={"Retry-After": "7"}, status=429)
-    assert retry.respect_retry_after_header and retry.get_retry_after(answer) == 7
+    assert get(session(), url).body == b"ok" and len(responses.calls) == 2
+    assert no_backoff_sleep == [7.0]  # the server's wait, not the backoff
+
+
+@responses.activate
+def test_retry_after_over_the_cap_fails_instead_of_sleeping(no_backoff_sleep: list[float]) -> None:
+    url = "https://exports.example.test/busy.csv"
+    responses.get(url, status=429, headers={"Retry-After": "Fri, 31 Dec 2100 23:59:59 GMT"})
+    with pytest.raises(FetchError, match=r"HTTP 429: server asked to wait \d+ s .*over the 60 s limit") as err:
+        get(session(), url)
+    assert err.value.kind == "retry-after" and no_backoff_sleep == [] and len(responses.calls) == 1
 
 
 @responses.activate
@@ -96,8 +105,9 @@ def test_5xx_then_success() -> None:
 def test_5xx_every_time_gives_up_with_the_url() -> None:
     url = "https://exports.example.test/down.csv"
     responses.get(url, status=500)
-    with pytest.raises(FetchError, match=r"down\.csv: (gave up after retries|HTTP 500)"):
+    with pytest.raises(FetchError, match=r"down\.csv: HTTP 500 Internal Server Error after 3 retries"):
         get(session(), url)
+    assert len(responses.calls) == 4
 
 
 @responses.activate
@@ -113,7 +123,7 @@ def test_truncated_body_is_an_error() -> None:
 def test_size_cap() -> None:
     url = "https://exports.example.test/huge.csv"
     responses.get(url, body=b"x" * 2048)
-    with pytest.raises(FetchError, match="cap"):
+    with pytest.raises(FetchError, match="over the 1024-byte limit"):
         get(session(), url, max_bytes=1024)
 
 
@@ -126,8 +136,10 @@ def test_muckrock_pagination_lists_every_file() -> None:
     responses.get(f"{API}communications/?foia=181267&page=2", json={"next": None, "results": [{"id": 2}]})
     responses.get(f"{API}files/?communication=2", json={"next": None, "results": [
         {"id": 11, "ffile": "https://cdn.example.test/foia_files/audit%20log.csv"}]})
-    downloads = sources.muckrock_downloads(session(), "181267", API)
-    assert [(d.name, d.note) for d in downloads] == [("A1-A4.xlsx", "Sharing lists"), ("audit_log.csv", None)]
+    listing = sources.muckrock_downloads(session(), "181267", API)
+    assert [(d.name, d.note) for d in listing.downloads] == [("A1-A4.xlsx", "Sharing lists"),
+                                                             ("audit_log.csv", None)]
+    assert listing.failures == []
 
 
 @responses.activate
@@ -161,6 +173,7 @@ def test_token_is_sent_but_never_written_or_printed(tmp_path: Path, monkeypatch:
     for text in (result.output, manifest_text):
         assert secret not in text and "abc123" not in text
     assert "HTTP 401" in result.output and "$EXPORT_TOKEN" in manifest_text
+    assert '"status": "failed"' in manifest_text
 
 
 def test_missing_token_variable_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,8 +188,8 @@ def test_token_not_forwarded_to_another_host() -> None:
     responses.get("https://exports.example.test/a.csv", status=302,
                   headers={"Location": "https://elsewhere.example.test/a.csv"})
     responses.get("https://elsewhere.example.test/a.csv", body=b"x")
-    with pytest.raises(FetchError, match="another host"):
-        get(session(), "https://exports.example.test/a.csv", token="t0k")
+    assert get(session(token="t0k"), "https://exports.example.test/a.csv").body == b"x"
+    assert responses.calls[0].request.headers["Authorization"] == "Bearer t0k"
     assert "Authorization" not in responses.calls[-1].request.headers
 
 
@@ -188,8 +201,24 @@ def test_fetch_portal_by_slug(tmp_path: Path) -> None:
                                  "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "portal-home-town-or-pd.html").read_bytes() == page
-    assert json.loads((tmp_path / "manifest.json").read_text())["entries"][0]["status"] == 200
+    assert json.loads((tmp_path / "manifest.json").read_text())["entries"][0]["status"] == "ok"
 
 
 def test_redact_url() -> None:
     assert redact_url("https://u:p@h.test/x?token=1&a=2") == "https://h.test/x?token=REDACTED&a=2"
+    assert redact_url("http://u:p@[::1]:8080/x?api_key=k&sig=s&X-Amz-Signature=z&page=2#frag") == \
+        "http://[::1]:8080/x?api_key=REDACTED&sig=REDACTED&X-Amz-Signature=REDACTED&page=2"
+    assert redact_url("http://h.test:99999/") == "(unparseable URL)"
+
+
+def test_a_manifest_from_before_status_words_still_loads(tmp_path: Path) -> None:
+    """Older manifests kept the HTTP status in ``status``: it moves to ``http_status``, and an error is
+    never read as ok."""
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": "configscan/snapshot@1", "entries": [
+        {"url": "https://h.test/a.csv", "file": "a.csv", "fetched_at": "2026-01-01T00:00:00+00:00", "status": 200},
+        {"url": "https://h.test/b.csv", "file": "b.csv", "fetched_at": "2026-01-01T00:00:00+00:00", "status": 503,
+         "error": "https://h.test/b.csv: HTTP 503"},
+        {"url": "https://h.test/c.csv", "fetched_at": "2026-01-01T00:00:00+00:00", "status": None,
+         "error": "https://h.test/c.csv: timed out"}]}))
+    entries = load_manifest(tmp_path).entries
+    assert [(e.status, e.http_status) for e in entries] == [("ok", 200), ("stale", 503), ("failed", None)]

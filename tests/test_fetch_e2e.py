@@ -66,7 +66,7 @@ def server() -> Iterator[str]:
 
 def test_fetch_then_scan_the_snapshot(server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     slept: list[float] = []
-    monkeypatch.setattr("urllib3.util.retry.time.sleep", slept.append)
+    monkeypatch.setattr("configscan.fetch.http.time.sleep", slept.append)
     runner = CliRunner()
     snap = tmp_path / "snap"
     for name in ("busy/shared-networks.csv", "settings.csv", "agency.yaml", "portal.html"):
@@ -76,7 +76,7 @@ def test_fetch_then_scan_the_snapshot(server: str, tmp_path: Path, monkeypatch: 
     manifest = json.loads((snap / "manifest.json").read_text())
     files = {e["file"]: e for e in manifest["entries"]}
     assert sorted(files) == ["agency.yaml", "portal.html", "settings.csv", "shared-networks.csv"]
-    assert all(e["status"] == 200 and len(e["sha256"]) == 64 for e in files.values())
+    assert all(e["status"] == "ok" and e["http_status"] == 200 and len(e["sha256"]) == 64 for e in files.values())
 
     again = runner.invoke(app, ["fetch", "url", f"{server}/settings.csv", "--out", str(snap)])
     assert again.exit_code == 0 and "unchanged 1" in again.output
