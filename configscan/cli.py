@@ -26,7 +26,6 @@ from typer._click.exceptions import UsageError as CommandLineError
 from configscan import exitcodes
 from configscan.clikit import fail, failing_cleanly, finish, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import InputError, UsageError
-from configscan.findings import Severity
 from configscan.model import AgencyConfig
 from configscan.registry import load_registry
 from configscan.scan import ScanOptions, scan
@@ -79,6 +78,8 @@ def scan_command(
                                                       "findings.")] = None,
     sweep_threshold: Annotated[int, typer.Option("--sweep-threshold", min=1, help="With --audit: networks "
                                                  "per search that make a mass sweep.")] = 2000,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave out files in input folders that "
+                                                      "match this glob (repeatable).")] = None,
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
     registry = load_registry()
@@ -88,11 +89,11 @@ def scan_command(
     with tempfile.TemporaryDirectory(prefix="configscan-") as work, failing_cleanly(evidence_csv):
         targets = report_targets(registry, html, json_out, output or [])
         options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
-                              as_of=parse_as_of(as_of), fail_on=threshold or Severity.critical,
+                              as_of=parse_as_of(as_of), fail_on=threshold,
                               reader=fmt, directory=directory, mapping=mapping,
                               agency_name=agency_name, agency_state=agency_state,
                               audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
-                              evidence=evidence_csv)
+                              evidence=evidence_csv, exclude=exclude or [])
         result = scan(options, registry.checks, registry.readers)
         write_reports(result, registry, targets, evidence_csv)
     finish(result, threshold, quiet)

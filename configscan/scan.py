@@ -26,8 +26,10 @@ from configscan.findings import (
     PartnerView,
     ScanResult,
     Severity,
+    SkippedInput,
     Summary,
 )
+from configscan.inputs import Inventory
 from configscan.jurisdictions.layers import LEGAL_ROLES
 from configscan.jurisdictions.loader import PackLibrary, build_ruleset
 from configscan.jurisdictions.schema import RulePack
@@ -37,6 +39,7 @@ from configscan.readers.base import Fragment, Reader
 from configscan.readers.mapped import Mapping, load_mapping, mapped_reader
 from configscan.readers.merge import Conflict, merge
 from configscan.readers.pick import pick_reader as pick_reader  # re-exported: callers pick a reader from here
+from configscan.readers.pick import read_all
 from configscan.readers.pick import read_inputs as read_inputs  # re-exported for the audit command
 
 
@@ -47,13 +50,14 @@ class ScanOptions:
     local: str | None = None
     policy: Path | None = None
     as_of: dt.date = field(default_factory=dt.date.today)
-    fail_on: Severity = Severity.high
+    fail_on: Severity | None = Severity.high  # None: --fail-on never (recorded as "never")
     reader: str | None = None
     directory: Path | None = None
     mapping: Path | None = None  # TOML column mapping for CSV/XLSX no built-in reader knows
     agency_name: str | None = None  # used only when no input names the agency
     agency_state: str | None = None
     audit: Sequence[str] = ()  # audit-log files, globs or folders (configscan.audit)
+    exclude: Sequence[str] = ()  # --exclude globs: files in input folders to leave out on purpose
     sweep_threshold: int = DEFAULT_SWEEP_THRESHOLD
     evidence: Path | None = None  # target of the evidence CSV (staged beside it, published by the caller)
     work: Path | None = None  # private work directory (required with audit files)
@@ -104,7 +108,12 @@ def classify(config: AgencyConfig, classifier: Classifier) -> tuple[PartnerPairs
     return partners, tuple(users)
 
 
-def verdict_of(findings: Sequence[Finding], errors: Sequence[str]) -> str:
+NO_RULES_IN_FORCE = "no rules in force on that date"
+
+
+def verdict_of(findings: Sequence[Finding], errors: Sequence[str], rules_in_force: bool = True) -> str:
+    """The report's one-word-or-so verdict. "clean" only when rules were in force to be clean against: a date
+    before any rule of the agency's layers applies gives "no rules in force on that date" instead."""
     if errors:
         return "incomplete"
     fails = [f for f in findings if f.outcome is Outcome.fail]
@@ -114,7 +123,7 @@ def verdict_of(findings: Sequence[Finding], errors: Sequence[str]) -> str:
         return "risks found"
     if any(f.outcome is Outcome.unverified for f in findings):
         return "unverified"
-    return "clean"
+    return "clean" if rules_in_force else NO_RULES_IN_FORCE
 
 
 def audit_mapping(options: ScanOptions) -> Mapping | None:
@@ -132,16 +141,17 @@ def audit_mapping(options: ScanOptions) -> Mapping | None:
 def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader]) -> ScanResult:
     if options.mapping is not None and audit_mapping(options) is None:
         readers = [mapped_reader(load_mapping(options.mapping)), *readers]
-    fragments = read_inputs(options.inputs, readers, options.reader)
+    fragments, inventory = read_all(options.inputs, readers, options.reader, options.exclude)
     defaults = {k: v for k, v in (("name", options.agency_name), ("state", options.agency_state)) if v}
     data, conflicts = merge(fragments, {"agency": defaults} if defaults else None)
     source = ", ".join(str(p) for p in options.inputs)
     config = normalise(data, source)
-    return evaluate(options, config, checks, fragments, conflicts, audit_config=config)
+    return evaluate(options, config, checks, fragments, conflicts, audit_config=config, inventory=inventory)
 
 
 def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check], fragments: Sequence[Fragment] = (),
-             conflicts: Sequence[Conflict] = (), audit_config: AgencyConfig | None = None) -> ScanResult:
+             conflicts: Sequence[Conflict] = (), audit_config: AgencyConfig | None = None,
+             inventory: Inventory | None = None) -> ScanResult:
     """Rules, checks and (with audit files) the audit log against one normalised configuration.
 
     ``audit_config`` is the configuration the audit log is compared with; None when the agency's settings
@@ -154,7 +164,9 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
     partners, users = classify(config, classifier)
     ctx = CheckContext(config=config, rules=ruleset, partners=partners, users=users)
     engine = run_checks(checks, ctx)
-    errors = list(engine.errors)
+    errors = list(engine.errors) + (inventory.errors if inventory else [])
+    skipped = [SkippedInput(path=s.path, reason=s.reason, blocking=s.blocking) for s in inventory.skipped
+               ] if inventory else []
     findings = list(engine.findings)
     for fragment in fragments:
         if fragment.problems and fragment.lost_matters:
@@ -167,8 +179,10 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         outcome = run_audit(AuditRequest(
             files=list(options.audit), agency_state=config.agency.state, rules=ruleset,
             classifier=classifier, work=options.work, config=audit_config,
-            threshold=options.sweep_threshold, evidence_target=options.evidence, mapping=audit_mapping(options)))
+            threshold=options.sweep_threshold, evidence_target=options.evidence, mapping=audit_mapping(options),
+            exclude=list(options.exclude)))
         findings.extend(outcome.findings)
+        skipped.extend(SkippedInput(path=s.path, reason=s.reason, blocking=s.blocking) for s in outcome.skipped)
         errors.extend(outcome.errors)
         audit = outcome.summary
     agency_key = config.agency.ori or f"{config.agency.state}:{config.agency.name}"
@@ -182,13 +196,14 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         as_of=options.as_of,
         agency=config.agency.model_dump(mode="json"),
         jurisdictions=[_pack_ref(pack, role) for pack, role in ruleset.packs],
-        summary=_summary(findings, errors, options.fail_on),
+        summary=_summary(findings, errors, options.fail_on, not ruleset.nothing_in_force),
         findings=findings,
         partners=[_partner_view(p, c) for p, c in ctx.partners],
         inputs=[InputFile(path=f.source, sha256=sha256_of(Path(f.source)), reader=f.reader,
                           rows_unreadable=len(f.problems)) for f in fragments],
         unknown_fields=_unknown_fields(config),
         errors=errors,
+        skipped=skipped,
         checks_run=engine.checks_run,
         statute_found=ruleset.statute_found,
         law_note=law_note(ruleset.packs),
@@ -222,17 +237,18 @@ def _conflict_findings(conflicts: Sequence[Conflict]) -> list[Finding]:
     ]
 
 
-def _summary(findings: Sequence[Finding], errors: Sequence[str], fail_on: Severity) -> Summary:
+def _summary(findings: Sequence[Finding], errors: Sequence[str], fail_on: Severity | None,
+             rules_in_force: bool = True) -> Summary:
     counts = {s.value: 0 for s in Severity}
     for f in findings:
         if f.outcome is Outcome.fail:
             counts[f.severity.value] += 1
     return Summary(
-        verdict=verdict_of(findings, errors),
+        verdict=verdict_of(findings, errors, rules_in_force),
         counts=counts,
         unverified=sum(f.outcome is Outcome.unverified for f in findings),
         upcoming=sum(f.outcome is Outcome.upcoming for f in findings),
-        fail_on=fail_on.value,
+        fail_on=fail_on.value if fail_on is not None else "never",
     )
 
 

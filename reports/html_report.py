@@ -29,6 +29,8 @@ _VERDICT_TEXT = {
     "risks found": "No cited law is broken, but settings expose data to federal or out-of-state users.",
     "unverified": "Nothing was found to break the law, but some things could not be verified.",
     "clean": "No findings: every check passed on the data provided.",
+    "no rules in force on that date": "None of this jurisdiction's rules was in force on the date the law was "
+    "read (--as-of); nothing was checked against law, so this is not a clean report.",
     "incomplete": "The scan could not see everything it needed; this is not a clean report.",
 }
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import yaml
 
-from configscan.jurisdictions.schema import ISO_DURATION, RuleKind, RulePack
+from configscan.jurisdictions.packfile import check_pack_file
+from configscan.jurisdictions.schema import ISO_DURATION, Confidence, RuleKind, RulePack, SourceGrade, duration_days
 
 PACKS_DIR = Path(__file__).resolve().parents[1] / "configscan" / "jurisdictions" / "packs"
-REVIEW_DATE = dt.date(2026, 11, 25)
+RETENTION_TABLE = Path(__file__).resolve().parent / "data" / "retention_limits.csv"
+# The dated reviews recorded in the reference notes (legal-rules.md); a pack's review is one of them.
+REVIEWS = (dt.date(2026, 11, 25), dt.date(2026, 12, 2))
+# Nothing the packs cite predates the federal DPPA (1994); an earlier date is a typing error.
+EARLIEST_LAW = dt.date(1994, 1, 1)
 
 STATES = [
     "AL",
@@ -109,19 +117,53 @@ def test_federal_pack() -> None:
 @pytest.mark.parametrize("stem", sorted(PACKS))
 def test_pack_metadata(stem: str) -> None:
     _, pack = PACKS[stem]
-    assert pack.version == "2026.11.25"
-    assert pack.last_reviewed == REVIEW_DATE
+    assert pack.last_reviewed in REVIEWS
+    assert pack.version == pack.last_reviewed.strftime("%Y.%m.%d")
     assert pack.name.strip()
+    assert pack.review_due is None or pack.review_due > pack.last_reviewed
+
+
+@pytest.mark.parametrize("stem", sorted(PACKS))
+def test_pack_passes_every_schema_and_semantic_check(stem: str) -> None:
+    """The same checks ``configscan rules validate`` runs: sources listed and graded, every rule's source among
+    them, statute-text only on official or mirror text, no rule reviewed after its pack."""
+    result = check_pack_file(PACKS[stem][0], set(PACKS))
+    assert result.problems == []
+
+
+@pytest.mark.parametrize("stem", sorted(PACKS))
+def test_pack_lists_the_sources_read(stem: str) -> None:
+    _, pack = PACKS[stem]
+    urls = [source.url for source in pack.sources]
+    assert urls and len(urls) == len(set(urls)), "each source once"
+    assert {rule.source for rule in pack.rules} <= set(urls)
+    for source in pack.sources:
+        assert urlparse(source.url).netloc and " " not in source.url
+        assert source.title and source.title.strip()
 
 
 @pytest.mark.parametrize(("stem", "rule_id"), [(s, r.id) for s, r in ALL_RULES])
 def test_rule_is_cited_and_dated(stem: str, rule_id: str) -> None:
-    rule = next(r for r in PACKS[stem][1].rules if r.id == rule_id)
-    assert rule.citation.strip()
-    assert rule.source.startswith("https://") or rule.source.startswith("http://")
-    assert isinstance(rule.effective_from, dt.date)
-    assert rule.last_reviewed == REVIEW_DATE
-    assert rule.summary.strip()
+    pack = PACKS[stem][1]
+    rule = next(r for r in pack.rules if r.id == rule_id)
+    # Citation: names a section, act or year, never a placeholder.
+    assert re.search(r"\d", rule.citation) and "TODO" not in rule.citation.upper()
+    # Source: a web address a reader can open.
+    assert urlparse(rule.source).scheme in {"http", "https"} and "." in urlparse(rule.source).netloc
+    # Dates: plausible, ordered, and reviewed no later than the pack.
+    assert EARLIEST_LAW <= rule.effective_from <= pack.last_reviewed + dt.timedelta(days=730)
+    assert rule.effective_until is None or rule.effective_until > rule.effective_from
+    assert rule.last_reviewed in REVIEWS and rule.last_reviewed <= pack.last_reviewed
+    # Confidence: statute-text only when the cited source is statute text (official or mirror).
+    grade = next(s.grade for s in pack.sources if s.url == rule.source)
+    if rule.confidence is Confidence.statute_text:
+        assert grade in (SourceGrade.official, SourceGrade.mirror)
+    # Summary: one or two plain sentences, not a copied paragraph.
+    assert rule.summary[0].isupper() and rule.summary.rstrip().endswith(".")
+    assert 20 <= len(rule.summary) <= 320
+    # A general law whose reach is open is at most a risk: never a settled violation at high confidence.
+    if str(rule.params.get("status", "")).lower() == "unsettled":
+        assert rule.confidence is not Confidence.statute_text or rule.kind is RuleKind.restrict_in_state_sharing
 
 
 RETENTION_RULES = [(s, r.id) for s, r in ALL_RULES if r.kind is RuleKind.max_retention]
@@ -136,24 +178,42 @@ def test_retention_uses_iso_duration(stem: str, rule_id: str) -> None:
     assert rule.max_retention not in {"P270D", "P913D", "P548D"}
 
 
-def _retentions(pack_id: str) -> set[str]:
-    return {r.max_retention for r in PACKS[pack_id][1].rules if r.kind is RuleKind.max_retention}
+def _retention_table() -> list[dict[str, str]]:
+    with RETENTION_TABLE.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
-@pytest.mark.parametrize(
-    ("pack_id", "duration"),
-    [
-        ("US-GA", "P30M"),
-        ("US-NH", "PT3M"),
-        ("US-UT", "P9M"),
-        ("US-VT", "P18M"),
-        ("US-WA", "P21D"),
-        ("US-AR", "P150D"),
-        ("US-NE", "P180D"),
-    ],
-)
-def test_known_retention_limits(pack_id: str, duration: str) -> None:
-    assert duration in _retentions(pack_id)
+_UNITS = {"minutes": "PT{}M", "days": "P{}D", "months": "P{}M", "years": "P{}Y"}
+
+
+def _figure_as_iso(figure: str) -> str:
+    """The reference's figure in words ("30 months") in the packs' unit-keeping ISO form (P30M)."""
+    number, unit = figure.split()
+    return _UNITS[unit].format(int(number))
+
+
+def test_retention_table_matches_every_retention_rule() -> None:
+    """Each retention figure in the packs equals the expected value kept, with its source, in tests/data."""
+    table = {(row["pack_id"], row["rule_id"]): row for row in _retention_table()}
+    in_packs = {(stem, r.id): r for stem, r in ALL_RULES if r.kind is RuleKind.max_retention}
+    assert set(table) == set(in_packs), "a retention rule without an expected value, or a stale table row"
+    for key, rule in in_packs.items():
+        row = table[key]
+        assert rule.max_retention == row["max_retention"] == _figure_as_iso(row["figure"]), key
+        assert rule.source == row["source"], f"{key}: the table's source is the rule's source"
+        assert row["reference"].strip()
+        # A figure known only from secondary accounts cannot be claimed as statute text.
+        if row["grade"] == "secondary":
+            assert rule.confidence is not Confidence.statute_text, key
+        else:
+            assert row["grade"] in {"official", "mirror"}
+
+
+def test_retention_figures_compare_in_days() -> None:
+    days = {row["rule_id"]: duration_days(row["max_retention"]) for row in _retention_table()}
+    assert days["nh-75b-retention"] < 1 / 24  # three minutes, not three days
+    assert 900 < days["ga-3522-retention"] < 920  # thirty months, not thirty days
+    assert days["ia-321p4-retention"] == 30 and days["ky-hb58-retention"] == 90
 
 
 def test_connecticut_declaration_lists_allowed_states() -> None:
@@ -196,8 +256,10 @@ def test_no_statute_packs_say_so(stem: str) -> None:
     assert pack.notes and pack.notes.strip().endswith(".")
     if pack.level.value == "state":
         assert "No statewide ALPR statute" in pack.notes
-        assert "2026-11-25" in pack.notes
-        assert all(rule.kind is RuleKind.context for rule in pack.rules)
+        assert pack.last_reviewed.isoformat() in pack.notes
+        # Without an ALPR statute a general law may only give a risk (unsettled), never a violation.
+        for rule in pack.rules:
+            assert rule.kind is RuleKind.context or rule.params.get("status") == "unsettled"
 
 
 @pytest.mark.parametrize("stem", STATUTE_STATES)
@@ -206,3 +268,72 @@ def test_statute_packs_have_enforceable_rules(stem: str) -> None:
     assert pack.rules
     if stem != "US-FL":  # Florida's statutes set no sharing limit or day count: context only.
         assert any(rule.kind is not RuleKind.context for rule in pack.rules)
+
+
+# --- The 2026-12-02 review (legal-rules.md, "Review of 2026-12-02") ------------------------------------------
+
+def test_review_2026_12_02_dates() -> None:
+    assert all(r.effective_from == dt.date(2015, 12, 1) for r in PACKS["US-NC"][1].rules)
+    assert all(r.effective_from == dt.date(2016, 7, 18) for r in PACKS["US-NH"][1].rules)
+    md = {r.id: r for r in PACKS["US-MD"][1].rules}
+    assert md["md-3529-immigration"].effective_from.year == 2021
+    assert md["md-3529-requester-statement"].effective_from.year == 2021
+
+
+def test_nh_pack_says_what_happens_if_the_sunset_stands() -> None:
+    pack = PACKS["US-NH"][1]
+    assert pack.notes and "HB 1059" in pack.notes and "unconfirmed" in pack.notes
+    assert "2027-01-01" in pack.notes and "lapses" in pack.notes
+    assert pack.review_due is not None and pack.review_due < dt.date(2027, 1, 1)
+
+
+def test_md_upload_ban_is_not_summarised_as_a_federal_sharing_bar() -> None:
+    for rule_id in ("md-3509-no-upload-federal", "md-3509-no-upload-out-of-state"):
+        rule = next(r for r in PACKS["US-MD"][1].rules if r.id == rule_id)
+        assert "upload" in rule.summary and "bars federal sharing" not in rule.summary
+        assert rule.confidence is Confidence.secondary
+    federal = next(r for r in PACKS["US-MD"][1].rules if r.id == "md-3509-no-upload-federal")
+    assert "unsettled" in federal.summary and "request" in federal.summary
+
+
+def test_mn_sharing_limit_scope_and_subdivision() -> None:
+    rule = next(r for r in PACKS["US-MN"][1].rules if r.id == "mn-13824-sharing")
+    assert "subd. 4" in rule.citation and "subd. 7" not in rule.citation
+    assert "not related to an active criminal investigation" in rule.summary
+    assert rule.params["scope"] == "data not related to an active criminal investigation"
+
+
+def test_me_exception_is_intelligence_and_investigative_data() -> None:
+    rule = next(r for r in PACKS["US-ME"][1].rules if r.kind is RuleKind.max_retention)
+    assert "intelligence and investigative" in rule.summary and "ongoing investigation" not in rule.summary
+
+
+def test_wa_immigration_bar_is_not_only_civil_and_cites_the_session_law() -> None:
+    rule = next(r for r in PACKS["US-WA"][1].rules if r.id == "wa-6002-immigration")
+    assert "any immigration investigation or enforcement" in rule.summary
+    assert urlparse(rule.source).netloc.endswith("leg.wa.gov") and "Session%20Laws" in rule.source
+
+
+def test_new_packs_have_their_statutes() -> None:
+    ia, ky, nj = PACKS["US-IA"][1], PACKS["US-KY"][1], PACKS["US-NJ"][1]
+    assert ia.statute_found and ky.statute_found and nj.statute_found
+    assert any("321P.4" in r.citation for r in ia.rules)
+    ky_retention = next(r for r in ky.rules if r.kind is RuleKind.max_retention)
+    assert ky_retention.effective_from == dt.date(2026, 7, 15) and ky_retention.confidence is Confidence.secondary
+    kinds = {r.kind for r in nj.rules}
+    assert {RuleKind.out_of_state_requires_declaration, RuleKind.forbid_immigration_use} <= kinds
+    assert all(r.confidence is Confidence.secondary for r in nj.rules)
+    assert nj.notes and "2022-12" in nj.notes and "not a statute" in nj.notes
+
+
+def test_dc_pack_names_the_rulemaking_mandate() -> None:
+    notes = PACKS["US-DC"][1].notes or ""
+    assert "50-2443" in notes and "rulemaking mandate" in notes and "not researched" not in notes
+
+
+def test_co_sb25_276_decision_gives_an_unverified_risk() -> None:
+    pack = PACKS["US-CO"][1]
+    assert pack.notes and "Decision (2026-12-02)" in pack.notes
+    rule = next(r for r in pack.rules if "25-276" in r.citation)
+    assert rule.confidence is Confidence.unverified and rule.params["status"] == "unsettled"
+    assert rule.kind is RuleKind.forbid_immigration_use

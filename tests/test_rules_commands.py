@@ -3,6 +3,7 @@ layer and no-statute wording, driven through the real command line."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -63,9 +64,33 @@ def test_docs_table_has_a_row_per_jurisdiction_with_citations() -> None:
     ga = next(r for r in rows if "(`US-GA`)" in r)
     assert "`P30M`" in ga
     tx = next(r for r in rows if "(`US-TX`)" in r)
-    assert "no statute found as of 2026-11-25" in tx
+    assert "no statute restricting sharing or retention found as of 2026-11-25" in tx
+    dc = next(r for r in rows if "(`US-DC`)" in r)
+    assert "found as of 2026-12-02" in dc
     ct = next(r for r in rows if "(`US-CT`)" in r)
     assert "MA, NY, RI" in ct
+
+
+def test_docs_show_review_date_and_confidence_mix() -> None:
+    library = PackLibrary()
+    text = jurisdictions_markdown(library.all())
+    header = next(line for line in text.splitlines() if line.startswith("| Jurisdiction"))
+    columns = [c.strip() for c in header.strip("|").split(" | ")]
+    assert columns[-2:] == ["Confidence", "Reviewed"]
+    for pack in library.all():
+        if pack.id == "baseline":
+            continue
+        row = next(r for r in text.splitlines() if f"(`{pack.id}`)" in r)
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        assert cells[-1].startswith(pack.last_reviewed.isoformat())
+        counts = {level: sum(r.confidence.value == level for r in pack.rules)
+                  for level in ("statute-text", "secondary", "unverified")}
+        expected = ", ".join(f"{n} {level}" for level, n in counts.items() if n) or "-"
+        assert cells[-2] == expected, pack.id
+    nh = next(r for r in text.splitlines() if "(`US-NH`)" in r)
+    assert "(review due 2026-12-31)" in nh
+    co = next(r for r in text.splitlines() if "(`US-CO`)" in r)
+    assert "possibly barred" in co and "unverified; unsettled" in co
 
 
 def test_rules_list_json() -> None:
@@ -73,7 +98,9 @@ def test_rules_list_json() -> None:
     assert code == 0
     rows = {r["id"]: r for r in json.loads(out)}
     assert rows["US-WA"]["level"] == "state" and rows["US-WA"]["rules"] >= 8
-    assert rows["US-WA"]["last_reviewed"] == "2026-11-25"
+    assert rows["US-WA"]["last_reviewed"] == "2026-12-02"
+    assert rows["US-WA"]["sources"] >= 2 and "statute-text" in rows["US-WA"]["confidence"]
+    assert rows["US-NH"]["review_due"] == "2026-12-31"
     assert rows["US-CA-OAKLAND"]["level"] == "city"
     assert rows["US"]["level"] == "federal"
     assert rows["US-TX"]["statute_found"] is False
@@ -96,6 +123,46 @@ def test_rules_show_json_and_alias() -> None:
         assert rule["citation"] and rule["source"] and rule["last_reviewed"] and rule["confidence"]
     code, out, _ = invoke("rules", "show", "washington")
     assert code == 0 and "wa-6002-retention" in out and "P21D" in out
+
+
+def test_rules_show_lists_the_sources_read() -> None:
+    code, out, _ = invoke("rules", "show", "US-IA")
+    assert code == 0
+    assert "source read (mirror): https://self-law.org/code/ia/321p-4" in out and "P30D" in out
+
+
+def test_stale_lists_packs_due_for_review_for_cron() -> None:
+    library = PackLibrary()
+    # The day of the 2026-12-02 review: nothing is 180 days old yet, so cron gets no output and exit 0.
+    code, out, err = invoke("rules", "stale", "--older-than", "180d", "--as-of", "2026-12-02")
+    assert (code, out, err) == (0, "", "")
+    # 2027-05-25: packs last read 2026-11-25 are 181 days old; those read 2026-12-02 are 174 days old.
+    code, out, err = invoke("rules", "stale", "--older-than", "180d", "--as-of", "2027-05-25")
+    assert code == 1
+    listed = {line.split()[0] for line in out.splitlines()}
+    old = {p.id for p in library.all() if p.last_reviewed == dt.date(2026, 11, 25)}
+    assert listed == old | {"US-NH"}  # New Hampshire's own review_due (2026-12-31) has passed
+    assert "US-WA" not in listed and "US-TX" in listed
+    tx = next(line for line in out.splitlines() if line.startswith("US-TX "))
+    assert "2026-11-25" in tx and "181 days ago" in tx
+    assert err.strip() == (f"configscan: {len(listed)} of {len(library.ids())} rule packs due for review as of "
+                           "2027-05-25")
+
+
+def test_stale_json_ages_and_review_due() -> None:
+    code, out, _ = invoke("rules", "stale", "--older-than", "26w", "--as-of", "2027-01-01", "--json")
+    assert code == 1
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == ["US-NH"]  # no pack is 26 weeks old; New Hampshire's review_due has come
+    assert rows[0]["reasons"] == ["review due by 2026-12-31"] and rows[0]["age_days"] == 30
+    code, out, _ = invoke("rules", "stale", "--as-of", "2026-12-02", "--json")
+    assert (code, json.loads(out)) == (0, [])
+
+
+@pytest.mark.parametrize("age", ["3x", "0d", "soon", ""])
+def test_stale_bad_age_is_exit_2(age: str) -> None:
+    code, out, err = invoke("rules", "stale", "--older-than", age)
+    assert code == 2 and out == "" and "--older-than" in err
 
 
 def test_rules_show_unknown_is_exit_2() -> None:
@@ -139,7 +206,7 @@ def test_validate_yaml_syntax_error_line(tmp_path: Path) -> None:
 def test_validate_semantic_problems() -> None:
     city = GOOD_POLICY.replace("id: policy-test-pd", "id: US-CA-TESTVILLE").replace("level: policy", "level: city")
     problems = check_pack_text(city, Path("city.yaml"), set(PackLibrary().ids())).problems
-    assert [p.field for p in problems] == ["parent"] and problems[0].line == 1
+    assert [p.field for p in problems] == ["parent", "sources"] and problems[0].line == 1
     orphan = city.replace("version:", "parent: US-ZZ\nversion:")
     problems = check_pack_text(orphan, Path("city.yaml"), set(PackLibrary().ids())).problems
     assert problems[0].line == 4 and "US-ZZ" in problems[0].message
@@ -149,6 +216,26 @@ def test_validate_semantic_problems() -> None:
     retention_on_wrong_kind = GOOD_POLICY.replace("kind: max_retention", "kind: require_search_purpose")
     problems = check_pack_text(retention_on_wrong_kind, Path("p.yaml"), None).problems
     assert problems[0].field == "rules.0.max_retention" and problems[0].line == 9
+
+
+def test_validate_law_pack_needs_its_sources_graded() -> None:
+    known = set(PackLibrary().ids())
+    city = GOOD_POLICY.replace("id: policy-test-pd", "id: US-CA-TESTVILLE").replace("level: policy", "level: city") \
+        .replace("version:", "parent: US-CA\nversion:")
+    problems = check_pack_text(city, Path("city.yaml"), known).problems
+    assert [(p.field, p.line) for p in problems] == [("sources", 1)]
+    news = city.replace("rules:\n", "sources:\n- url: https://www.example.org/go9\n  grade: secondary\n"
+                                    "  title: news story\nrules:\n")
+    problems = check_pack_text(news, Path("city.yaml"), known).problems
+    assert [p.field for p in problems] == ["rules.0.confidence"] and "statute-text" in problems[0].message
+    assert problems[0].line == 18
+    unlisted = news.replace("source: https://www.example.org/go9", "source: https://www.example.org/other")
+    problems = check_pack_text(unlisted, Path("city.yaml"), known).problems
+    assert [p.field for p in problems] == ["rules.0.source"]
+    late = news.replace("    last_reviewed: 2026-11-01", "    last_reviewed: 2026-11-30") \
+        .replace("grade: secondary", "grade: official")
+    problems = check_pack_text(late, Path("city.yaml"), known).problems
+    assert [p.field for p in problems] == ["rules.0.last_reviewed"]
 
 
 def test_every_bundled_pack_validates_through_the_command() -> None:

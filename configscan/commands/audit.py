@@ -14,7 +14,6 @@ import typer
 from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
 from configscan.clikit import failing_cleanly, finish, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import UsageError
-from configscan.findings import Severity
 from configscan.model import Agency, AgencyConfig
 from configscan.readers.mapped import load_mapping
 from configscan.readers.merge import merge
@@ -58,6 +57,8 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
         mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping (kind = \"audit\") for "
                                                      "logs whose headers are not recognised.")] = None,
+        exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave out files in folders that "
+                                                          "match this glob (repeatable).")] = None,
     ) -> None:
         """Read audit logs: federal, out-of-state and unlisted searchers, immigration and vague reasons, sweeps."""
         registry = load_registry()
@@ -69,9 +70,9 @@ def register(app: typer.Typer) -> None:
                 raise UsageError(f"--mapping {mapping}: kind must be \"audit\" for audit logs (got {kind!r})")
             agency, given = _config(config, agency_state, registry)
             options = ScanOptions(inputs=[config] if config else [], jurisdiction=jurisdiction, local=local,
-                                  as_of=day, fail_on=threshold or Severity.critical, directory=directory,
+                                  as_of=day, fail_on=threshold, directory=directory,
                                   audit=files, sweep_threshold=sweep_threshold, work=Path(tmp),
-                                  evidence=evidence_csv, mapping=mapping)
+                                  evidence=evidence_csv, mapping=mapping, exclude=exclude or [])
             result = evaluate(options, agency, [], audit_config=agency if given else None)
             write_reports(result, registry, targets, evidence_csv)
         finish(result, threshold, quiet)

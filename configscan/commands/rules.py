@@ -1,7 +1,9 @@
-"""``configscan rules``: list, show and validate rule packs, and generate docs/jurisdictions.md.
+"""``configscan rules``: list, show and validate rule packs, list those due for review, generate docs.
 
 Thin: parsing and checking live in ``configscan.jurisdictions``; this module prints. ``validate`` is for
 a user-written pack or agency policy: every problem is printed with its line, and the exit code is 2.
+``stale`` is for cron: silent with exit 0 when every pack is current, one line per due pack and exit 1
+otherwise, so the job's mail is the to-do list.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ import typer
 
 from configscan import exitcodes
 from configscan.atomic import write_atomic
+from configscan.clikit import parse_as_of
 from configscan.errors import InputError, UsageError
-from configscan.jurisdictions.docs import jurisdictions_markdown
+from configscan.jurisdictions.docs import confidence_mix, jurisdictions_markdown
 from configscan.jurisdictions.library import PackLibrary
 from configscan.jurisdictions.packfile import check_pack_file
+from configscan.jurisdictions.review import due_for_review, parse_age
 from configscan.jurisdictions.schema import RulePack
 
-rules_app = typer.Typer(name="rules", help="The rule packs: list, show, validate, docs.", no_args_is_help=True)
+rules_app = typer.Typer(name="rules", help="The rule packs: list, show, validate, stale, docs.",
+                        no_args_is_help=True)
 
 
 def _library() -> PackLibrary:
@@ -39,6 +44,9 @@ def _summary_row(pack: RulePack) -> dict[str, Any]:
         "rules": len(pack.rules),
         "last_reviewed": pack.last_reviewed.isoformat(),
         "statute_found": pack.statute_found,
+        "review_due": pack.review_due.isoformat() if pack.review_due else None,
+        "sources": len(pack.sources),
+        "confidence": confidence_mix(pack),
         "parent": pack.parent,
         "aliases": pack.aliases,
     }
@@ -79,8 +87,12 @@ def show_command(
         typer.echo(f"overlays: {pack.parent}")
     if not pack.statute_found:
         typer.echo(f"No statute found as of {pack.last_reviewed.isoformat()}: scans run the advisory baseline.")
+    if pack.review_due:
+        typer.echo(f"review due by {pack.review_due.isoformat()}")
     if pack.notes:
         typer.echo(f"notes: {' '.join(pack.notes.split())}")
+    for source in pack.sources:
+        typer.echo(f"source read ({source.grade.value}): {source.url}{f'  -- {source.title}' if source.title else ''}")
     for rule in pack.rules:
         typer.echo("")
         typer.echo(f"  {rule.id}  ({rule.kind.value})")
@@ -119,6 +131,36 @@ def validate_command(
             typer.echo(f"{path}{line}:{where} {problem.message}", err=True)
     if failed:
         raise typer.Exit(exitcodes.INPUT_ERROR)
+
+
+@rules_app.command("stale")
+def stale_command(
+    older_than: Annotated[str, typer.Option("--older-than", help="Age that makes a review due: 180d, 26w, 1y, "
+                                            "P6M.")] = "180d",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Judge ages on YYYY-MM-DD (default today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON list (empty when nothing is due).")] = False,
+) -> None:
+    """Packs due for review (older than --older-than, or past their own review_due date). Exit 1 if any."""
+    try:
+        days = parse_age(older_than)
+    except UsageError as exc:
+        typer.echo(f"configscan: error: {exc}", err=True)
+        raise typer.Exit(exitcodes.INPUT_ERROR) from exc
+    on = parse_as_of(as_of)
+    library = _library()
+    due = due_for_review(library.all(), on, days)
+    if as_json:
+        typer.echo(json.dumps([{"id": d.pack.id, "name": d.pack.name, "last_reviewed": d.pack.last_reviewed.isoformat(),
+                                "age_days": d.age_days, "reasons": list(d.reasons),
+                                "path": str(library.path_of(d.pack.id))} for d in due], indent=2))
+    else:
+        for d in due:
+            typer.echo(f"{d.pack.id:<18} {d.pack.last_reviewed.isoformat()}  {'; '.join(d.reasons)}  ({d.pack.name})")
+        if due:
+            typer.echo(f"configscan: {len(due)} of {len(library.ids())} rule packs due for review as of "
+                       f"{on.isoformat()}", err=True)
+    if due:
+        raise typer.Exit(exitcodes.FINDINGS)
 
 
 @rules_app.command("docs")

@@ -66,6 +66,17 @@ class RuleSet:
         """Whether a state or city layer has a law; a policy file is not law, the baseline is not law."""
         return any(p.statute_found for p, role in self.packs if role in LEGAL_ROLES)
 
+    @property
+    def nothing_in_force(self) -> bool:
+        """No rule of the agency's layers (state, city, policy) applies on ``as_of`` although some apply later,
+        or no rule applies at all: a report without findings then means nothing was checked, not "clean".
+
+        A pack with no statute (its state runs on the advisory baseline on every date) is not this case.
+        """
+        if any(a.level is not Level.baseline for a in self.in_force):
+            return False
+        return bool(self.upcoming) or not self.in_force
+
     def upcoming_only(self) -> RuleSet:
         """A view whose in-force rules are the upcoming ones, for evaluating what is coming."""
         return RuleSet(as_of=self.as_of, packs=self.packs, in_force=list(self.upcoming), upcoming=[])

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from configscan.errors import InputError
-from configscan.jurisdictions.schema import Level, RuleKind, RulePack
+from configscan.jurisdictions.schema import Confidence, Level, RuleKind, RulePack, SourceGrade
 
 US_STATES = frozenset({
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
@@ -103,11 +103,14 @@ def _semantic_problems(pack: RulePack, root: yaml.Node | None, known_ids: set[st
                                     f"id {pack.id!r} is a policy id but level is {pack.level.value!r}"))
     if not pack.statute_found:
         for i, rule in enumerate(pack.rules):
-            # A city may bind itself by contract without an ordinance; a state without a statute may not.
-            if rule.kind is not RuleKind.context and pack.level in (Level.state, Level.federal):
+            # A city may bind itself by contract without an ordinance; a state without a statute may not --
+            # except through a general law whose reach is unsettled, which can only ever give a risk.
+            unsettled = str(rule.params.get("status", "")).lower() == "unsettled"
+            if rule.kind is not RuleKind.context and not unsettled and pack.level in (Level.state, Level.federal):
                 problems.append(PackProblem(_rule_line(root, i, "kind"), f"rules.{i}.kind",
                                             f"statute_found is false, so rule {rule.id} may only be kind "
-                                            "'context'"))
+                                            "'context' or carry params.status: unsettled"))
+    problems.extend(_source_problems(pack, root))
     for i, rule in enumerate(pack.rules):
         if rule.max_retention is not None and rule.kind is not RuleKind.max_retention:
             problems.append(PackProblem(line_of(root, ("rules", i, "max_retention")), f"rules.{i}.max_retention",
@@ -129,6 +132,37 @@ def _semantic_problems(pack: RulePack, root: yaml.Node | None, known_ids: set[st
                 problems.append(PackProblem(line_of(root, ("rules", i, "params", "allowed_states")),
                                             f"rules.{i}.params.allowed_states",
                                             f"must be a list of two-letter state codes; not {bad or states!r}"))
+    return problems
+
+
+def _source_problems(pack: RulePack, root: yaml.Node | None) -> list[PackProblem]:
+    """A law pack lists what its review read, every rule's source among it, graded honestly.
+
+    An agency policy cites its own documents and is exempt. A rule claiming ``statute-text`` must rest on
+    an official or mirror copy of the statute: a news page cannot support that claim.
+    """
+    problems: list[PackProblem] = []
+    for i, rule in enumerate(pack.rules):
+        if rule.last_reviewed > pack.last_reviewed:
+            problems.append(PackProblem(line_of(root, ("rules", i, "last_reviewed")), f"rules.{i}.last_reviewed",
+                                        f"rule {rule.id} was reviewed after the pack's last_reviewed "
+                                        f"({pack.last_reviewed.isoformat()})"))
+    if pack.level is Level.policy:
+        return problems
+    if not pack.sources:
+        problems.append(PackProblem(line_of(root, ("id",)), "sources",
+                                    "list the sources the review read (url, grade, title)"))
+        return problems
+    grades = {source.url: source.grade for source in pack.sources}
+    for i, rule in enumerate(pack.rules):
+        grade = grades.get(rule.source)
+        if grade is None:
+            problems.append(PackProblem(line_of(root, ("rules", i, "source")), f"rules.{i}.source",
+                                        f"rule {rule.id}'s source is not among the pack's sources"))
+        elif rule.confidence is Confidence.statute_text and grade is SourceGrade.secondary:
+            problems.append(PackProblem(line_of(root, ("rules", i, "confidence")), f"rules.{i}.confidence",
+                                        f"rule {rule.id} claims statute-text but its source is graded "
+                                        "secondary; cite the official or mirror text, or lower the confidence"))
     return problems
 
 

@@ -45,6 +45,14 @@ class Confidence(StrEnum):
     unverified = "unverified"
 
 
+class SourceGrade(StrEnum):
+    """What kind of text a source is: it bounds how sure a rule resting on it may claim to be."""
+
+    official = "official"  # legislature, code publisher or government site
+    mirror = "mirror"  # the statute's own words on a third-party code site
+    secondary = "secondary"  # news, digests, trackers, advocacy and vendor pages
+
+
 class Level(StrEnum):
     federal = "federal"
     state = "state"
@@ -93,8 +101,23 @@ class Rule(BaseModel):
         return self.effective_until is None or on < self.effective_until
 
 
+class SourceRead(BaseModel):
+    """One source read for a pack's review: a council can follow it, a reviewer knows what to re-read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(pattern=r"^https?://[^\s/]+\.[^\s]+$")
+    grade: SourceGrade
+    title: str | None = Field(default=None, min_length=3)
+
+
 class RulePack(BaseModel):
-    """A jurisdiction's rules. ``parent`` links a city overlay to its state pack."""
+    """A jurisdiction's rules. ``parent`` links a city overlay to its state pack.
+
+    ``sources`` lists what the last review read (every rule's ``source`` among them), so the next review
+    starts from the same texts; ``review_due`` is a date by which the pack must be read again whatever its
+    age (a sunset, a pending amendment, a law taking effect), which ``configscan rules stale`` reports.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -107,6 +130,8 @@ class RulePack(BaseModel):
     parent: str | None = None
     aliases: list[str] = Field(default_factory=list)
     notes: str | None = None
+    sources: list[SourceRead] = Field(default_factory=list)
+    review_due: dt.date | None = None
     rules: list[Rule] = Field(default_factory=list)
 
     @model_validator(mode="after")
