@@ -165,14 +165,15 @@ def muckrock(request_id: Annotated[str, typer.Argument(help="MuckRock request nu
         try:
             listing = sources.muckrock_downloads(fetcher, request_id, api)
         except FetchError as exc:
-            message = f"cannot list request {request_id}: {credentials.scrub(str(exc))}"
             if exc.kind == "url" or exc.status in _INPUT_STATUSES:
-                _fail(message)
-            _run(fetcher, [], out, f"muckrock {request_id}", listing_failures=[exc])
+                _fail(f"cannot list request {request_id}: {credentials.scrub(str(exc))}")
+            _run(fetcher, [], out, f"muckrock {request_id}",
+                 listing_failures=[exc.prefixed(f"cannot list request {request_id}")])
         if not listing.downloads and not listing.failures:
             _fail(f"MuckRock request {request_id} has no released files")
-        # File URLs point at a CDN, not the API: the token is sent only to the API's origin in any case.
-        _run(fetcher, listing.downloads, out, f"muckrock {request_id}", listing_failures=listing.failures)
+        # The token goes to the API's origin only: files on a CDN are fetched without it.
+        _run(fetcher, listing.downloads, out, f"muckrock {request_id}", auth=credentials.source,
+             listing_failures=[f.prefixed(f"request {request_id} only partly listed") for f in listing.failures])
 
 
 def url(target: Annotated[str, typer.Argument(help="HTTPS URL of an export.")],

@@ -40,8 +40,13 @@ class FetchError(Exception):
     def __init__(self, url: str, detail: str, status: int | None = None, kind: str = "http") -> None:
         super().__init__(f"{redact_url(url)}: {detail}")
         self.url = url
+        self.detail = detail
         self.status = status
         self.kind = kind
+
+    def prefixed(self, what: str) -> FetchError:
+        """The same failure with ``what`` (e.g. "cannot list request 7") said first."""
+        return FetchError(self.url, f"{what}: {self.detail}", self.status, self.kind)
 
 
 def make_session() -> requests.Session:
