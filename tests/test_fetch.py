@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from configscan.cli import _mount_subcommands, app
 from configscan.fetch import sources
 from configscan.fetch.body import get
-from configscan.fetch.credentials import Credentials, origin
+from configscan.fetch.credentials import CredentialError, Credentials, is_loopback, origin, token_from_env
 from configscan.fetch.http import Fetcher, FetchError, make_session
 from configscan.fetch.limits import Limits
 from configscan.fetch.manifest import load_manifest, redact_url
@@ -222,3 +222,24 @@ def test_a_manifest_from_before_status_words_still_loads(tmp_path: Path) -> None
          "error": "https://h.test/c.csv: timed out"}]}))
     entries = load_manifest(tmp_path).entries
     assert [(e.status, e.http_status) for e in entries] == [("ok", 200), ("stale", 503), ("failed", None)]
+
+
+def test_credentials_go_only_to_their_own_origin() -> None:
+    """scheme + host + port: another port, https -> http, or a look-alike host name gets no header."""
+    creds = Credentials("t0k", origin("https://api.example.test/v2/"))
+    assert creds.headers_for("https://API.example.test:443/files/?page=2") == {"Authorization": "Bearer t0k"}
+    for elsewhere in ("http://api.example.test/v2/", "https://api.example.test:8443/v2/",
+                      "https://api.example.test.evil.test/v2/", "https://evil.test/?u=https://api.example.test/",
+                      "file:///etc/passwd", "https://api.example.test:99999/"):
+        assert creds.headers_for(elsewhere) == {}, elsewhere
+
+
+def test_token_checks_and_scrubbing() -> None:
+    with pytest.raises(CredentialError) as err:
+        token_from_env({"T": "abc\r\nX-Evil: 1"}, "T")
+    assert "abc" not in str(err.value) and "T " in str(err.value)
+    assert token_from_env({"T": "  abc.DEF-123_~+/=\n"}, "T") == "abc.DEF-123_~+/="
+    creds = Credentials("abc.DEF").with_url_secrets("https://me:p%40ss@h.test/", "https://TOKENUSER@h.test/")
+    assert creds.scrub("Bearer abc.DEF p@ss p%40ss TOKENUSER me") == "Bearer [REDACTED] [REDACTED] [REDACTED] " \
+        "[REDACTED] me"
+    assert is_loopback("http://127.0.0.9:80/") and is_loopback("http://[::1]/") and not is_loopback("http://h.test/")

@@ -361,6 +361,30 @@ def test_a_repeating_pagination_cursor_stops_with_an_error(srv: FaultServer, tmp
     assert [(e["failure"], e["file"]) for e in failed] == [("listing", None)]
 
 
+@pytest.mark.parametrize(("fault", "next_link", "outcome"), [
+    ("pagination next relative", "?foia=7&page=2", None),
+    ("pagination next to file://", "file:///etc/passwd", "not an http(s) URL"),
+    ("listing 10,000 nested brackets", None, "answer is not JSON"),
+])
+def test_hostile_next_links_and_pages(srv: FaultServer, tmp_path: Path, fault: str, next_link: str | None,
+                                      outcome: str | None) -> None:
+    page1 = {"next": next_link, "results": [{"id": 1, "files": [{"id": 1, "ffile": srv.url("/f/one.csv")}]}]}
+    srv.reply("/api/communications/?foia=7", 200, json.dumps(page1).encode())
+    srv.reply("/api/communications/?foia=7&page=2", 200, b"[" * 10_000 + b"]" * 10_000 if next_link is None else
+              json.dumps({"next": None, "results": [{"id": 2, "files": [{"ffile": srv.url("/f/two.csv")}]}]}).encode())
+    if next_link is None:
+        page1["next"] = srv.url("/api/communications/?foia=7&page=2")
+        srv.reply("/api/communications/?foia=7", 200, json.dumps(page1).encode())
+    srv.fallback = echo_path
+    run = fetch(fault, tmp_path, "muckrock", "7", "--api", srv.url("/api/"), *FAST)
+    if outcome is None:
+        assert run.code == 0 and sorted(run.files()) == ["one.csv", "two.csv"]
+    else:
+        assert run.code == 3 and outcome in run.stderr and "only partly listed" in run.stderr
+        assert sorted(run.files()) == ["one.csv"]
+        assert [e["status"] for e in run.entries()] == ["failed", "ok"]
+
+
 @pytest.mark.parametrize(("fault", "status", "body", "code"), [
     ("listing page 404 (unknown request)", 404, b"", 2),
     ("listing page 503 on every attempt", 503, b"", 3),

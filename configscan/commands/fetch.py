@@ -80,8 +80,11 @@ def _credentials(token_env: str | None, target: str) -> Credentials:
         _fail(str(exc))
     credentials = Credentials(token, origin(target), f"bearer token from ${token_env}" if token else None)
     credentials = credentials.with_url_secrets(target)
-    if token and target.startswith("http://") and not is_loopback(target):
-        _fail(f"{redact_url(target)}: refusing to send a token over plain http")
+    if credentials.secrets or token:
+        if target.startswith("http://") and not is_loopback(target):
+            _fail(f"{redact_url(target)}: refusing to send credentials over plain http")
+        if not token:
+            credentials = Credentials(None, None, "credentials in the URL (not recorded)", credentials.secrets)
     return credentials
 
 

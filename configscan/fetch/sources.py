@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from configscan.fetch.body import get
 from configscan.fetch.defaults import MUCKROCK_API, PORTAL_BASE
@@ -53,7 +53,7 @@ def _json(fetcher: Fetcher, url: str) -> dict[str, Any]:
     response = get(fetcher, url, accept="application/json")
     try:
         data = json.loads(response.body or b"")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
         raise FetchError(url, "answer is not JSON", response.status, kind="listing") from None
     if not isinstance(data, dict):
         raise FetchError(url, "answer is not a JSON object", response.status, kind="listing")
@@ -81,7 +81,7 @@ def paginate(fetcher: Fetcher, url: str, into: list[dict[str, Any]]) -> None:
             raise FetchError(next_url, "page has no 'results' list", kind="listing")
         into.extend(r for r in results if isinstance(r, dict))
         nxt = page.get("next")
-        next_url = nxt if isinstance(nxt, str) and nxt else None
+        next_url = urljoin(next_url, nxt) if isinstance(nxt, str) and nxt else None
 
 
 def muckrock_downloads(fetcher: Fetcher, request_id: str, api: str = MUCKROCK_API) -> Listing:
