@@ -16,23 +16,13 @@ import gzip
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from fault_server import FaultServer, Handler, serving
-from typer.testing import CliRunner
+from fault_server import ENV, TALLY, TOKEN, FaultServer, Handler, echo_path, fetch, listing, serving
 
-from configscan.cli import app
-from configscan.commands import mount
-
-mount(app)
-TOKEN = "tok-Zq8pX2vL9mN4rT6wK3"
-ENV = "CONFIGSCAN_FAULT_TOKEN"
 FAST = ["--retries", "2", "--backoff", "0.01", "--read-timeout", "2", "--deadline", "20"]
-TALLY: list[tuple[str, str]] = []
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -60,56 +50,6 @@ def other() -> Iterator[FaultServer]:
 def token(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv(ENV, TOKEN)
     return TOKEN
-
-
-@dataclass
-class Fetched:
-    code: int
-    stdout: str
-    stderr: str
-    out: Path
-    outcome: str
-
-    def entries(self) -> list[dict[str, Any]]:
-        return list(json.loads((self.out / "manifest.json").read_text())["entries"])
-
-    def entry(self, url_part: str) -> dict[str, Any]:
-        (found,) = [e for e in self.entries() if url_part in e["url"]]
-        return found
-
-    def files(self) -> dict[str, bytes]:
-        return {p.name: p.read_bytes() for p in self.out.iterdir() if p.name != "manifest.json"}
-
-
-def fetch(fault: str, tmp_path: Path, *args: str, out: Path | None = None) -> Fetched:
-    """Run ``configscan fetch ARGS`` in-process, classify and tally the outcome, and check the invariants
-    every run must keep whatever the fault: no traceback, exit 0/2/3, every stderr line a `configscan:` line,
-    no file outside --out, no token anywhere in what was printed or written."""
-    out = out or tmp_path / "work" / "a" / "snap"
-    before = {p for p in tmp_path.rglob("*") if p.is_file()}
-    result = CliRunner().invoke(app, ["fetch", *args, "--out", str(out)])
-    printed = result.stdout + result.stderr
-    crashed = (result.exception is not None and not isinstance(result.exception, SystemExit)) \
-        or result.exit_code not in (0, 2, 3) or "Traceback" in printed
-    outcome = "crash" if crashed else "handled" if result.exit_code == 0 else "clear error"
-    TALLY.append((fault, outcome))
-    assert not crashed, (result.exit_code, printed, result.exception)
-    assert all(line.startswith("configscan: ") for line in result.stderr.splitlines()), result.stderr
-    assert TOKEN not in printed
-    for path in {p for p in tmp_path.rglob("*") if p.is_file()} - before:
-        assert out.resolve() in path.resolve().parents, f"{path} written outside --out"
-        assert TOKEN.encode() not in path.read_bytes(), f"token written to {path}"
-        assert not path.name.endswith(".tmp"), f"temporary file {path} left behind"
-    return Fetched(result.exit_code, result.stdout, result.stderr, out, outcome)
-
-
-def listing(srv: FaultServer, files: list[dict[str, Any]], comm_id: object = 1, request: str = "7") -> None:
-    body = json.dumps({"next": None, "results": [{"id": comm_id, "files": files}]}).encode()
-    srv.reply("/api/communications/", 200, body, {"Content-Type": "application/json"})
-
-
-def echo_path(h: Handler) -> None:
-    h.answer(200, f"Name,State\n{h.path},OR\n".encode())
 
 
 # --- 1. names that come from the server --------------------------------------------------------------------

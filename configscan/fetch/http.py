@@ -110,7 +110,7 @@ def open_response(fetcher: Fetcher, url: str, headers: dict[str, str] | None = N
             timed_out = isinstance(exc, requests.exceptions.Timeout)
             what = f"no answer within {describe_seconds(timeout[1])}" if timed_out else "connection failed"
             if attempt >= limits.retries:
-                detail = f"{what} ({_reason(exc)})" + (f" after {attempt} retries" if attempt else "")
+                detail = f"{what} ({_reason(exc)}){_after(attempt)}"
                 raise FetchError(url, detail, kind="timeout" if timed_out else "connection") from None
             _pause(fetcher, url, attempt, None, None)
             attempt += 1
@@ -133,7 +133,11 @@ def open_response(fetcher: Fetcher, url: str, headers: dict[str, str] | None = N
             return response
         response.close()
         status_text = f"HTTP {code} {one_line(response.reason or '', 80)}".strip()
-        raise FetchError(url, status_text + (f" after {attempt} retries" if attempt else ""), code)
+        raise FetchError(url, status_text + _after(attempt), code)
+
+
+def _after(retries: int) -> str:
+    return f" after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else ""
 
 
 def _scheme(url: str) -> str:
