@@ -78,6 +78,8 @@ def scan_command(
                                                       "findings.")] = None,
     sweep_threshold: Annotated[int, typer.Option("--sweep-threshold", min=1, help="With --audit: networks "
                                                  "per search that make a mass sweep.")] = 2000,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave out files in input folders that "
+                                                      "match this glob (repeatable).")] = None,
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
     registry = load_registry()
@@ -91,7 +93,7 @@ def scan_command(
                               reader=fmt, directory=directory, mapping=mapping,
                               agency_name=agency_name, agency_state=agency_state,
                               audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
-                              evidence=evidence_csv)
+                              evidence=evidence_csv, exclude=exclude or [])
         result = scan(options, registry.checks, registry.readers)
         write_reports(result, registry, targets, evidence_csv)
     finish(result, threshold, quiet)

@@ -104,6 +104,15 @@ class Summary(BaseModel):
     fail_on: str = "high"  # a severity, or "never"
 
 
+class SkippedInput(BaseModel):
+    """A file found in a folder and not read: why, and whether it makes the run incomplete (it looks like
+    data) or not (an image, an excluded file)."""
+
+    path: str
+    reason: str
+    blocking: bool
+
+
 class ScanResult(BaseModel):
     schema_version: str = SCHEMA_VERSION
     tool: dict[str, str]
@@ -117,6 +126,7 @@ class ScanResult(BaseModel):
     inputs: list[InputFile] = Field(default_factory=list)
     unknown_fields: dict[str, Any] = Field(default_factory=dict)
     errors: list[str] = Field(default_factory=list)  # what the scan could not see (exit 3)
+    skipped: list[SkippedInput] = Field(default_factory=list)  # files in input folders that were not read
     checks_run: list[str] = Field(default_factory=list)
     statute_found: bool = True
     audit: AuditSummary | None = None  # audit-log evidence, when audit files were given

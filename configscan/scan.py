@@ -26,8 +26,10 @@ from configscan.findings import (
     PartnerView,
     ScanResult,
     Severity,
+    SkippedInput,
     Summary,
 )
+from configscan.inputs import Inventory
 from configscan.jurisdictions.layers import LEGAL_ROLES
 from configscan.jurisdictions.loader import PackLibrary, build_ruleset
 from configscan.jurisdictions.schema import RulePack
@@ -37,6 +39,7 @@ from configscan.readers.base import Fragment, Reader
 from configscan.readers.mapped import Mapping, load_mapping, mapped_reader
 from configscan.readers.merge import Conflict, merge
 from configscan.readers.pick import pick_reader as pick_reader  # re-exported: callers pick a reader from here
+from configscan.readers.pick import read_all
 from configscan.readers.pick import read_inputs as read_inputs  # re-exported for the audit command
 
 
@@ -54,6 +57,7 @@ class ScanOptions:
     agency_name: str | None = None  # used only when no input names the agency
     agency_state: str | None = None
     audit: Sequence[str] = ()  # audit-log files, globs or folders (configscan.audit)
+    exclude: Sequence[str] = ()  # --exclude globs: files in input folders to leave out on purpose
     sweep_threshold: int = DEFAULT_SWEEP_THRESHOLD
     evidence: Path | None = None  # target of the evidence CSV (staged beside it, published by the caller)
     work: Path | None = None  # private work directory (required with audit files)
@@ -137,16 +141,17 @@ def audit_mapping(options: ScanOptions) -> Mapping | None:
 def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader]) -> ScanResult:
     if options.mapping is not None and audit_mapping(options) is None:
         readers = [mapped_reader(load_mapping(options.mapping)), *readers]
-    fragments = read_inputs(options.inputs, readers, options.reader)
+    fragments, inventory = read_all(options.inputs, readers, options.reader, options.exclude)
     defaults = {k: v for k, v in (("name", options.agency_name), ("state", options.agency_state)) if v}
     data, conflicts = merge(fragments, {"agency": defaults} if defaults else None)
     source = ", ".join(str(p) for p in options.inputs)
     config = normalise(data, source)
-    return evaluate(options, config, checks, fragments, conflicts, audit_config=config)
+    return evaluate(options, config, checks, fragments, conflicts, audit_config=config, inventory=inventory)
 
 
 def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check], fragments: Sequence[Fragment] = (),
-             conflicts: Sequence[Conflict] = (), audit_config: AgencyConfig | None = None) -> ScanResult:
+             conflicts: Sequence[Conflict] = (), audit_config: AgencyConfig | None = None,
+             inventory: Inventory | None = None) -> ScanResult:
     """Rules, checks and (with audit files) the audit log against one normalised configuration.
 
     ``audit_config`` is the configuration the audit log is compared with; None when the agency's settings
@@ -159,7 +164,9 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
     partners, users = classify(config, classifier)
     ctx = CheckContext(config=config, rules=ruleset, partners=partners, users=users)
     engine = run_checks(checks, ctx)
-    errors = list(engine.errors)
+    errors = list(engine.errors) + (inventory.errors if inventory else [])
+    skipped = [SkippedInput(path=s.path, reason=s.reason, blocking=s.blocking) for s in inventory.skipped
+               ] if inventory else []
     findings = list(engine.findings)
     for fragment in fragments:
         if fragment.problems and fragment.lost_matters:
@@ -172,8 +179,10 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         outcome = run_audit(AuditRequest(
             files=list(options.audit), agency_state=config.agency.state, rules=ruleset,
             classifier=classifier, work=options.work, config=audit_config,
-            threshold=options.sweep_threshold, evidence_target=options.evidence, mapping=audit_mapping(options)))
+            threshold=options.sweep_threshold, evidence_target=options.evidence, mapping=audit_mapping(options),
+            exclude=list(options.exclude)))
         findings.extend(outcome.findings)
+        skipped.extend(SkippedInput(path=s.path, reason=s.reason, blocking=s.blocking) for s in outcome.skipped)
         errors.extend(outcome.errors)
         audit = outcome.summary
     agency_key = config.agency.ori or f"{config.agency.state}:{config.agency.name}"
@@ -194,6 +203,7 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
                           rows_unreadable=len(f.problems)) for f in fragments],
         unknown_fields=_unknown_fields(config),
         errors=errors,
+        skipped=skipped,
         checks_run=engine.checks_run,
         statute_found=ruleset.statute_found,
         law_note=law_note(ruleset.packs),

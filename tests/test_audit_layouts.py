@@ -57,7 +57,7 @@ def test_split_date_time_columns() -> None:
 
 
 def test_real_portal_file_is_read_as_it_is(tmp_path: Path) -> None:
-    sources, skipped = expand([str(REAL_PORTAL)], tmp_path)
+    sources, skipped, _ = expand([str(REAL_PORTAL)], tmp_path)
     assert not skipped and len(sources) == 1
     assert sources[0].layout.name == "portal"
     assert sources[0].time_samples[0] == "2025-06-18 00:02:04.789"
@@ -84,7 +84,7 @@ def test_gz_zip_xlsx_folder_and_glob(tmp_path: Path) -> None:
     summary = book.create_sheet("SearchReason")  # an analysis tab next to the export
     summary.append(["Reason summary", "Count"])
     book.save(tmp_path / "d.xlsx")
-    sources, skipped = expand([str(tmp_path)], work)
+    sources, skipped, inventory = expand([str(tmp_path)], work)
     labels = sorted(s.label for s in sources)
     assert any(label.endswith("a.csv") for label in labels)
     assert any(label.endswith("b.csv.gz") for label in labels)
@@ -93,7 +93,7 @@ def test_gz_zip_xlsx_folder_and_glob(tmp_path: Path) -> None:
     assert [s.label for s in skipped if s.label.endswith("#SearchReason")]
     march = next(s for s in sources if s.label.endswith("#March"))
     assert march.layout.skip == 1 and march.layout.has_header
-    globbed, _ = expand([str(tmp_path / "*.csv")], work)
+    globbed, _, _ = expand([str(tmp_path / "*.csv")], work)
     assert [s.label for s in globbed] == [str(plain)]
 
 
@@ -114,7 +114,7 @@ def test_separator_is_found_from_the_header(tmp_path: Path, delimiter: str, name
         writer = csv.writer(handle, delimiter=delimiter)
         writer.writerow(L13)
         writer.writerow(l13_row(1, "U.S. Border Patrol", "ICE, ERO; hold | urgent"))
-    sources, _ = expand([str(path)], tmp_path)
+    sources, _, _ = expand([str(path)], tmp_path)
     assert sources[0].delimiter == delimiter
     assert sources[0].layout.column("reason") == L13.index("Reason")
 

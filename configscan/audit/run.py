@@ -25,6 +25,7 @@ from configscan.audit.sources import Source, expand, reencoded
 from configscan.audit.summary import AuditFile, AuditSummary
 from configscan.errors import InputError
 from configscan.findings import Finding
+from configscan.inputs import SkippedFile
 from configscan.jurisdictions.loader import RuleSet
 from configscan.model import AgencyConfig
 from configscan.partners import Classifier
@@ -44,6 +45,7 @@ class AuditRequest:
     threshold: int = DEFAULT_SWEEP_THRESHOLD
     evidence_target: Path | None = None  # where the evidence CSV will be published; None: do not write one
     mapping: Mapping | None = None  # a kind = "audit" column mapping for logs whose headers are not recognised
+    exclude: list[str] = field(default_factory=list)  # --exclude globs for files in folders
 
 
 @dataclass
@@ -51,13 +53,15 @@ class AuditOutcome:
     summary: AuditSummary
     findings: list[Finding]
     errors: list[str] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)  # files in folders that were not read
 
 
 def run_audit(request: AuditRequest) -> AuditOutcome:
     started = time.perf_counter()
-    sources, skipped = expand(request.files, request.work, request.mapping)
+    sources, skipped, inventory = expand(request.files, request.work, request.mapping, request.exclude)
     errors = [f"{s.label}: skipped, {s.why}" for s in skipped if "#" not in s.label and s.why != "empty"]
-    notes = [f"{s.label}: {s.why}" for s in skipped]
+    errors.extend(inventory.errors)
+    notes = [f"{s.label}: {s.why}" for s in skipped] + [f"{s.path}: {s.reason}" for s in inventory.skipped]
     if not sources:
         detail = "; ".join(notes) or "no audit rows"
         raise InputError(", ".join(request.files), f"no audit log found ({detail})")
@@ -68,7 +72,9 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
             counter.start(source.path)
         scans = [engine.Scan(source, index, dedup=len(sources) > 1) for index, source in enumerate(sources)]
         files, removed = _load(con, scans, request.threshold, errors, request.work, counter)
-        return _analyse(con, request, scans, files, notes, errors, removed, started)
+        outcome = _analyse(con, request, scans, files, notes, errors, removed, started)
+        outcome.skipped = inventory.skipped
+        return outcome
     finally:
         counter.close()
         con.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import glob
 import gzip
 import io
 import os
@@ -18,7 +17,7 @@ import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
@@ -30,6 +29,7 @@ from configscan.audit import mapping as audit_mapping
 from configscan.audit.layouts import Layout, detect, header_layout, problem
 from configscan.audit.sheettimes import EPOCH_1900, EPOCH_1904, cell_text
 from configscan.errors import InputError
+from configscan.inputs import Inventory, survey
 
 if TYPE_CHECKING:
     from configscan.readers.mapped import Mapping
@@ -66,30 +66,40 @@ def reencoded(source: Source, work: Path) -> Source:
     return replace(source, path=path, encoding=encoding)
 
 
-def expand(specs: list[str], work: Path, mapping: Mapping | None = None) -> tuple[list[Source], list[Skipped]]:
+def expand(specs: list[str], work: Path, mapping: Mapping | None = None, exclude: Sequence[str] = (),
+           ) -> tuple[list[Source], list[Skipped], Inventory]:
     """Resolve every spec to sources. A spec that names nothing is an input error (exit 2), and so is a
-    mapping that fits no file (it names a column no header has: a typo would otherwise go unnoticed)."""
+    mapping that fits no file (it names a column no header has: a typo would otherwise go unnoticed).
+    Files in folders that are not audit logs by their name are listed in the inventory (see ``inputs``)."""
     sources: list[Source] = []
     skipped: list[Skipped] = []
     misses: list[tuple[int, str, list[str]]] = []  # (mapped columns present, label, missing) per unmapped file
-    for spec in specs:
-        paths = _resolve(spec)
-        if not paths:
-            raise InputError(spec, "no such file, folder or matching glob")
-        for path in paths:
-            for label, csv_path in _unpack(path, str(path), work, skipped, mapping):
-                encoding = encodings.sniff(csv_path)
-                if encoding != encodings.UTF8:
-                    csv_path, encoding = encodings.transcode(csv_path, work, encoding)
-                source = _source(label, csv_path, _for_sheet(mapping, label), misses)
-                if isinstance(source, Skipped):
-                    skipped.append(source)
-                else:
-                    sources.append(replace(source, encoding=encoding))
+    inventory = survey(specs, _accept, exclude)
+    for path in inventory.files:
+        for label, csv_path in _unpack(path, str(path), work, skipped, mapping):
+            encoding = encodings.sniff(csv_path)
+            if encoding != encodings.UTF8:
+                csv_path, encoding = encodings.transcode(csv_path, work, encoding)
+            source = _source(label, csv_path, _for_sheet(mapping, label), misses)
+            if isinstance(source, Skipped):
+                skipped.append(source)
+            else:
+                sources.append(replace(source, encoding=encoding))
     if mapping is not None and misses and not any(s.layout.mapped for s in sources):
         _, label, absent = max(misses, key=lambda m: m[0])
         raise InputError(label, _missing_text(mapping, absent))
-    return sources, skipped
+    return sources, skipped, inventory
+
+
+def _accept(path: Path) -> str | None:
+    """Why a file found in a folder is not read as an audit log (None: it is)."""
+    if _supported(path.name):
+        return None
+    if path.name.lower().endswith(".pdf"):
+        return "a PDF; audit logs are read from CSV, XLSX or zip (extract its table, e.g. pdftotext -layout)"
+    if path.name.lower().endswith((".xls", ".ods")):
+        return "an old or OpenDocument workbook; save it as .xlsx or CSV"
+    return "not a CSV, XLSX or zip file"
 
 
 def _for_sheet(mapping: Mapping | None, label: str) -> Mapping | None:
@@ -103,17 +113,6 @@ def _missing_text(mapping: Mapping, absent: list[str]) -> str:
     names = ", ".join(repr(h) for h in absent)
     verb = "are" if len(absent) > 1 else "is"
     return f"column{'s' if len(absent) > 1 else ''} {names} named in {mapping.source} {verb} not in the header"
-
-
-def _resolve(spec: str) -> list[Path]:
-    path = Path(spec)
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and _supported(p.name))
-    if path.is_file():
-        return [path]
-    if any(ch in spec for ch in "*?["):
-        return sorted(Path(p) for p in glob.glob(spec, recursive=True) if Path(p).is_file())
-    return []
 
 
 def _supported(name: str) -> bool:
@@ -152,8 +151,7 @@ def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped],
             try:
                 with archive.open(member) as src, target.open("wb") as dst:
                     budget -= limits.copy_member(src, dst, budget, label)
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-                # corrupt data, a CRC mismatch, an unsupported method (Deflate64) or a password
+            except limits.ZIP_ERRORS as exc:  # corrupt data, a CRC mismatch, Deflate64, a password...
                 raise InputError(f"{label}!{inner}", f"cannot be extracted ({exc})") from exc
             yield from _unpack(target, f"{label}!{inner}", work, skipped, mapping)
 
@@ -223,7 +221,7 @@ def _sheet_rows(path: Path, label: str) -> Iterator[tuple[str, Rows, dt.datetime
             small = max(sheets, default=0) <= sheet_cap
             if small:
                 limits.verify_zip(archive, label, [i.filename for i in infos if not i.is_dir()])
-    except (OSError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
+    except (KeyError, *limits.ZIP_ERRORS) as exc:
         raise InputError(label, f"not a readable XLSX workbook ({exc})") from exc
     if small:
         epoch = EPOCH_1904 if re.search(rb'date1904="(1|true)"', book_xml) else EPOCH_1900

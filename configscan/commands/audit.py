@@ -57,6 +57,8 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
         mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping (kind = \"audit\") for "
                                                      "logs whose headers are not recognised.")] = None,
+        exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave out files in folders that "
+                                                          "match this glob (repeatable).")] = None,
     ) -> None:
         """Read audit logs: federal, out-of-state and unlisted searchers, immigration and vague reasons, sweeps."""
         registry = load_registry()
@@ -70,7 +72,7 @@ def register(app: typer.Typer) -> None:
             options = ScanOptions(inputs=[config] if config else [], jurisdiction=jurisdiction, local=local,
                                   as_of=day, fail_on=threshold, directory=directory,
                                   audit=files, sweep_threshold=sweep_threshold, work=Path(tmp),
-                                  evidence=evidence_csv, mapping=mapping)
+                                  evidence=evidence_csv, mapping=mapping, exclude=exclude or [])
             result = evaluate(options, agency, [], audit_config=agency if given else None)
             write_reports(result, registry, targets, evidence_csv)
         finish(result, threshold, quiet)

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from configscan.errors import InputError, UsageError
+from configscan.inputs import SNAPSHOT_MANIFEST, Inventory, survey
 from configscan.readers.base import Fragment, Reader
 from configscan.readers.tabular import is_xlsx
 
 MAPPED = "mapped"  # the reader a --mapping file makes (configscan.readers.mapped)
-SNAPSHOT_MANIFEST = "manifest.json"  # what `configscan fetch` writes beside the files it downloads
 
 
 def pick_reader(path: Path, readers: Sequence[Reader], forced: str | None) -> Reader:
@@ -58,39 +58,42 @@ _CONTAINER_HINTS = (
 )
 
 
-def expand_folders(paths: Sequence[Path]) -> list[Path]:
-    """Each folder (a ``configscan fetch`` snapshot, say) replaced by its files, in name order.
+def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | None,
+                exclude: Sequence[str] = ()) -> list[Fragment]:
+    """Every fragment of every input (see :func:`read_all`, which also says what was skipped)."""
+    return read_all(paths, readers, forced, exclude)[0]
 
-    The snapshot manifest, hidden files and leftovers of interrupted atomic writes are not exports and are
-    left out; everything else must be readable, as if named on the command line. An empty folder is an error.
-    """
-    expanded: list[Path] = []
+
+def read_all(paths: Sequence[Path], readers: Sequence[Reader], forced: str | None,
+             exclude: Sequence[str] = ()) -> tuple[list[Fragment], Inventory]:
+    """Read every input. A file named on the command line that no reader recognises is an input error; one
+    found in a folder is listed as skipped (and makes the run incomplete if it looks like data)."""
     for path in paths:
-        if not path.is_dir():
-            expanded.append(path)
-            continue
-        files = sorted(p for p in path.iterdir()
-                       if p.is_file() and p.name != SNAPSHOT_MANIFEST and not p.name.startswith("."))
-        if not files:
-            raise InputError(str(path), "is a folder with no export files in it")
-        expanded.extend(files)
-    return expanded
-
-
-def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | None) -> list[Fragment]:
-    fragments = []
-    for path in expand_folders(paths):
-        if path.name == SNAPSHOT_MANIFEST:
+        if Path(path).name == SNAPSHOT_MANIFEST and not Path(path).is_dir():
             raise InputError(str(path), "is the snapshot manifest, not an export; pass the folder or its other files")
+    inventory = survey(paths, lambda _: None, exclude)
+    fragments = []
+    for path in inventory.files:
         if not path.is_file():
             raise InputError(str(path), "no such file" + (" (broken link)" if path.is_symlink() else ""))
-        for reader in pick_readers(path, readers, forced):
+        try:
+            chosen = pick_readers(path, readers, forced)
+        except InputError as exc:
+            if path not in inventory.in_folder:
+                raise
+            inventory.skip(path, exc.detail)
+            continue
+        for reader in chosen:
             fragment = reader.read(path)
             if forced and not fragment.problems and not _holds_anything(fragment.data):
                 # A forced reader that finds nothing would otherwise make the file look like an empty export.
                 raise InputError(str(path), f"--format {forced}: nothing in this file fits that format")
             fragments.append(fragment)
-    return fragments
+    if not fragments:
+        why = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in inventory.skipped[:3])
+        detail = "no export in it could be read" + (f" ({why})" if why else "")
+        raise InputError(", ".join(str(p) for p in paths), detail)
+    return fragments, inventory
 
 
 def _holds_anything(data: object) -> bool:
