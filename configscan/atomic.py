@@ -3,6 +3,9 @@
 An interrupted run therefore leaves either the previous file or the complete new one, never half a report.
 A target that exists and is not a regular file (a named pipe, ``/dev/stdout``, a device) cannot be replaced
 by a rename -- that would swap the pipe or device for a plain file -- so it is written in place.
+
+The temporary file is named after this process (``.{name}.configscan-{pid}-{random}.tmp``) and locked while it
+is written, so one a SIGKILL left behind is recognised and removed by a later run (``leftovers.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+
+from configscan import leftovers
 
 
 def _is_special(path: Path) -> bool:
@@ -22,7 +27,7 @@ def _is_special(path: Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def _mode_for(path: Path) -> int:
+def mode_for(path: Path) -> int:
     """The permissions a plain ``open()`` would give: the existing file's, else 0o666 less the umask.
 
     ``mkstemp`` creates files readable by the owner only; a report meant for a council (or a web folder)
@@ -44,10 +49,11 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             stream.write(payload)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=leftovers.file_prefix(path), suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
+            leftovers.lock(fd)
+            os.fchmod(fd, mode_for(path))
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())

@@ -3,28 +3,32 @@
 ``scan`` and ``audit`` both end the same way -- reports written atomically (evidence last, only after the
 reports succeeded), the one-line summary on stderr, the exit code cron relies on -- so they call this
 rather than keeping two copies that drift apart.
+
+Every line printed here passes through ``textsafe.visible``: messages quote file names, organisation names and
+reasons from the inputs, and one event must stay exactly one line, free of terminal escape sequences.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 import typer
 
-from configscan import exitcodes
+from configscan import exitcodes, leftovers
 from configscan.audit import evidence
 from configscan.errors import InputError, UsageError
 from configscan.findings import ScanResult, Severity
 from configscan.registry import Registry
+from configscan.textsafe import visible
 from configscan.writers import STDOUT
 
 
 def fail(message: str, code: int = exitcodes.INPUT_ERROR) -> NoReturn:
-    typer.echo(f"configscan: error: {message}", err=True)
+    typer.echo(visible(f"configscan: error: {message}"), err=True)
     raise typer.Exit(code)
 
 
@@ -76,6 +80,7 @@ def write_reports(result: ScanResult, registry: Registry, targets: Sequence[tupl
     if registry.failures:
         result.errors.extend(registry.failures)
         result.summary.verdict = "incomplete"
+    leftovers.sweep_leftovers([path.parent for _, path in targets if str(path) != STDOUT])
     for name, path in targets:
         try:
             registry.writers[name].write(result, path)
@@ -87,14 +92,19 @@ def write_reports(result: ScanResult, registry: Registry, targets: Sequence[tupl
 
 @contextmanager
 def failing_cleanly(evidence_csv: Path | None) -> Iterator[None]:
-    """Input and usage errors become one line and exit 2; a staged evidence file never outlives the run."""
+    """Input and usage errors become one line and exit 2; a staged evidence file never outlives the run.
+
+    Entered at the start of ``scan`` and ``audit``: it first sweeps what killed runs left (work directories,
+    staging files beside the evidence target) and claims this run's own staging file.
+    """
     try:
-        yield
+        with ExitStack() as stack:
+            leftovers.sweep_leftovers([evidence_csv.parent] if evidence_csv is not None else [])
+            if evidence_csv is not None:
+                stack.enter_context(evidence.staged(evidence_csv))
+            yield
     except (InputError, UsageError) as exc:
         fail(str(exc))
-    finally:
-        if evidence_csv is not None:
-            evidence.discard(evidence_csv)
 
 
 def finish(result: ScanResult, threshold: Severity | None, quiet: bool) -> NoReturn:
@@ -102,5 +112,5 @@ def finish(result: ScanResult, threshold: Severity | None, quiet: bool) -> NoRet
     if not quiet:
         typer.echo(exitcodes.summary_line(result), err=True)
         for error in result.errors:
-            typer.echo(f"configscan: incomplete: {error}", err=True)
+            typer.echo(visible(f"configscan: incomplete: {error}"), err=True)
     raise typer.Exit(exitcodes.exit_code(result, threshold))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from configscan.findings import Outcome, ScanResult, Severity
+from configscan.textsafe import visible
 
 OK = 0  # scan complete, nothing at or above --fail-on
 FINDINGS = 1  # findings (or unverified items) at or above --fail-on
@@ -22,8 +23,9 @@ def exit_code(result: ScanResult, fail_on: Severity | None) -> int:
 
 
 def summary_line(result: ScanResult) -> str:
+    """One line for stderr and cron logs; the agency name comes from the export, so it is escaped (textsafe)."""
     counts = ", ".join(f"{n} {sev}" for sev, n in result.summary.counts.items())
     packs = "+".join(j.id for j in result.jurisdictions)
-    return (f"configscan: {result.agency.get('name')}: {result.summary.verdict.upper()} -- {counts}; "
-            f"{result.summary.unverified} unverified; {result.summary.upcoming} upcoming "
-            f"[{packs}, law as of {result.as_of.isoformat()}]")
+    return visible(f"configscan: {result.agency.get('name')}: {result.summary.verdict.upper()} -- {counts}; "
+                   f"{result.summary.unverified} unverified; {result.summary.upcoming} upcoming "
+                   f"[{packs}, law as of {result.as_of.isoformat()}]")

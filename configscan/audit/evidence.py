@@ -4,16 +4,34 @@ Columns: ``file, row, ID, time, org, reason, category, rule, networks``. ``row``
 number as a spreadsheet shows it (header = row 1). DuckDB writes the file in one numbered read to a hidden staging
 file beside the target; :func:`publish` renames it over the user's path only once the whole run (reports
 included) has succeeded, so a failed run never leaves a half-written evidence file.
+
+Formula injection: a text cell taken from the log (``file``, ``ID``, ``time``, ``org``, ``reason``) that starts
+with ``= + - @``, a tab or a carriage return is written with a leading ``'`` (textsafe.neutralise_sql, inside the
+query), so a spreadsheet shows it as text instead of running it. ``row`` and ``networks`` are numbers and are
+written as they are (``-5`` is data); ``category`` and ``rule`` hold configscan's own identifiers.
+
+Staging is per run: :func:`staged` claims a uniquely named, locked file (``.{name}.configscan-{pid}-{random}
+.partial``, created with O_EXCL) for the run's life, so two runs given the same target never share one; each
+publishes (renames) and discards only its own. A SIGKILL'd run's file is removed by a later run (leftovers.py).
 """
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from configscan import leftovers
+from configscan.atomic import mode_for
 from configscan.audit.engine import KEPT, Scan, base, label_sql, quote, rows
+from configscan.errors import InputError
+from configscan.textsafe import neutralise_sql
 
 COLUMNS = ("file", "row", "ID", "time", "org", "reason", "category", "rule", "networks")
 
@@ -117,14 +135,17 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
     written = 0
     for index, scan in enumerate(scans):
         query = f"""
-            SELECT file, row, "ID", time, org, reason, category,
+            SELECT {neutralise_sql("file")} AS file, row, {neutralise_sql('"ID"')} AS "ID",
+                   {neutralise_sql("time")} AS time, {neutralise_sql("org")} AS org,
+                   {neutralise_sql("reason")} AS reason, category,
                    CASE WHEN category IN {_REASON_CATEGORIES} THEN rule END AS rule, networks
             FROM ({_rows_of(scan, threshold, _numbered(con, scan), nulls)})"""
         if scan.dedup:  # de-duplicating joins the rows with earlier sources' IDs, which loses file order
             query += " ORDER BY row, category"
         part = path if len(scans) == 1 else f"{path}.{index}"
-        result = con.execute(f"COPY ({query}) TO {quote(part)} (HEADER {str(index == 0).lower()}, DELIMITER ',')"
-                             ).fetchone()
+        # USE_TMP_FILE false: write the claimed (locked) file itself, not a "<path>.tmp" renamed over it.
+        result = con.execute(f"COPY ({query}) TO {quote(part)} "
+                             f"(HEADER {str(index == 0).lower()}, DELIMITER ',', USE_TMP_FILE false)").fetchone()
         written += int(result[0]) if result else 0
         con.execute("DROP TABLE ev_rows")
     if len(scans) > 1:
@@ -142,20 +163,79 @@ def _concatenate(target: Path, parts: int) -> None:
             part.unlink()
 
 
-def staging_path(target: Path) -> Path:
-    """Where the evidence is written while the run is in progress: hidden, beside the target.
+@dataclass(frozen=True)
+class _Staging:
+    path: Path
+    fd: int  # held open (and locked) for the run's life
 
-    Same directory, so publishing is a rename (no copy of a file that can be larger than the input).
+
+# The staging files of the runs in progress in this context, by target. A context variable rather than an
+# argument so the audit code keeps asking ``staging_path(target)``; each run sets and resets its own.
+_STAGED: contextvars.ContextVar[dict[Path, _Staging]] = contextvars.ContextVar("configscan_evidence_staged")
+
+
+def _key(target: Path) -> Path:
+    return Path(os.path.abspath(target))
+
+
+@contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """Claim this run's staging file for ``target`` (yielded) for the duration; discard it on the way out.
+
+    Created beside the target (publishing is then a rename, no copy of a file that can be larger than the
+    input) with mkstemp (O_EXCL, a random name carrying this pid) and locked, after sweeping leftovers of
+    killed runs from that folder. A target folder that does not exist or cannot be written is an input error
+    up front, not after the whole read.
     """
     target = Path(target)
-    return target.parent / f".{target.name}.partial"
+    leftovers.sweep_leftovers([target.parent])
+    try:
+        fd, name = tempfile.mkstemp(prefix=leftovers.file_prefix(target), suffix=".partial", dir=target.parent)
+    except OSError as exc:
+        raise InputError(str(target), f"cannot write the evidence file ({exc.strerror or exc})") from exc
+    staging = _Staging(Path(name), fd)
+    token = _STAGED.set({**_STAGED.get({}), _key(target): staging})
+    try:
+        leftovers.lock(fd)
+        yield staging.path
+    finally:
+        _STAGED.reset(token)
+        try:
+            _remove(staging.path)
+        finally:
+            os.close(fd)
+
+
+def _current(target: Path) -> _Staging:
+    try:
+        return _STAGED.get({})[_key(target)]
+    except KeyError:
+        raise LookupError(f"no evidence staging claimed for {target}; run inside evidence.staged()") from None
+
+
+def staging_path(target: Path) -> Path:
+    """This run's staging file for ``target`` (claimed by :func:`staged`): hidden, beside the target."""
+    return _current(target).path
 
 
 def publish(target: Path) -> None:
-    """Rename the finished evidence over ``target`` (atomic on one filesystem)."""
-    os.replace(staging_path(target), target)
+    """Rename this run's finished evidence over ``target`` (atomic on one filesystem), with the permissions a
+    plain write would give (mkstemp makes the file private)."""
+    staging = _current(target)
+    os.fchmod(staging.fd, mode_for(Path(target)))
+    os.replace(staging.path, target)
+
+
+def _remove(path: Path) -> None:
+    """Remove a staging file and any per-source parts (``<staging>.0``, ``.1``, ...) written beside it."""
+    path.unlink(missing_ok=True)
+    for part in path.parent.iterdir():
+        if part.name.startswith(f"{path.name}.") and part.name[len(path.name) + 1:].isdigit():
+            part.unlink(missing_ok=True)
 
 
 def discard(target: Path) -> None:
-    """Remove a staging file left by a run that did not finish."""
-    staging_path(target).unlink(missing_ok=True)
+    """Remove this run's staging file (never another run's), e.g. when the run did not finish."""
+    staging = _STAGED.get({}).get(_key(target))
+    if staging is not None:
+        _remove(staging.path)
