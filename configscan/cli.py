@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -143,33 +143,48 @@ class Terminated(KeyboardInterrupt):
 
 
 def main() -> None:
-    terminated: list[int] = []
+    """The console script. Ctrl-C and SIGTERM are recorded as they arrive, because the exception they raise
+    does not always survive the unwinding: DuckDB turns it into its own error (``InterruptException``, or a
+    ``RuntimeError("Query interrupted")`` from ``execute``) and typer turns a KeyboardInterrupt into exit
+    130 without a word. Whatever comes out, a recorded signal decides the exit: 130 or 143."""
+    stopped: list[int] = []
 
-    def terminate(signum: int, frame: object) -> None:
-        terminated.append(signum)  # DuckDB turns an exception raised inside a query into its own error
-        raise Terminated
+    def stop(signum: int, frame: object) -> None:
+        stopped.append(signum)
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
-        _main()
+        _main(stopped=stopped)
     except BaseException:
-        if terminated:  # whatever the unwinding became on the way out (DuckDB's error, an exit code)
-            sys.stderr.write("configscan: terminated; no report was half-written\n")
-            sys.exit(143)
+        if stopped:  # whatever the unwinding became on the way out (DuckDB's error, an exit code)
+            _exit_stopped(stopped[0])
         raise
 
 
+def _exit_stopped(signum: int) -> NoReturn:
+    if signum == signal.SIGTERM:
+        sys.stderr.write("configscan: terminated; no report was half-written\n")
+        sys.exit(143)
+    sys.stderr.write("configscan: interrupted; no report was half-written\n")
+    sys.exit(130)
+
+
 def _interrupted(exc: BaseException) -> bool:
-    """Ctrl-C, however it arrives: Python's KeyboardInterrupt, click's Abort, or DuckDB's InterruptException
-    (DuckDB turns the KeyboardInterrupt raised inside a query into its own error class)."""
+    """Ctrl-C when no handler recorded it (in-process callers): KeyboardInterrupt, click's Abort, or DuckDB's
+    InterruptException (DuckDB turns the KeyboardInterrupt raised inside a query into its own error)."""
     if isinstance(exc, KeyboardInterrupt | typer.Abort):
         return True
     duckdb: Any = sys.modules.get("duckdb")  # not imported: the error cannot be DuckDB's
     return duckdb is not None and isinstance(exc, duckdb.InterruptException)
 
 
-def _main(argv: Sequence[str] | None = None) -> None:
-    """Run one command and exit with its code; every way out is one of the documented exit codes."""
+def _main(argv: Sequence[str] | None = None, stopped: Sequence[int] = ()) -> None:
+    """Run one command and exit with its code; every way out is one of the documented exit codes.
+
+    ``stopped`` holds the signals :func:`main` recorded; after one, whatever was raised goes back to
+    :func:`main`, which exits 130 or 143 (never "internal error" for a query the user interrupted)."""
     _mount_subcommands()
     options: dict[str, Any] = {"debug": os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")}
     try:
@@ -182,21 +197,35 @@ def _main(argv: Sequence[str] | None = None) -> None:
         command = exc.ctx.command_path if exc.ctx else "configscan"
         sys.stderr.write(f"configscan: error: {exc.format_message()} (see '{command} --help')\n")
         sys.exit(exitcodes.INPUT_ERROR)
-    except Terminated:
-        raise
     except (InputError, UsageError) as exc:  # raised outside a command's own handler: still one line, exit 2
+        if stopped:
+            raise
         sys.stderr.write(f"configscan: error: {_one_line(str(exc))}\n")
         sys.exit(exitcodes.INPUT_ERROR)
     except BaseException as exc:
-        if isinstance(exc, SystemExit | GeneratorExit):
+        if stopped or isinstance(exc, SystemExit | GeneratorExit):
+            if isinstance(exc, SystemExit) and exc.code == exitcodes.FINDINGS and _broken_pipe():
+                _pipe_closed()
             raise
         if _interrupted(exc):
-            sys.stderr.write("configscan: interrupted; no report was half-written\n")
-            sys.exit(130)
+            _exit_stopped(signal.SIGINT)
         if not isinstance(exc, Exception):
             raise
         _internal_error(exc, bool(options["debug"]))
+    if code == 130 and not stopped:  # typer's translation of a KeyboardInterrupt
+        _exit_stopped(signal.SIGINT)
     sys.exit(code if isinstance(code, int) else exitcodes.OK)
+
+
+def _broken_pipe() -> bool:
+    """True when typer met a closed stdout (``--json - | head``): it wraps the streams, then exits 1."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
+
+
+def _pipe_closed() -> NoReturn:
+    """Exit 1 means findings; a report cut off by a closed pipe is incomplete (3), whatever it held."""
+    sys.stderr.write("configscan: incomplete: stdout was closed before the report was written (broken pipe)\n")
+    sys.exit(exitcodes.INCOMPLETE)
 
 
 def _debug_first(argv: Sequence[str]) -> list[str]:

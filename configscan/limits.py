@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
@@ -74,6 +75,10 @@ ZIP_RATIO = Limit("CONFIGSCAN_MAX_ZIP_RATIO", 200, "to 1 compression")
 SHEET_XML_BYTES = Limit("CONFIGSCAN_MAX_SHEET_XML_BYTES", 256 * MIB, "bytes of sheet XML held in memory")
 
 ALL = (YAML_ALIASES, YAML_NODES, UNZIPPED_BYTES, ZIP_RATIO, SHEET_XML_BYTES)
+
+# What Python's zipfile raises on a broken archive: a bad directory, corrupt deflate data, a CRC mismatch,
+# offsets past the end (OSError, ValueError from a negative seek), an unsupported method, a password.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError)
 
 _RATIO_FLOOR = 1 * MIB  # smaller members are not ratio-checked: tiny files compress oddly and cost nothing
 

@@ -18,7 +18,6 @@ import functools
 import io
 import re
 import zipfile
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,7 +269,7 @@ def _check_workbook(raw: bytes, source: str) -> None:
             if held > cap.value():
                 raise cap.refuse(source, f"its sheets and shared strings are {held:,} bytes of XML")
             limits.verify_zip(archive, source, [i.filename for i in archive.infolist() if not i.is_dir()])
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+    except limits.ZIP_ERRORS:
         return  # not a readable zip: calamine says so in its own way (None -> "not a readable workbook")
 
 
