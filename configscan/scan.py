@@ -35,6 +35,7 @@ from configscan.jurisdictions.loader import PackLibrary, build_ruleset
 from configscan.jurisdictions.schema import RulePack
 from configscan.model import AgencyConfig, Partner, User
 from configscan.partners import Classification, Classifier
+from configscan.portfolio.group import one_agency
 from configscan.readers.base import Fragment, Reader
 from configscan.readers.mapped import Mapping, load_mapping, mapped_reader
 from configscan.readers.merge import Conflict, merge
@@ -142,6 +143,7 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
     if options.mapping is not None and audit_mapping(options) is None:
         readers = [mapped_reader(load_mapping(options.mapping)), *readers]
     fragments, inventory = read_all(options.inputs, readers, options.reader, options.exclude)
+    one_agency(fragments, options.agency_name)  # several agencies: exit 2 pointing at `configscan portfolio`
     defaults = {k: v for k, v in (("name", options.agency_name), ("state", options.agency_state)) if v}
     data, conflicts = merge(fragments, {"agency": defaults} if defaults else None)
     source = ", ".join(str(p) for p in options.inputs)
