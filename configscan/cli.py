@@ -24,10 +24,12 @@ import typer
 from typer._click.exceptions import UsageError as CommandLineError
 
 from configscan import exitcodes
-from configscan.clikit import fail, failing_cleanly, finish, parse_as_of, parse_fail_on, report_targets, write_reports
+from configscan.clikit import fail, failing_cleanly, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import InputError, UsageError
 from configscan.model import AgencyConfig
+from configscan.nightly import Afterwards, finish_scan
 from configscan.registry import load_registry
+from configscan.runlog import Log
 from configscan.scan import ScanOptions, scan
 
 app = typer.Typer(
@@ -80,14 +82,25 @@ def scan_command(
                                                  "per search that make a mass sweep.")] = 2000,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave out files in input folders that "
                                                       "match this glob (repeatable).")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Record this scan in the history database and compare "
+                                            "it with the agency's last run (see 'configscan history').")] = None,
+    waivers: Annotated[Path | None, typer.Option("--waivers", help="Waiver file (YAML or TOML): accepted "
+                                                 "findings, listed as waived.")] = None,
+    fail_on_new: Annotated[str | None, typer.Option("--fail-on-new", help="Exit 1 only for findings at or above "
+                                                    "this severity that the last run (or --baseline) lacked.")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Compare with this earlier JSON report "
+                                                  "instead of the history.")] = None,
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
     registry = load_registry()
     threshold = parse_fail_on(fail_on)
+    after = Afterwards(db_path=db, waivers_path=waivers, fail_on=threshold, baseline=baseline,
+                       fail_on_new=parse_fail_on(fail_on_new) if fail_on_new else None, log=Log(quiet=quiet))
     if evidence_csv is not None and not audit:
         fail("--evidence-csv needs --audit (the evidence rows come from audit logs)")
     with tempfile.TemporaryDirectory(prefix="configscan-") as work, failing_cleanly(evidence_csv):
         targets = report_targets(registry, html, json_out, output or [])
+        after.open()
         options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
                               as_of=parse_as_of(as_of), fail_on=threshold,
                               reader=fmt, directory=directory, mapping=mapping,
@@ -95,6 +108,7 @@ def scan_command(
                               audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
                               evidence=evidence_csv, exclude=exclude or [])
         result = scan(options, registry.checks, registry.readers)
+        after.begin(after.prepare(result), [str(p) for _, p in targets])
         write_reports(result, registry, targets, evidence_csv)
     finish(result, threshold, quiet)
 

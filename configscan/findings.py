@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from configscan.audit.summary import AuditSummary
+from configscan.network.model import Reach
+from configscan.partners.g287 import ListInfo
 
 SCHEMA_VERSION = "1.0"
 
@@ -58,12 +60,70 @@ class Finding(BaseModel):
     confidence: str | None = None  # the rule's confidence (statute-text|secondary|unverified)
     rule_summary: str | None = None  # the rule's one plain sentence, for readers without the pack
     fingerprint: str = ""
+    waiver: WaiverNote | None = None  # set when an unexpired waiver accepts this finding (listed, never hidden)
 
     def with_fingerprint(self, agency: str) -> Finding:
         """Stable id from (check, agency, normalised subject, rule): survives re-exports and row order."""
         key = "\x1f".join([self.check, agency.strip().lower(), " ".join(self.subject.lower().split()),
                            self.rule or ""])
         return self.model_copy(update={"fingerprint": hashlib.sha256(key.encode()).hexdigest()[:16]})
+
+
+class WaiverNote(BaseModel):
+    """Why a finding is accepted, by whom and until when: shown beside the finding, which still appears."""
+
+    reason: str
+    approved_by: str
+    expires: dt.date
+    legal_basis: str | None = None
+    source: str = ""  # the waiver file and entry, e.g. "waivers.yaml, entry 2 (line 7)"
+
+
+class WaiverStatus(BaseModel):
+    """One waiver as this run judged it: active (matched), stale (matched nothing) or expired."""
+
+    entry: str  # "waivers.yaml, entry 2 (line 7)"
+    check: str | None = None
+    subject: str | None = None
+    fingerprint: str | None = None
+    status: str  # active | stale | expired
+    expires: str  # as written in the file (a malformed one counts as expired)
+    matched: list[str] = Field(default_factory=list)  # fingerprints of the findings it matched
+
+
+class SettingChange(BaseModel):
+    """One raw setting that differs from the previous run, e.g. ``sharing.national_lookup`` False -> True."""
+
+    path: str
+    before: Any = None
+    after: Any = None
+    kind: str = "changed"  # changed | added | removed
+    widens: bool = False  # True when the change opens access to this agency's data
+
+
+class FindingRef(BaseModel):
+    """A finding as the history knows it: enough to name it in a "since the last scan" section."""
+
+    fingerprint: str
+    check: str
+    severity: Severity
+    outcome: Outcome
+    title: str
+    subject: str
+    before: str | None = None  # for a changed finding: what changed, e.g. "severity high -> critical"
+
+
+class SinceLast(BaseModel):
+    """What changed since the previous complete run of the same agency (history or ``--baseline``)."""
+
+    previous_run: int | None = None  # the history run id; None for a --baseline report
+    previous_as_of: dt.date | None = None
+    previous_scanned_at: dt.datetime | None = None
+    baseline: str | None = None  # the --baseline report's path, when that was the comparison
+    new: list[FindingRef] = Field(default_factory=list)
+    resolved: list[FindingRef] = Field(default_factory=list)
+    changed: list[FindingRef] = Field(default_factory=list)
+    settings: list[SettingChange] = Field(default_factory=list)
 
 
 class InputFile(BaseModel):
@@ -102,6 +162,7 @@ class Summary(BaseModel):
     unverified: int = 0
     upcoming: int = 0
     fail_on: str = "high"  # a severity, or "never"
+    waived: int = 0  # findings accepted by an unexpired waiver (listed, not counted above)
 
 
 class SkippedInput(BaseModel):
@@ -130,8 +191,15 @@ class ScanResult(BaseModel):
     checks_run: list[str] = Field(default_factory=list)
     statute_found: bool = True
     audit: AuditSummary | None = None  # audit-log evidence, when audit files were given
+    reach: Reach | None = None  # who can search this agency's data: its own links, or the batch's network
+    g287_list: ListInfo | None = None  # the 287(g) list partners and searchers were matched against
     # Set when a legal layer has no statute: says so with the review date (never "sharing is legal").
     law_note: str | None = None
+    since_last: SinceLast | None = None  # what changed since the previous run (history or --baseline)
+    waivers: list[WaiverStatus] = Field(default_factory=list)  # every waiver given, with its status
+    run_id: int | None = None  # the history run this report was recorded as (scan --db, run)
+    # The normalised configuration, kept for the history database; not part of the report.
+    config: dict[str, Any] | None = Field(default=None, exclude=True)
     disclaimer: str = (
         "configscan is not legal advice. It compares exported settings with the cited provisions as read on "
         "the review dates shown; confirm conclusions with counsel."

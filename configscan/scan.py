@@ -219,6 +219,9 @@ def law_note(packs: Sequence[tuple[RulePack, str]]) -> str | None:
     for pack, role in packs:
         if role not in LEGAL_ROLES or pack.statute_found:
             continue
+        reach=reach,
+        g287_list=roster.info,
+        config=config.model_dump(mode="json", exclude_none=True),
         what = "statewide ALPR statute" if role == "state" else "local ALPR ordinance"
         notes.append(f"No {what} was found for {pack.name} ({pack.id}) that restricts sharing or retention, "
                      f"as of {pack.last_reviewed.isoformat()} (the pack's last review).")
