@@ -110,7 +110,7 @@ def scan_command(
         result = scan(options, registry.checks, registry.readers)
         after.begin(after.prepare(result), [str(p) for _, p in targets])
         write_reports(result, registry, targets, evidence_csv)
-    finish(result, threshold, quiet)
+    finish_scan(after, result, threshold, quiet)
 
 
 @app.command("checks")
