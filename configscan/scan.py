@@ -40,7 +40,6 @@ from configscan.network.reach import own_reach
 from configscan.partners import Classification, Classifier
 from configscan.partners.g287 import cached_roster
 from configscan.portfolio.group import one_agency
-from configscan.portfolio.group import one_agency
 from configscan.readers.base import Fragment, Reader
 from configscan.readers.mapped import Mapping, load_mapping, mapped_reader
 from configscan.readers.merge import Conflict, merge
@@ -222,6 +221,7 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         audit=audit,
         reach=reach,
         g287_list=roster.info,
+        config=config.model_dump(mode="json", exclude_none=True),
     )
 
 
@@ -231,9 +231,6 @@ def law_note(packs: Sequence[tuple[RulePack, str]]) -> str | None:
     for pack, role in packs:
         if role not in LEGAL_ROLES or pack.statute_found:
             continue
-        reach=reach,
-        g287_list=roster.info,
-        config=config.model_dump(mode="json", exclude_none=True),
         what = "statewide ALPR statute" if role == "state" else "local ALPR ordinance"
         notes.append(f"No {what} was found for {pack.name} ({pack.id}) that restricts sharing or retention, "
                      f"as of {pack.last_reviewed.isoformat()} (the pack's last review).")
