@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from configscan.audit.summary import AuditSummary
+from configscan.network.model import Reach
+from configscan.partners.g287 import ListInfo
 
 SCHEMA_VERSION = "1.0"
 
@@ -189,6 +191,8 @@ class ScanResult(BaseModel):
     checks_run: list[str] = Field(default_factory=list)
     statute_found: bool = True
     audit: AuditSummary | None = None  # audit-log evidence, when audit files were given
+    reach: Reach | None = None  # who can search this agency's data: its own links, or the batch's network
+    g287_list: ListInfo | None = None  # the 287(g) list partners and searchers were matched against
     # Set when a legal layer has no statute: says so with the review date (never "sharing is legal").
     law_note: str | None = None
     since_last: SinceLast | None = None  # what changed since the previous run (history or --baseline)
