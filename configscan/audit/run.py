@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from configscan.audit import aggregate, dedup, engine, evidence, passes, records, samples
+from configscan.audit.agreements import agreement_searches
 from configscan.audit.findings import (
     MAX_IMMIGRATION_FINDINGS,
     MAX_SWEEP_FINDINGS,
@@ -29,6 +30,7 @@ from configscan.inputs import SkippedFile
 from configscan.jurisdictions.loader import RuleSet
 from configscan.model import AgencyConfig
 from configscan.partners import Classifier
+from configscan.partners.g287 import Roster
 from configscan.readers.mapped import Mapping
 
 DEFAULT_SWEEP_THRESHOLD = 2000  # national lookups typically cover hundreds to ~3,500 networks
@@ -46,6 +48,7 @@ class AuditRequest:
     evidence_target: Path | None = None  # where the evidence CSV will be published; None: do not write one
     mapping: Mapping | None = None  # a kind = "audit" column mapping for logs whose headers are not recognised
     exclude: list[str] = field(default_factory=list)  # --exclude globs for files in folders
+    roster: Roster | None = None  # the 287(g) list: searches by its agencies are counted
 
 
 @dataclass
@@ -167,5 +170,7 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
         sweep_threshold=request.threshold, orgs=aggregate.org_stats(facts_by_org, searchers, flagged),
         months=aggregate.months(con), reasons=aggregate.reasons(con), evidence_rows=evidence_rows,
         evidence_csv=label, **totals)
+    if request.roster is not None:
+        summary.g287 = agreement_searches(request.roster, facts_by_org, searchers)
     summary.seconds = round(time.perf_counter() - started, 3)
     return AuditOutcome(summary=summary, findings=found, errors=errors)

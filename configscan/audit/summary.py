@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from configscan.partners.g287 import AgreementSearches
+
 
 class AuditFile(BaseModel):
     label: str
@@ -73,4 +75,5 @@ class AuditSummary(BaseModel):
     reasons: list[ReasonStat] = Field(default_factory=list)  # flagged reasons plus the most common others
     evidence_rows: int = 0
     evidence_csv: str | None = None
+    g287: list[AgreementSearches] = Field(default_factory=list)  # searches by agencies on the 287(g) list
     seconds: float = 0.0

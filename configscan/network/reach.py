@@ -15,8 +15,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from configscan.network.graph import Network
+from configscan.model import AgencyConfig
+from configscan.network.graph import AgencyInput, Network, build_network
 from configscan.network.model import Path, PoolReach, Reach, Searcher, SideDoor, Step
+from configscan.partners import Classifier
+from configscan.partners.g287 import Roster
 
 _FEDERAL = ("federal_immigration", "federal_other")
 
@@ -127,3 +130,9 @@ def _pool(network: Network, owner: str, pool: str, direct: set[str], reach: Reac
         why = _why(node, state)
         reach.paths.append(Path(endpoint=str(node["name"]), category=str(node["category"]), state=node["state"],
                                 why=why, steps=[step, _step(network, pool, member)]))
+
+
+def own_reach(config: AgencyConfig, classifier: Classifier, roster: Roster | None) -> Reach:
+    """A single scan's reach: the network its own export describes (pool members other than itself unknown)."""
+    network = build_network([AgencyInput(config=config)], classifier, roster)
+    return reach_of(network, next(iter(network.agencies)))

@@ -18,6 +18,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -163,3 +164,20 @@ def matches(roster: Roster, names: Iterable[tuple[str, str | None]]) -> list[Agr
         if name not in found and (hit := roster.match(name, state)) is not None:
             found[name] = hit
     return list(found.values())
+
+
+class AgreementSearches(BaseModel):
+    """Searches in an audit log by one organisation on the 287(g) list."""
+
+    name: str  # as the log writes it
+    listed_as: str
+    state: str
+    models: list[str] = Field(default_factory=list)
+    searches: int
+    immigration: int = 0  # of them, with an immigration reason
+
+
+@cache
+def cached_roster(path: Path | None = None) -> Roster:
+    """The list once per process: a portfolio evaluates many agencies against the same one."""
+    return load_roster(path)
