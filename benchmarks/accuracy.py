@@ -107,8 +107,9 @@ def partner_scores(corpus: str) -> dict[str, dict[str, Score]]:
 
 def _configscan_reason(text: str) -> tuple[bool, bool]:
     verdict = reasons.classify_reason(text)
-    if hasattr(verdict, "agency"):
-        return bool(getattr(verdict, "agency")), bool(getattr(verdict, "purpose"))
+    facts = vars(verdict)  # read by name so the script also scores the code from before the split
+    if "agency" in facts:
+        return bool(facts["agency"]), bool(facts["purpose"])
     flagged = verdict.category == "immigration"  # before the split: one verdict claims both facts
     return flagged, flagged
 

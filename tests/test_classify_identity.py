@@ -42,6 +42,8 @@ _PHRASES = [
     "deportation", "immigration", "la migra", "deportación", "inmigrantes ilegales", "patrulla fronteriza",
     "burglary", "robbery", "stolen vehicle", "meth ice", "abortion", "Embarazada", "inv", "investigation",
     "other", "na", "Daytime search for best result", "case", "", "police assist", "Rice St", "federal",
+    "HSI narcotics", "impersonating ICE officer", "ICE protest", "8 USC", "illegal re-entry", "imm hold", "ICE admin",
+    "undocumented", "alien status", "estatus migratorio", "I-205 ICE", "Immigration and Customs Enforcement",
 ]
 _SEPARATORS = [" ", "+", "_", "/", " - ", ", ", "#"]
 
@@ -73,10 +75,12 @@ def test_fast_reason_verdicts_equal_the_plain_rules() -> None:
     assert classify_reason(None) == classify_reason_plain(None)
     # The variants reach the digit-sensitive rules on both sides of each boundary.
     rules = {v.rule for v in verdicts.values()} | {v.category for v in verdicts.values()}
-    assert {"imm.287g", "imm.ice_context", "imm.ice_acronym", "offense:robbery", "redaction marker",
-            "vague.too_short", "vague.generic", "reproductive_health"} <= rules
-    assert verdicts["ice I-2470"].rule == "imm.ice_context" and verdicts["ice I-2000"].rule is None
-    assert verdicts["ice I-200"].rule == "imm.ice_context"
+    assert {"purpose.removal_component", "agency.ice_context", "agency.ice", "purpose.detainer_form",
+            "purpose.admin_warrant", "purpose.border_crossing", "reverse.impersonation", "offense:robbery",
+            "redaction marker", "vague.too_short", "vague.generic", "reproductive_health"} <= rules
+    assert verdicts["ice I-2470"].rule == "agency.ice_context" and verdicts["ice I-2000"].rule is None
+    assert verdicts["ice I-200"].rule == "purpose.admin_warrant"
+    assert verdicts["8 USC 12345"].rule == "purpose.border_crossing"
     assert verdicts["robbery 211"].category == verdicts["211 12345"].category == "offense:robbery"
     assert verdicts["2110 burglary"].category == "offense:burglary"
 

@@ -1,9 +1,10 @@
 """What a logged search reason says: immigration, reproductive health, vague, an offense type, or unknown.
 
 Reasons are free text typed by officers (before 2026) or a dropdown offense type with optional detail.
-Immigration matching uses word boundaries, case and context so that "police", "notice", "Rice St",
-"justice", "service" or "ice rink" never count; lower-case "ice" is also methamphetamine slang, so it needs
-immigration context. Every match names the rule that fired, so a reviewer can see why a row was flagged.
+Immigration is two facts, an agency named and an enforcement purpose, found by the rule table in
+:mod:`configscan.audit.reason_rules` (word boundaries, case and context, so "police", "notice", "Rice St",
+"justice" or "ice rink" never count, and reversing context such as impersonation or a protest cancels both).
+Every match names the rule that fired, so a reviewer can see why a row was flagged.
 
 Reasons repeat heavily (millions of rows, thousands of distinct texts), so the engine classifies each
 distinct reason once; :data:`PREFILTER` is a cheap superset of the immigration and health rules (RE2- and
@@ -19,7 +20,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-IMMIGRATION = "immigration"
+from configscan.audit import reason_rules
+
+IMMIGRATION_AGENCY = "immigration_agency"
+IMMIGRATION_PURPOSE = "immigration_purpose"
 REPRODUCTIVE = "reproductive_health"
 VAGUE = "vague"
 REDACTED = "redacted"
@@ -27,8 +31,9 @@ OTHER = "other"
 
 # RE2-compatible, case-insensitive superset of the immigration and health rules (see module docstring).
 PREFILTER = (
-    r"(?i)(ice|i\.c\.e|ero|enforcement and removal|hsi|homeland|cbp|c\.b\.p|customs|usbp|border|287|247|deport|"
-    r"removal|removable|final order|alien|immig|undocumented|uscis|overstay|migra|indocumentad|fronteriza|ilegal|"
+    r"(?i)(ice|i\.c\.e|ero|enforcement and removal|hsi|homeland|dhs|cbp|c\.b\.p|customs|usbp|border|287|247|deport|"
+    r"removal|removable|final order|alien|imm|imig|undocumented|uscis|overstay|visa|migra|indocumentad|fronteriza|"
+    r"ilegal|illegal|papeles|ewi|inspection|8\s*u\.?\s*s\.?\s*c|"
     r"abort|reproductive|planned parenthood|pregnan|miscarriage|contracepti|embaraz)"
 )
 
@@ -61,60 +66,80 @@ def normalise(reason: str) -> str:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The category of one reason and the rule that put it there (None for plain offense/other)."""
+    """The category of one reason and the rule that put it there (None for plain offense/other).
+
+    ``agency`` and ``purpose`` are the ids of the rules that found each immigration fact (None when absent):
+    the category is ``immigration_purpose`` when a purpose was found, else ``immigration_agency`` when an
+    agency was, and ``rule`` is then that category's rule. A reason whose immigration words a ``reverse`` rule
+    turned around keeps its ordinary category with that rule's id, so a reviewer sees why it was not flagged."""
 
     category: str
     rule: str | None = None
-
-
-@dataclass(frozen=True)
-class _Rule:
-    id: str
-    pattern: re.Pattern[str]
-    needs_context: bool = False
+    agency: str | None = None
+    purpose: str | None = None
 
 
 _I = re.I
-_ICE_CONTEXT = re.compile(
-    r"\b(hold|detainer|warrant|agents?|officers?|request|assist\w*|ero|hsi|deport\w*|immigra\w*|removal|"
-    r"target|fugitive|operation|ops?|task ?force|tf|referral|lead|notification|collateral|admin|i-?247\w*|"
-    r"i-?200|i-?205|custody|dhs|federal|fed|partner|cbp|border)\b",
-    _I,
-)
-# Words that make "ice" frozen water, a place or a drug rather than the agency.
-_ICE_VETO = re.compile(
-    r"\b(shaved|dry|black|thin|on the)\s+ice\b|\bice\s*(cream|rink|skat\w*|machines?|maker|storm|chest|cold|"
-    r"arena|hockey|house|cubes?|pick|box|plant|age)\b|\b(meth\w*|narcotic\w*|drugs?|poss|possession|grams?|"
-    r"crystal|baggies?|sell\w*|sales?|dealer|dealing|dope|shard)\b",
-    _I,
-)
+_RULES = reason_rules.compiled()
 
-_IMMIGRATION_RULES: tuple[_Rule, ...] = (
-    _Rule("imm.ice_acronym", re.compile(r"(?<![A-Za-z])(ICE|I\.C\.E\.?)(?![A-Za-z])")),
-    _Rule("imm.ice_context", re.compile(r"(?<![A-Za-z])[Ii]ce(?![A-Za-z])"), needs_context=True),
-    _Rule("imm.ero", re.compile(r"(?<![A-Za-z])ERO(?![A-Za-z])|\benforcement (and|&) removal\b", _I)),
-    _Rule("imm.hsi", re.compile(r"\bHSI\b|\bhomeland security\b", _I)),
-    _Rule("imm.cbp", re.compile(r"\bCBP\b|(?<![A-Za-z])C\.B\.P(?![A-Za-z])|\bcustoms (and|&) border\b", _I)),
-    _Rule("imm.border_patrol", re.compile(r"\bUSBP\b|\bborder ?patrol\b", _I)),
-    _Rule("imm.287g", re.compile(r"\b287\s*\(?g\)?(?![a-z])", _I)),
-    # DHS Form I-247 (A, D, N, X): the immigration detainer. Not I-200/I-205, which are also interstates.
-    _Rule("imm.detainer_form", re.compile(r"\bI-?247[ADNX]?\b", _I)),
-    _Rule("imm.deportation", re.compile(r"\bdeport(ation|ations|ed|ee|ees|able|ing|s)?\b", _I)),
-    _Rule("imm.removal", re.compile(r"\b(order of removal|removal (order|proceedings?|case)|removable alien|"
-                                    r"final order)\b", _I)),
-    _Rule("imm.illegal_alien", re.compile(r"\b(illegal|criminal|removable|undocumented|deportable)\s+aliens?\b|"
-                                          r"\balien registration\b", _I)),
-    _Rule("imm.immigration", re.compile(r"\bimmig(ration|rant|rants)?\b", _I)),  # "immig." in shorthand
-    _Rule("imm.undocumented", re.compile(r"\bundocumented\s+(immigrants?|persons?|people|individuals?|migrants?|"
-                                         r"workers?|aliens?)\b", _I)),
-    _Rule("imm.uscis", re.compile(r"\bUSCIS\b", _I)),
-    _Rule("imm.overstay", re.compile(r"\bvisa\s+overstay|\boverstay(ed)?\s+(a\s+|his\s+|her\s+)?visa\b", _I)),
-    _Rule("imm.es_migracion", re.compile(r"\b(in)?migraci[oó]n\b|\b(la )?migra\b", _I)),
-    _Rule("imm.es_deportacion", re.compile(r"\bdeportaci[oó]n(es)?\b|\bdeportad[oa]s?\b|\bdeportar\b", _I)),
-    _Rule("imm.es_indocumentado", re.compile(r"\bindocumentad[oa]s?\b|\b(inmigrantes?|extranjer[oa]s?)\s+"
-                                             r"ilegal(es)?\b", _I)),
-    _Rule("imm.es_patrulla", re.compile(r"\bpatrulla fronteriza\b|\baduanas y protecci[oó]n fronteriza\b", _I)),
-)
+
+@dataclass(frozen=True)
+class Facts:
+    """What the immigration rules found in one reason (rule ids), or the reversal that cancelled them."""
+
+    agency: str | None = None
+    purpose: str | None = None
+    reversed_by: str | None = None
+
+
+def immigration_facts(text: str) -> Facts:
+    """Apply the rule table to ``text`` (already normalised): the first agency and purpose rule that fire."""
+    found: dict[str, str] = {}
+    reversal: str | None = None
+    ice_vetoed: bool | None = None
+    for item in _RULES:
+        rule = item.rule
+        if rule.fact in found or (rule.fact == "reverse" and reversal):
+            continue
+        if item.pattern.search(text) is None:
+            continue
+        if rule.id.startswith("agency.ice"):
+            if ice_vetoed is None:
+                ice_vetoed = bool(reason_rules.ICE_VETO.search(text))
+            if ice_vetoed or (rule.needs == "ice_context" and not _ice_in_context(text)):
+                continue
+        if rule.needs == "immigration_context" and not ("agency" in found or _immigration_context(text)):
+            continue
+        if rule.fact == "reverse":
+            reversal = rule.id
+        else:
+            found[rule.fact] = rule.id
+    if not found:
+        return Facts()
+    if reversal:
+        return Facts(reversed_by=reversal)
+    return Facts(agency=found.get("agency"), purpose=found.get("purpose"))
+
+
+def immigration_rule(text: str) -> str | None:
+    """The id of the rule that makes ``text`` (already normalised) an immigration reason: its purpose rule, else
+    its agency rule; None when neither fact is shown."""
+    facts = immigration_facts(text)
+    return facts.purpose or facts.agency
+
+
+def _ice_in_context(text: str) -> bool:
+    bare = _PUNCT.sub(" ", text).strip().lower()
+    return " ".join(bare.split()) in reason_rules.ICE_ALONE or bool(reason_rules.ICE_CONTEXT.search(text))
+
+
+def _immigration_context(text: str) -> bool:
+    """An immigration word other than a vetoed lower-case "ice" (a hold in "meth ice hold" is not a detainer)."""
+    for match in reason_rules.IMMIGRATION_CONTEXT.finditer(text):
+        if match.group(0) != "ice" or not reason_rules.ICE_VETO.search(text):
+            return True
+    return False
+
 
 _HEALTH = re.compile(
     r"\b(abortions?|abortion clinic|reproductive|planned parenthood|miscarriage|contracepti\w*|pregnan\w*|"
@@ -167,31 +192,6 @@ _OFFENSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _PUNCT = re.compile(r"[^\w\s]")
 
 
-def immigration_rule(text: str) -> str | None:
-    """The id of the first immigration rule that fires on ``text`` (already normalised), or None."""
-    vetoed: bool | None = None
-    for rule in _IMMIGRATION_RULES:
-        match = rule.pattern.search(text)
-        if match is None:
-            continue
-        if rule.id.startswith("imm.ice"):
-            if vetoed is None:
-                vetoed = bool(_ICE_VETO.search(text))
-            if vetoed:
-                continue
-            if rule.needs_context and not _ice_in_context(text):
-                continue
-        return rule.id
-    return None
-
-
-def _ice_in_context(text: str) -> bool:
-    bare = _PUNCT.sub(" ", text).strip().lower()
-    if bare in ("ice", "for ice", "ice assist", "assist ice", "ice request", "per ice"):
-        return True
-    return bool(_ICE_CONTEXT.search(text))
-
-
 def classify_reason_plain(raw: str | None) -> Verdict:
     """Categorise one reason by the rules alone, no cache: the reference :func:`classify_reason` must equal.
 
@@ -210,12 +210,16 @@ def _marker_verdict(raw: str | None) -> Verdict | None:
 
 def _text_verdict(raw: str) -> Verdict:
     text = normalise(raw)
+    reversed_by = None
     if _PREFILTER.search(text):
-        rule = immigration_rule(text)
-        if rule:
-            return Verdict(IMMIGRATION, rule)
+        facts = immigration_facts(text)
+        if facts.purpose:
+            return Verdict(IMMIGRATION_PURPOSE, facts.purpose, facts.agency, facts.purpose)
+        if facts.agency:
+            return Verdict(IMMIGRATION_AGENCY, facts.agency, facts.agency)
         if _HEALTH.search(text):
             return Verdict(REPRODUCTIVE, "health.keyword")
+        reversed_by = facts.reversed_by
     bare = " ".join(_PUNCT.sub(" ", text).lower().split())
     if bare in _UI_ARTEFACT:
         return Verdict(VAGUE, "vague.ui_artefact")
@@ -223,10 +227,10 @@ def _text_verdict(raw: str) -> Verdict:
         return Verdict(VAGUE, "vague.generic")
     for name, pattern in _OFFENSES:
         if pattern.search(text):
-            return Verdict(f"offense:{name}")
+            return Verdict(f"offense:{name}", reversed_by)
     if len(bare) <= 2 and not bare.isdigit():
         return Verdict(VAGUE, "vague.too_short")
-    return Verdict(OTHER)
+    return Verdict(OTHER, reversed_by)
 
 
 # What follows the first three digits of a run of four or more ASCII digits (replaced by one "0").
@@ -247,7 +251,8 @@ def reason_key(raw: str) -> str:
       digits, never produced or removed by the cut), ``i-?200\\b`` / ``i-?205\\b`` (a run that is exactly
       those three digits: a longer run fails before and after the cut), ``i-?247\\w*`` (a run that
       starts with 247: the first three digits are kept) and ``\\bI-?247[ADNX]?\\b`` (a run of exactly
-      247, like 211); the prefilter's bare ``287`` and ``247`` only gate those rules;
+      247, like 211), ``\\bI-?20[05]\\b`` (exactly 200 or 205, likewise) and ``\\b8\\s*u.s.c`` (a run of
+      exactly one digit); the prefilter's bare ``287``, ``247`` and ``8`` only gate those rules;
     * everything else sees a digit only as a word character (``\\w``, ``\\b``), or not at all (letter
       classes, the exact vague phrases, which hold no digits); the "too short" test needs at most two
       characters, which a text holding a 4+ digit run never is, before or after.
