@@ -1,0 +1,83 @@
+"""Evidence as people read it: lists as lists, durations in days, dates without microseconds, on/off.
+
+Checks put raw values in a finding's evidence (``365.0``, ``P30D``, ``True``, ISO times with microseconds)
+because machines read the JSON report. The human formats (HTML, Markdown, PDF) pass every value through
+:func:`plain` or :func:`shape` so a council member never sees programmer output; the JSON report keeps the
+raw values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from configscan.jurisdictions.schema import duration_days
+
+_ISO_DURATION = re.compile(r"^P(?:\d+[YMWD])+(?:T(?:\d+[HMS])+)?$|^PT(?:\d+[HMS])+$")
+_ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
+_DAY_KEYS = ("days", "retention", "limit")
+
+
+def days(value: float) -> str:
+    """``30.0`` -> ``30 days``; ``1`` -> ``1 day``; fractions kept to one decimal."""
+    number = int(value) if float(value).is_integer() else round(float(value), 1)
+    return f"{number} day" if number == 1 else f"{number} days"
+
+
+def label(key: str) -> str:
+    """An evidence key as a heading: ``limit_in_days`` -> ``Limit in days``, dotted paths kept readable."""
+    text = key.replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else key
+
+
+def plain(value: object, key: str = "") -> str:
+    """One scalar value as a person reads it (lists and mappings go through :func:`shape`)."""
+    if value is None:
+        return "not given"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0, tzinfo=None).isoformat(sep=" ") + (" UTC" if value.tzinfo else "")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float | int):
+        if any(k in key.lower() for k in _DAY_KEYS) and not isinstance(value, bool):
+            return days(value)
+        return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
+    text = str(value)
+    if not text.strip():
+        return "(blank)"
+    if _ISO_DURATION.match(text):
+        try:
+            return days(duration_days(text))
+        except ValueError:
+            return text
+    match = _ISO_TIME.match(text)
+    if match:
+        date, clock, zone = match.groups()
+        return f"{date} {clock}" + (" UTC" if zone in ("Z", "+00:00", "+0000") else (f" {zone}" if zone else ""))
+    return text
+
+
+def shape(value: object, key: str = "") -> dict[str, Any]:
+    """The form a value takes on the page: ``{"kind": "text"|"list"|"pairs"|"rows", ...}``.
+
+    A list of mappings becomes a table (one row each, the union of keys as columns); a list a bulleted list;
+    a mapping a two-column list of pairs; anything else one line of text.
+    """
+    if isinstance(value, list | tuple):
+        items = list(value)
+        if items and all(isinstance(i, Mapping) for i in items):
+            columns: list[str] = []
+            for item in items:
+                columns.extend(str(k) for k in item if str(k) not in columns)
+            rows = [[plain(item.get(c), c) for c in columns] for item in items]
+            return {"kind": "rows", "columns": columns, "rows": rows}
+        if not items:
+            return {"kind": "text", "text": "none"}
+        return {"kind": "list", "items": [plain(i, key) for i in items]}
+    if isinstance(value, Mapping):
+        return {"kind": "pairs", "pairs": [(label(str(k)), plain(v, str(k))) for k, v in value.items()]}
+    return {"kind": "text", "text": plain(value, key)}
