@@ -14,9 +14,11 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from configscan.audit.summary import AuditSummary
 from configscan.findings import ScanResult
+from configscan.network.svg import reach_svg
 from configscan.writers import Writer
 
 from . import charts, renewal, view
@@ -41,6 +43,7 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, bytecode_cache=_bytecode_cache())
     env.filters["plain"] = plain
     env.filters["days"] = days
+    env.filters["reach_svg"] = lambda reach: Markup(reach_svg(reach))  # built from escaped text only
     return env
 
 
