@@ -23,7 +23,7 @@ import typer
 # typer vendors click (pinned in pyproject): its usage errors are caught to print one line, not a box.
 from typer._click.exceptions import UsageError as CommandLineError
 
-from configscan import exitcodes
+from configscan import exitcodes, helptext, settings
 from configscan.clikit import fail, failing_cleanly, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import InputError, UsageError
 from configscan.model import AgencyConfig
@@ -36,7 +36,8 @@ app = typer.Typer(
     name="configscan",
     help="Can federal immigration authorities reach your ALPR data? Scan vendor exports against the law.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
 
@@ -48,10 +49,16 @@ def _global_options(
     ctx: typer.Context,
     debug: Annotated[bool, typer.Option("--debug", help="On an internal error, print the traceback "
                                         f"(or set {DEBUG_ENV}=1).")] = False,
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=helptext.show_version,
+                                          help="Print the version and exit.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="Options file (TOML; default ./configscan.toml "
+                                                "if present). Precedence: flag > CONFIGSCAN_* env > file.")] = None,
 ) -> None:
     """Can federal immigration authorities reach your ALPR data? Scan vendor exports against the law."""
     if debug and isinstance(ctx.obj, dict):
         ctx.obj["debug"] = True
+    ctx.default_map = settings.default_map(ctx.command, settings.config_file(config, os.environ, Path.cwd()),
+                                           os.environ)
 
 
 @app.command("scan")
@@ -202,7 +209,8 @@ def _main(argv: Sequence[str] | None = None, stopped: Sequence[int] = ()) -> Non
     _mount_subcommands()
     options: dict[str, Any] = {"debug": os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")}
     try:
-        code = app(args=_debug_first(sys.argv[1:] if argv is None else argv), standalone_mode=False, obj=options)
+        code = app(args=settings.hoist(_debug_first(sys.argv[1:] if argv is None else argv)), standalone_mode=False,
+                   obj=options)
     except CommandLineError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # bare command: show its help
             typer.echo(exc.ctx.get_help())

@@ -11,6 +11,8 @@ import pkgutil
 
 import typer
 
+from configscan import helptext
+
 
 def mount(app: typer.Typer) -> None:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
@@ -18,3 +20,4 @@ def mount(app: typer.Typer) -> None:
         register = getattr(module, "register", None)
         if callable(register):
             register(app)
+    helptext.decorate(app)  # examples and exit codes in every command's --help
