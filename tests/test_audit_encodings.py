@@ -44,7 +44,7 @@ def _check(audit: dict, rows: int, encoding: str) -> None:
     assert audit["files"][0]["encoding"] == encoding
     assert "Cañon City CO PD" in {o["name"] for o in audit["orgs"]}
     reasons = {r["reason"]: r["category"] for r in audit["reasons"]}
-    assert reasons["Investigación ICE"] == "immigration"
+    assert reasons["Investigación ICE"] == "immigration_agency"
     assert "Investigación – officer’s request" in reasons
 
 

@@ -45,7 +45,12 @@ def test_network_audit_findings_cite_the_pack(tmp_path: Path) -> None:
     assert {f["evidence"]["searcher_state"] for f in oos} == {"WA", "ID"}
     imm = _by_check(report, "audit.immigration_reason")
     assert [f["subject"] for f in imm] == ["Auburn WA PD"]
-    assert imm[0]["evidence"]["rules_fired"] == {"imm.ice_acronym": 1, "imm.ice_context": 1}
+    assert imm[0]["evidence"]["rules_fired"] == {"purpose.removal_component": 1, "purpose.hold": 1}
+    # Naming ICE is federal sharing under 1798.90.55(b) whatever the purpose: its own finding, citing that rule.
+    agency = _by_check(report, "audit.immigration_agency_reason")
+    assert [f["outcome"] for f in agency] == ["fail"]
+    assert agency[0]["evidence"]["rules_fired"] == {"agency.ice": 1, "agency.ice_context": 1}
+    assert "1798.90.55(b)" in str(agency[0]["citations"])
     assert imm[0]["evidence"]["sample_rows"][0]["row"] == 4  # header is row 1; ID ...3 is the third data row
     vague = _by_check(report, "audit.vague_reason")[0]
     assert vague["evidence"]["searches"] == 3  # investigation, Other - Not Applicable, blank
@@ -53,12 +58,16 @@ def test_network_audit_findings_cite_the_pack(tmp_path: Path) -> None:
     assert any(f["subject"] == "redacted searchers" for f in unplaced)
     sweeps = _by_check(report, "audit.mass_sweep")
     assert {f["subject"] for f in sweeps} == {"Auburn WA PD", "U.S. Border Patrol"}
-    assert report["audit"]["by_category"]["immigration"] == 2
+    assert report["audit"]["by_category"]["immigration_purpose"] == 2
     assert report["audit"]["by_category"]["reproductive_health"] == 1
     # Evidence: one line per (row, category); the confusable "police assist - Rice St" row is not immigration.
-    immigration_ids = {r["ID"] for r in rows if r["category"] == "immigration"}
+    immigration_ids = {r["ID"] for r in rows if r["category"] == "immigration_purpose"}
     assert immigration_ids == {uid(3), uid(4)}
-    assert {r["category"] for r in rows if r["ID"] == uid(3)} == {"immigration", "out_of_state", "sweep"}
+    assert {r["category"] for r in rows if r["ID"] == uid(3)} == {"immigration_agency", "immigration_purpose",
+                                                                  "out_of_state", "sweep"}
+    # Each category's row names its own rule.
+    assert {(r["category"], r["rule"]) for r in rows if r["ID"] == uid(3) and r["category"].startswith("imm")} == {
+        ("immigration_agency", "agency.ice"), ("immigration_purpose", "purpose.removal_component")}
     assert uid(8) not in {r["ID"] for r in rows}
     assert set(rows[0]) >= {"file", "row", "ID", "org", "reason", "category", "time"}
     assert "Audit-log evidence" in (tmp_path / "r.html").read_text()
@@ -104,7 +113,7 @@ def test_headerless_l11_and_split_date_layouts(tmp_path: Path) -> None:
     assert layouts == {"L11 (no header)", "split date/time"}
     assert report["audit"]["times_unreadable"] == 0
     assert {m["month"] for m in report["audit"]["months"]} == {"2026-03", "2026-04"}
-    assert any(r["category"] == "immigration" and r["org"] == "Reno NV PD" for r in rows)
+    assert any(r["category"] == "immigration_agency" and r["org"] == "Reno NV PD" for r in rows)
 
 
 def test_contradictions_both_ways_and_back_door(tmp_path: Path) -> None:
@@ -195,7 +204,7 @@ def test_xlsx_monthly_sheets_gz_and_zip_read_end_to_end(tmp_path: Path) -> None:
     _, report, rows = _audit(tmp_path, tmp_path / "los-altos.xlsx", tmp_path / "may.csv.gz", tmp_path / "june.zip")
     assert report["audit"]["searches"] == 4 and report["audit"]["times_unreadable"] == 0
     assert [m["month"] for m in report["audit"]["months"]] == ["2026-03", "2026-04", "2026-05", "2026-06"]
-    immigration = {r["org"]: r for r in rows if r["category"] == "immigration"}
+    immigration = {r["org"]: r for r in rows if r["category"] in ("immigration_agency", "immigration_purpose")}
     assert set(immigration) == {"Reno NV PD", "Boise ID PD"}
     assert immigration["Reno NV PD"]["file"].endswith("los-altos.xlsx#March 2026")
     assert immigration["Reno NV PD"]["row"] == "2"
@@ -209,7 +218,7 @@ def test_a_late_row_that_breaks_the_sampled_types_is_read_as_text_not_lost(tmp_p
     late[0], late[3] = "***", "***"
     _, report, evidence_rows = _audit(tmp_path, write_csv(tmp_path / "log.csv", L13, [*rows, late]))
     assert report["audit"]["searches"] == 31 and report["audit"]["rows_unreadable"] == 0
-    hit = [r for r in evidence_rows if r["category"] == "immigration"]
+    hit = [r for r in evidence_rows if r["category"] == "immigration_purpose"]
     assert [(r["row"], r["ID"], r["networks"]) for r in hit] == [("32", "***", "")]
 
 
@@ -224,9 +233,9 @@ def test_ids_repeated_inside_one_of_several_sources_keep_their_first_row(tmp_pat
     _, report, evidence_rows = _audit(tmp_path, march, april)
     audit = report["audit"]
     assert audit["rows_read"] == 8 and audit["duplicates_removed"] == 3 and audit["searches"] == 5
-    assert audit["by_category"]["immigration"] == 3
+    assert audit["by_category"]["immigration_purpose"] == 1 and audit["by_category"]["immigration_agency"] == 2
     immigration = sorted((r["file"].rsplit("/", 1)[-1], r["row"], r["ID"]) for r in evidence_rows
-                         if r["category"] == "immigration")
+                         if r["category"] == "immigration_agency")
     assert immigration == [("april.csv", "3", uid(6)), ("march.csv", "3", uid(2)), ("march.csv", "7", uid(5))]
 
 
@@ -296,7 +305,7 @@ def test_rows_that_leave_out_trailing_empty_cells_are_read_not_rejected(tmp_path
     code, report, evidence = _audit(tmp_path, log)
     assert (report["audit"]["rows_read"], report["audit"]["rows_unreadable"]) == (5, 0)
     assert report["audit"]["times_unreadable"] == 0
-    assert {r["ID"] for r in evidence if r["category"] == "immigration"} == {uid(n) for n in range(1, 6)}
+    assert {r["ID"] for r in evidence if r["category"] == "immigration_purpose"} == {uid(n) for n in range(1, 6)}
     assert code == 1
 
 
