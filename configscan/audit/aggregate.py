@@ -16,7 +16,7 @@ from configscan.audit.summary import MonthStat, OrgStat, ReasonStat
 
 MAX_ORGS = 500
 MAX_REASONS = 300
-FLAGGED_CATEGORIES = ("immigration", "reproductive_health")
+FLAGGED_CATEGORIES = ("immigration_purpose", "immigration_agency", "reproductive_health")
 
 
 @dataclass
@@ -33,6 +33,9 @@ class OrgFacts:
     reproductive: int
     empty_reasons: int
     immigration_rules: dict[str, int] = field(default_factory=dict)
+    immigration_agency: int = 0  # searches whose reason names an immigration agency, whatever the purpose
+    agency_only: int = 0  # of which no immigration purpose shows
+    agency_rules: dict[str, int] = field(default_factory=dict)
     months: int = 0
 
 
@@ -48,7 +51,7 @@ def build_groups(con: Any) -> None:
     con.execute("""
         CREATE OR REPLACE TEMP TABLE gx AS
         SELECT g.org, g.reason, g.n, coalesce(o.klass, 'redacted') AS klass, o.state,
-               coalesce(c.category, 'vague') AS category, c.rule
+               coalesce(c.category, 'vague') AS category, c.rule, nullif(c.agency, '') AS agency
         FROM g LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org
                LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason""")
     con.execute("""
@@ -69,7 +72,7 @@ def org_facts(con: Any) -> dict[str | None, OrgFacts]:
     """Counts by category from ``gx``; times, widest search and sweeps from ``by_org_month``."""
     facts: dict[str | None, OrgFacts] = {}
     for row in con.execute("""
-            SELECT org, sum(n), sum(n) FILTER (category = 'immigration'), sum(n) FILTER (category = 'vague'),
+            SELECT org, sum(n), sum(n) FILTER (category = 'immigration_purpose'), sum(n) FILTER (category = 'vague'),
                    sum(n) FILTER (category = 'reproductive_health'),
                    sum(n) FILTER (category = 'vague' AND rule = 'vague.empty')
             FROM gx GROUP BY org""").fetchall():
@@ -82,8 +85,15 @@ def org_facts(con: Any) -> dict[str | None, OrgFacts]:
         fact.first_seen, fact.last_seen, fact.max_networks = first, last, widest
         fact.sweeps, fact.months = int(sweeps or 0), int(active)
     for org, rule, n in con.execute("""
-            SELECT org, rule, sum(n) FROM gx WHERE category = 'immigration' GROUP BY ALL""").fetchall():
+            SELECT org, rule, sum(n) FROM gx WHERE category = 'immigration_purpose' GROUP BY ALL""").fetchall():
         facts[org].immigration_rules[rule] = int(n)
+    for org, agency, only, n in con.execute("""
+            SELECT org, agency, sum(n) FILTER (category = 'immigration_agency'), sum(n) FROM gx
+            WHERE agency IS NOT NULL GROUP BY ALL""").fetchall():
+        fact = facts[org]
+        fact.agency_rules[agency] = int(n)
+        fact.immigration_agency += int(n)
+        fact.agency_only += int(only or 0)
     return facts
 
 
@@ -120,9 +130,10 @@ def reasons(con: Any) -> list[ReasonStat]:
     """The reasons table; ``gx`` holds one row per (organisation, reason), so ``count(org)`` counts distinct
     named organisations without a DISTINCT aggregate (a blank organisation is not one)."""
     rows = con.execute(f"""
-        SELECT coalesce(reason, ''), category, rule, sum(n) AS searches, count(org),
-               category IN {FLAGGED_CATEGORIES} AS flagged
-        FROM gx GROUP BY reason, category, rule
+        SELECT coalesce(reason, ''), category,
+               CASE WHEN agency IS NOT NULL AND agency <> rule THEN rule || ' + ' || agency ELSE rule END,
+               sum(n) AS searches, count(org), category IN {FLAGGED_CATEGORIES} AS flagged
+        FROM gx GROUP BY reason, category, rule, agency
         ORDER BY flagged DESC, searches DESC, reason NULLS FIRST, rule LIMIT {MAX_REASONS}""").fetchall()
     return [ReasonStat(reason=r[0], category=r[1], rule=r[2], searches=int(r[3]), orgs=int(r[4])) for r in rows]
 

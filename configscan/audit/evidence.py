@@ -37,10 +37,12 @@ COLUMNS = ("file", "row", "ID", "time", "org", "reason", "category", "rule", "ne
 
 
 # Every category a row can fall in, alphabetically: the order a row's categories are written in.
-CATEGORIES = ("back_door", "federal_searcher", "immigration", "out_of_state", "reproductive_health", "sweep",
-              "unverified_searcher", "vague")
+CATEGORIES = ("back_door", "federal_searcher", "immigration_agency", "immigration_purpose", "out_of_state",
+              "reproductive_health", "sweep", "unverified_searcher", "vague")
 _BIT = {name: 1 << index for index, name in enumerate(CATEGORIES)}
-_REASON_CATEGORIES = ("immigration", "reproductive_health", "vague")
+_REASON_CATEGORIES = ("immigration_agency", "immigration_purpose", "reproductive_health", "vague")
+# A reason can name an immigration agency and show an immigration purpose: its agency bit is set from the
+# ``agency`` column, and its rule list holds '<category rule>|<agency rule>' so each row names its own rule.
 
 
 def _lookups(con: Any, with_config: bool) -> dict[str, str]:
@@ -65,7 +67,9 @@ def _lookups(con: Any, with_config: bool) -> dict[str, str]:
     reason_bits = " ".join(f"WHEN '{c}' THEN {_BIT[c]}" for c in _REASON_CATEGORIES)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ev_reason AS
-        SELECT reason, CASE category {reason_bits} ELSE 0 END AS bits, rule FROM reason_class""")
+        SELECT reason, CASE category {reason_bits} ELSE 0 END
+                       | CASE WHEN agency <> '' THEN {_BIT['immigration_agency']} ELSE 0 END AS bits,
+               rule || '|' || agency AS rule FROM reason_class""")
     nulls: dict[str, str] = {}
     for kind in ("org", "reason"):
         con.execute(f"DROP TYPE IF EXISTS ev_{kind}_t")
@@ -138,7 +142,8 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
             SELECT {neutralise_sql("file")} AS file, row, {neutralise_sql('"ID"')} AS "ID",
                    {neutralise_sql("time")} AS time, {neutralise_sql("org")} AS org,
                    {neutralise_sql("reason")} AS reason, category,
-                   CASE WHEN category IN {_REASON_CATEGORIES} THEN rule END AS rule, networks
+                   CASE WHEN category = 'immigration_agency' THEN split_part(rule, '|', 2)
+                        WHEN category IN {_REASON_CATEGORIES} THEN split_part(rule, '|', 1) END AS rule, networks
             FROM ({_rows_of(scan, threshold, _numbered(con, scan), nulls)})"""
         if scan.dedup:  # de-duplicating joins the rows with earlier sources' IDs, which loses file order
             query += " ORDER BY row, category"

@@ -222,7 +222,7 @@ def reason_findings(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Itera
         evidence = {"organisation": searcher.name, "classified_as": searcher.category,
                     "immigration_searches": f.immigration, "rules_fired": f.immigration_rules,
                     "sample_rows": sample.get(("immigration", org), []),
-                    "evidence_csv": _pointer(facts, "immigration")}
+                    "evidence_csv": _pointer(facts, "immigration_purpose")}
         title = f"{f.immigration} search(es) with an immigration-enforcement reason"
         yield from _immigration(immigration, searcher.name, evidence, title)
     rest = every[MAX_IMMIGRATION_FINDINGS:]
@@ -230,10 +230,11 @@ def reason_findings(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Itera
         evidence = {"organisations": len(rest), "immigration_searches": sum(facts.orgs[o].immigration for o in rest),
                     "by_searcher_class": _by_class(facts, rest, lambda f: f.immigration),
                     "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration for o in rest[:TOP]},
-                    "evidence_csv": _pointer(facts, "immigration")}
+                    "evidence_csv": _pointer(facts, "immigration_purpose")}
         title = (f"{evidence['immigration_searches']} more search(es) with immigration-enforcement reasons by "
                  f"{len(rest)} other organisation(s)")
         yield from _immigration(immigration, "other organisations with immigration reasons", evidence, title)
+    yield from agency_findings(facts, rules)
     yield from _bulk_reason(facts, rules, sample, "vague", metas.VAGUE, RuleKind.require_search_purpose,
                             lambda f: f.vague)
     yield from _bulk_reason(facts, rules, sample, "reproductive_health", metas.HEALTH,
@@ -246,6 +247,42 @@ def _immigration(rules: list[AppliedRule], subject: str, evidence: dict[str, Any
                          why="searches give immigration reasons and no rule pack rule covers it")
     for applied in rules:
         yield violation(metas.IMMIGRATION, applied, subject=subject, evidence=evidence, title=title)
+
+
+def agency_findings(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
+    """Searches whose reason names an immigration agency. Doing a search for an ICE or CBP component is sharing
+    with a federal agency whatever the purpose, so each rule barring federal sharing fails on it (California
+    cites Civ. Code 1798.90.55(b) there); a rule barring the immigration purpose (SB 54-style) cannot be decided
+    where the reason shows no purpose ("HSI narcotics"), so it gets an unverified finding, never a pass.
+    Reasons that do show the purpose are the immigration-reason findings' business."""
+    orgs = top_orgs(facts, lambda f: f.immigration_agency, len(facts.orgs))
+    if not orgs:
+        return
+    federal, purpose = rules.of_kind(RuleKind.forbid_federal_sharing), rules.of_kind(RuleKind.forbid_immigration_use)
+    total = sum(facts.orgs[o].immigration_agency for o in orgs)
+    only = sum(facts.orgs[o].agency_only for o in orgs)
+    fired: dict[str, int] = defaultdict(int)
+    for org in orgs:
+        for rule, n in facts.orgs[org].agency_rules.items():
+            fired[rule] += n
+    evidence = {"searches": total, "without_immigration_purpose": only, "organisations": len(orgs),
+                "rules_fired": dict(fired),
+                "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration_agency for o in orgs[:TOP]},
+                "by_searcher_class": _by_class(facts, orgs, lambda f: f.immigration_agency),
+                "evidence_csv": _pointer(facts, "immigration_agency")}
+    subject = "reasons naming an immigration agency"
+    title = f"{total} search(es) name or assist an immigration agency (ICE, HSI, ERO, CBP, Border Patrol, 287(g))"
+    for applied in federal:
+        yield violation(metas.IMMIGRATION_AGENCY, applied, subject=subject, evidence=evidence,
+                        title=f"{title}: sharing with a federal agency whatever the purpose")
+    if only:
+        for applied in purpose:
+            yield unverified(metas.IMMIGRATION_AGENCY, subject=subject, evidence=evidence, applied=applied,
+                             why=f"{only} of them state no purpose: whether they served immigration enforcement "
+                             "cannot be told from the log")
+    if not federal and not (only and purpose):
+        yield unverified(metas.IMMIGRATION_AGENCY, subject=subject, evidence=evidence,
+                         why=f"{title}; no rule pack rule on federal sharing covers them")
 
 
 def _by_class(facts: AuditFacts, orgs: list[str | None], count: Callable[[OrgFacts], int]) -> dict[str, int]:

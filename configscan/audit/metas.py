@@ -52,11 +52,23 @@ CONTRADICTION = CheckMeta(
 IMMIGRATION = CheckMeta(
     id="audit.immigration_reason", title="Searches with an immigration-enforcement reason",
     severity=Severity.critical,
-    description="Logged reasons name immigration enforcement (ICE, ERO, HSI, CBP, Border Patrol, 287(g), "
-    "deportation, removal, in English or Spanish); each match names the rule that fired.",
+    description="Logged reasons show an immigration-enforcement purpose (removal, deportation, detainers and "
+    "immigration holds, status, border-crossing offences, in English or Spanish); each match names the rule that "
+    "fired. Barred by SB 54-style rules whoever asked.",
     remediation="Suspend the searching accounts' access, report the searches as the law requires, and block "
     "immigration reasons in the search-reason settings.",
     rule_kinds=[RuleKind.forbid_immigration_use],
+)
+IMMIGRATION_AGENCY = CheckMeta(
+    id="audit.immigration_agency_reason", title="Searches for an immigration agency",
+    severity=Severity.critical,
+    description="Logged reasons name or assist an immigration agency (ICE and its components ERO and HSI, CBP, "
+    "the Border Patrol, a 287(g) unit): sharing with it is federal sharing whatever the purpose (e.g. Cal. Civ. "
+    "Code 1798.90.55(b)); where no immigration purpose shows (an HSI narcotics case), rules that bar the purpose "
+    "cannot be decided from the log.",
+    remediation="Stop searching on behalf of federal agencies through local accounts, report the searches as the "
+    "law requires, and ask the searching officers for each search's purpose.",
+    rule_kinds=[RuleKind.forbid_federal_sharing, RuleKind.forbid_immigration_use],
 )
 VAGUE = CheckMeta(
     id="audit.vague_reason", title="Searches with vague or empty reasons",

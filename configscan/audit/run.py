@@ -140,8 +140,8 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
         (org, s.klass, s.state or "", "" if s.listed is None else str(int(s.listed)))
         for org, s in searchers.items()), request.work)
     verdicts = {reason: classify_reason(reason) for reason in aggregate.distinct(con, "reason")}
-    engine.put_table(con, "reason_class", ("reason", "category", "rule"),
-                     ((r, v.category, v.rule or "") for r, v in verdicts.items()), request.work)
+    engine.put_table(con, "reason_class", ("reason", "category", "rule", "agency"),
+                     ((r, v.category, v.rule or "", v.agency or "") for r, v in verdicts.items()), request.work)
     aggregate.build_groups(con)
     facts_by_org = aggregate.org_facts(con)
     totals = aggregate.totals(con)
@@ -163,7 +163,8 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
     found = all_findings(facts, request.rules, request.config,
                          samples.collect(con, scans, wanted, labels, request.threshold))
     flagged = {o for o, s in searchers.items() if s.klass not in ("in_state", "own")}
-    flagged |= {o for o, f in facts_by_org.items() if f.immigration or f.sweeps or f.reproductive}
+    flagged |= {o for o, f in facts_by_org.items() if f.immigration or f.immigration_agency
+                 or f.sweeps or f.reproductive}
     summary = AuditSummary(
         engine=engine.version(), files=files, skipped=notes, rows_read=sum(f.rows for f in files),
         rows_unreadable=sum(f.rows_unreadable for f in files), duplicates_removed=removed,

@@ -44,7 +44,7 @@ def quotas(con: Any, wanted: dict[str, list[str | None]], per_key: int) -> dict[
     """How many samples each subject can have: ``per_key``, or fewer when it has fewer rows."""
     need: dict[Subject, int] = {}
     for kind, column, table in (("org", "sum(n)", "gx"),
-                                ("immigration", "sum(n) FILTER (category = 'immigration')", "gx"),
+                                ("immigration", "sum(n) FILTER (category = 'immigration_purpose')", "gx"),
                                 ("sweep", "sum(sweeps)", "by_org_month")):
         orgs = [o for o in wanted.get(kind, []) if o is not None]
         if orgs:
@@ -65,7 +65,7 @@ def _subjects(org: str | None, reason: str | None, networks: int | None, labels:
               ) -> Iterable[Subject]:
     category = labels.category.get(reason, "vague")
     yield ("org", org)
-    if category == "immigration":
+    if category == "immigration_purpose":
         yield ("immigration", org)
     if networks is not None and networks >= threshold:
         yield ("sweep", org)
@@ -104,7 +104,7 @@ def _query(scan: Scan, need: dict[Subject, int], labels: Labels, threshold: int,
                   if o is not None and k == "out_of_state" and (labels.state.get(o) or "??") in states],
     }
     reason_sets = {
-        "imm": [r for r, c in labels.category.items() if r is not None and c == "immigration"],
+        "imm": [r for r, c in labels.category.items() if r is not None and c == "immigration_purpose"],
         "cat": [r for r, c in labels.category.items() if r is not None and c in categories],
     }
     null_reason = "vague" in categories or labels.category.get(None, "vague") in categories
