@@ -7,8 +7,9 @@ record after the header is a search read, a repeated header, a blank row or a re
 makes the run incomplete (exit 3).
 
 The count is a quote-parity scan of the raw bytes (newlines inside a quoted field do not end a record), run
-in a thread beside the engine's own read; ``bytes.split`` and ``count`` keep it near memory speed (a
-750 MB, 5 M-row log in about 1.6 s of one core). Parity and a CSV reader disagree only where a quote
+in a thread beside the engine's own read: each chunk is reduced to its quotes and newlines by
+``bytes.translate`` and the quoted spans removed by one regular-expression substitution, all in C (a 750 MB,
+5 M-row log in about 0.9 s of one core). Parity and a CSV reader disagree only where a quote
 appears inside an unquoted cell (``5'10" male``); a source whose parity count does not match the engine is
 therefore counted again exactly with the csv module before anything is reported.
 
@@ -32,6 +33,8 @@ from typing import IO
 
 _CHUNK = 1 << 24
 _EMPTY_LINE = re.compile(rb"\n(?=\n)")
+PAIRS = re.compile(rb'"[^"]*"')
+_OTHER_BYTES = bytes(b for b in range(256) if b not in b'"\n')  # deleted before counting
 
 
 class Damaged(Exception):
@@ -82,16 +85,16 @@ def count(path: Path, stop: threading.Event | None = None) -> Count:
     after_newline = True  # the last byte outside quotes so far ended a line (the file starts as if after one)
     last = b""
     for chunk in _chunks(path, stop):
-        parts = chunk.split(b'"')
-        # Parts alternate outside/inside quotes; which parity is outside depends on the state carried in.
-        quoted = b"".join(parts[0 if inside else 1::2])
-        records += chunk.count(b"\n") - quoted.count(b"\n")
         if b"\n\n" in chunk or b"\n\r\n" in chunk or (after_newline and chunk[:1] in (b"\n", b"\r")):
-            outside = b'"'.join(parts[1 if inside else 0::2]).replace(b"\r", b"")
-            lead = b"\n" if after_newline and not inside else b"x"
-            records -= len(_EMPTY_LINE.findall(lead + outside))  # empty lines end no record
-        if len(parts) % 2 == 0:
-            inside = not inside
+            records += _with_empty_lines(chunk, inside, after_newline)
+            inside = inside != bool(chunk.count(b'"') % 2)
+        else:
+            # Only quotes and newlines matter: drop everything else, then every quoted span (quote to next
+            # quote: a doubled quote inside a field is two spans, same parity); the newlines left end records.
+            reduced = PAIRS.sub(b"", (b'"' if inside else b"") + chunk.translate(None, _OTHER_BYTES))
+            open_at = reduced.find(b'"')
+            inside = open_at >= 0
+            records += reduced.count(b"\n", 0, open_at if inside else len(reduced))
         tail = chunk.rstrip(b"\r")
         if tail:
             after_newline = not inside and tail.endswith(b"\n")
@@ -99,6 +102,16 @@ def count(path: Path, stop: threading.Event | None = None) -> Count:
     if last and (inside or not after_newline):
         records += 1  # a last record without a final newline (or one a quote left open)
     return Count(records, inside)
+
+
+def _with_empty_lines(chunk: bytes, inside: bool, after_newline: bool) -> int:
+    """Records ended in a chunk that holds empty lines (rare: Excel's trailing rows, hand edits), which end
+    no record: split at quotes to tell the newlines outside them, then drop the empty lines among those."""
+    parts = chunk.split(b'"')
+    quoted = b"".join(parts[0 if inside else 1::2])
+    outside = b'"'.join(parts[1 if inside else 0::2]).replace(b"\r", b"")
+    lead = b"\n" if after_newline and not inside else b"x"
+    return chunk.count(b"\n") - quoted.count(b"\n") - len(_EMPTY_LINE.findall(lead + outside))
 
 
 def exact(path: Path) -> Count:
