@@ -34,7 +34,11 @@ from configscan.jurisdictions.layers import LEGAL_ROLES
 from configscan.jurisdictions.loader import PackLibrary, build_ruleset
 from configscan.jurisdictions.schema import RulePack
 from configscan.model import AgencyConfig, Partner, User
+from configscan.network.findings import network_findings
+from configscan.network.model import Reach
+from configscan.network.reach import own_reach
 from configscan.partners import Classification, Classifier
+from configscan.partners.g287 import cached_roster
 from configscan.portfolio.group import one_agency
 from configscan.readers.base import Fragment, Reader
 from configscan.readers.mapped import Mapping, load_mapping, mapped_reader
@@ -62,6 +66,8 @@ class ScanOptions:
     sweep_threshold: int = DEFAULT_SWEEP_THRESHOLD
     evidence: Path | None = None  # target of the evidence CSV (staged beside it, published by the caller)
     work: Path | None = None  # private work directory (required with audit files)
+    g287: Path | None = None  # a newer 287(g) list than the bundled one (--287g)
+    reach: Reach | None = None  # portfolio: this agency's reach in the batch's network (else its own links)
 
 
 def sha256_of(path: Path) -> str:
@@ -174,6 +180,9 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         if fragment.problems and fragment.lost_matters:
             errors.append(f"{fragment.source}: {len(fragment.problems)} row(s) could not be read")
     findings.extend(_conflict_findings(conflicts))
+    roster = cached_roster(options.g287)
+    reach = options.reach or own_reach(config, classifier, roster)
+    findings.extend(network_findings(reach, ruleset, roster.info))
     audit = None
     if options.audit:
         if options.work is None:
@@ -182,7 +191,7 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
             files=list(options.audit), agency_state=config.agency.state, rules=ruleset,
             classifier=classifier, work=options.work, config=audit_config,
             threshold=options.sweep_threshold, evidence_target=options.evidence, mapping=audit_mapping(options),
-            exclude=list(options.exclude)))
+            exclude=list(options.exclude), roster=roster))
         findings.extend(outcome.findings)
         skipped.extend(SkippedInput(path=s.path, reason=s.reason, blocking=s.blocking) for s in outcome.skipped)
         errors.extend(outcome.errors)
@@ -210,6 +219,8 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         statute_found=ruleset.statute_found,
         law_note=law_note(ruleset.packs),
         audit=audit,
+        reach=reach,
+        g287_list=roster.info,
         config=config.model_dump(mode="json", exclude_none=True),
     )
 
