@@ -55,14 +55,14 @@ def _pct(value: float | None) -> str:
 
 
 def evaluate(corpus: Path, classifier: Classifier | None = None) -> Scores:
-    """Classify every corpus row (with its state and org_type columns, as a sharing list gives them)."""
+    """Classify every corpus row (with its state, org_type and ORI columns, as a sharing list gives them)."""
     classifier = classifier or Classifier()
     scores = Scores()
     with corpus.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             truth = Category(row["category"])
             verdict = classifier.classify(row["name"], state=row.get("state") or None,
-                                          org_type=row.get("org_type") or None)
+                                          org_type=row.get("org_type") or None, ori=row.get("ori") or None)
             scores.total += 1
             scores.confusion[(truth, verdict.category)] += 1
             if verdict.category is not truth:

@@ -45,7 +45,8 @@ _STATE_NOUNS = (
     r"natural resources|dnr|state parks|parks|motor vehicles|dmv|department of revenue|gaming|lottery|"
     r"alcoholic beverage control|liquor control|national guard|emergency management|department of transportation|"
     r"fire marshal|capitol police|investigations? division|bureau of investigations?|troopers|"
-    r"(?:division|bureau) of criminal investigations?|(?:office of )?(?:the )?inspector general|oig"
+    r"(?:division|bureau) of criminal investigations?|(?:office of )?(?:the )?inspector general|oig|"
+    r"(?:department of )?veterans(?: affairs| services)|veterans commission"
 )
 _LINK = r"(?:\s+state)?(?:\s+(?:department|dept|office|division|bureau)\s+of)?\s+"
 _FEDERAL_PREFIX = re.compile(
@@ -73,6 +74,8 @@ _FEDERAL_OIG = re.compile(
 # vendor's state position (that comes after the city, or as "VA - " with a dash).
 _VA_FACILITY = re.compile(r"^va\s.*\b(?:health ?care system|medical center|police)\b")
 _DHS = re.compile(r"\b(?:department of homeland security|dhs|homeland security)\b")
+# A governor's office is a state's own ("Governor's Office of Homeland Security and Emergency Preparedness").
+_GOVERNOR = re.compile(r"\bgovernors? office\b")
 _IMMIGRATION_WORD = re.compile(r"\bimmigration\b")
 _LOWER_ICE = re.compile(r"\bice\b(?=.*\b(?:ero|hsi|removal|enforcement|immigration|field office)\b)|"
                         r"\b(?:ero|dhs|immigration)\b.*\bice\b")
@@ -176,9 +179,9 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
     # Literal tests before a search: each literal is one every match of that pattern contains.
     names_dhs = ("dhs" in norm or "homeland security" in norm) and _DHS.search(norm)
     if names_dhs and not any(s.category is Category.federal_immigration for s in found):
-        if qualified:
-            found.append(Signal(Category.state, 0.85, "name",
-                                f"a state ({qualified}) homeland-security office, not the federal DHS", qualified))
+        if qualified or _GOVERNOR.search(norm):
+            found.append(Signal(Category.state, 0.85, "name", f"a state ({qualified or 'governor'}) "
+                                "homeland-security office, not the federal DHS", qualified))
         else:
             found.append(Signal(Category.federal_immigration, 0.8, "name",
                                 "names the Department of Homeland Security with no state before it"))
