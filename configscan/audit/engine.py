@@ -74,6 +74,7 @@ def connect(work: Path, memory_limit: str = "640MB") -> Any:
 
     con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(work / "spill"),
                                  "threads": max(1, os.cpu_count() or 1), "preserve_insertion_order": True})
+    con.execute("SET enable_progress_bar = false")  # DuckDB draws one on stderr for long queries: not in cron logs
     # Times with a UTC offset are converted to UTC, not to this machine's zone. Without the ICU extension
     # DuckDB knows only UTC, so there is nothing to set.
     icu = con.execute("SELECT count(*) FROM duckdb_extensions() WHERE extension_name = 'icu' AND loaded").fetchone()
@@ -311,8 +312,17 @@ def rejected_lines(con: Any, src: int, limit: int = 5) -> list[int]:
     return [int(r[0]) for r in con.execute(query).fetchall()]
 
 
-def label_sql(scan: Scan) -> str:
-    return quote(scan.source.label)
+def label_sql(scan: Scan, label: str | None = None) -> str:
+    """The ``file`` of a row in samples and evidence (over rows numbered ``rn``): ``label`` (the source's label
+    unless given, e.g. neutralised for a spreadsheet). A table read from a PDF names each row's page and line
+    there (``audit.pdf#page 3 line 12``): the source's places, a constant list indexed by ``rn`` (PDF tables
+    are small; a constant in the query, not a join, so rows keep their order)."""
+    text = scan.source.label if label is None else label
+    places = scan.source.places
+    if not places:
+        return quote(text)
+    listed = "[" + ", ".join(quote(p) for p in places) + "]"
+    return f"({quote(text + '#')} || coalesce({listed}[rn], 'row ' || (rn + {scan.row_offset - 1})))"
 
 
 def put_table(con: Any, name: str, header: Sequence[str], rows: Iterable[Sequence[object]], work: Path) -> None:

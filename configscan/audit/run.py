@@ -112,8 +112,8 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
             scan.source = reencoded(scan.source, work)
             stats = passes.load(con, scan, threshold, hashed)
         if stats.rejected:
-            lines = ", ".join(str(n) for n in engine.rejected_lines(con, scan.src))
-            problems.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at line {lines})")
+            lines = ", ".join(scan.source.line_name(n) for n in engine.rejected_lines(con, scan.src))
+            problems.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at {lines})")
         problems.extend(_reconcile(scan.source, stats, counter))
         files.append(AuditFile(label=scan.source.label, layout=scan.source.layout.name, rows=stats.rows,
                                rows_unreadable=stats.rejected, header_repeats=stats.header_repeats,

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
-_SUPPORTED = (*_CSV_SUFFIXES, *_XLSX_SUFFIXES, ".zip")
+_SUPPORTED = (*_CSV_SUFFIXES, *_XLSX_SUFFIXES, ".zip", ".pdf")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,15 @@ class Source:
     samples: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first values of id/networks/devices
     encoding: str = encodings.UTF8  # what the original file was read as (``path`` is UTF-8 either way)
     lead: int = 0  # non-empty records before the first search (title rows, the header): see ``records``
+    # A table read from a PDF: "page 3 line 12" of each data record of ``path`` in order (the rows read, then
+    # the rows that could not be, written last so they do not shift the numbers of the others).
+    places: tuple[str, ...] = ()
+
+    def line_name(self, line: int) -> str:
+        """A physical line of ``path`` as the user can find it: "line 57", or its page and line in the PDF."""
+        if self.places and 2 <= line < len(self.places) + 2:
+            return self.places[line - 2]
+        return f"line {line}"
 
 
 @dataclass
@@ -75,8 +84,16 @@ def expand(specs: list[str], work: Path, mapping: Mapping | None = None, exclude
     skipped: list[Skipped] = []
     misses: list[tuple[int, str, list[str]]] = []  # (mapped columns present, label, missing) per unmapped file
     inventory = survey(specs, _accept, exclude)
+    places: dict[Path, tuple[str, ...]] = {}  # CSV written from a PDF -> page and line of each record
     for path in inventory.files:
-        for label, csv_path in _unpack(path, str(path), work, skipped, mapping):
+        try:
+            unpacked = list(_unpack(path, str(path), work, skipped, mapping, places))
+        except InputError as exc:  # a scanned PDF found in a folder: listed as skipped, the run incomplete
+            if path not in inventory.in_folder or not path.name.lower().endswith(".pdf"):
+                raise
+            inventory.skip(path, exc.detail)
+            continue
+        for label, csv_path in unpacked:
             encoding = encodings.sniff(csv_path)
             if encoding != encodings.UTF8:
                 csv_path, encoding = encodings.transcode(csv_path, work, encoding)
@@ -84,7 +101,7 @@ def expand(specs: list[str], work: Path, mapping: Mapping | None = None, exclude
             if isinstance(source, Skipped):
                 skipped.append(source)
             else:
-                sources.append(replace(source, encoding=encoding))
+                sources.append(replace(source, encoding=encoding, places=places.get(csv_path, ())))
     if mapping is not None and misses and not any(s.layout.mapped for s in sources):
         _, label, absent = max(misses, key=lambda m: m[0])
         raise InputError(label, _missing_text(mapping, absent))
@@ -95,11 +112,9 @@ def _accept(path: Path) -> str | None:
     """Why a file found in a folder is not read as an audit log (None: it is)."""
     if _supported(path.name):
         return None
-    if path.name.lower().endswith(".pdf"):
-        return "a PDF; audit logs are read from CSV, XLSX or zip (extract its table, e.g. pdftotext -layout)"
     if path.name.lower().endswith((".xls", ".ods")):
         return "an old or OpenDocument workbook; save it as .xlsx or CSV"
-    return "not a CSV, XLSX or zip file"
+    return "not a CSV, XLSX, PDF or zip file"
 
 
 def _for_sheet(mapping: Mapping | None, label: str) -> Mapping | None:
@@ -119,21 +134,55 @@ def _supported(name: str) -> bool:
     return name.lower().endswith(_SUPPORTED) and not name.startswith((".", "~$"))
 
 
-def _unpack(path: Path, label: str, work: Path, skipped: list[Skipped],
-            mapping: Mapping | None = None) -> Iterator[tuple[str, Path]]:
+def _unpack(path: Path, label: str, work: Path, skipped: list[Skipped], mapping: Mapping | None = None,
+            places: dict[Path, tuple[str, ...]] | None = None) -> Iterator[tuple[str, Path]]:
     name = path.name.lower()
     if name.endswith(".zip"):
-        yield from _unzip(path, label, work, skipped, mapping)
+        yield from _unzip(path, label, work, skipped, mapping, places)
     elif name.endswith(_XLSX_SUFFIXES):
         yield from _xlsx_sheets(path, label, work, mapping)
+    elif name.endswith(".pdf"):
+        yield _pdf_table(path, label, work, {} if places is None else places)
     elif name.endswith(_CSV_SUFFIXES):
         yield label, path
     else:
-        skipped.append(Skipped(label, "not a CSV, XLSX or zip file"))
+        skipped.append(Skipped(label, "not a CSV, XLSX, PDF or zip file"))
 
 
-def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped],
-           mapping: Mapping | None) -> Iterator[tuple[str, Path]]:
+def _pdf_table(path: Path, label: str, work: Path, places: dict[Path, tuple[str, ...]]) -> tuple[str, Path]:
+    """Write the table a text PDF holds as CSV (``readers.pdftable``: repeated headers, page furniture, wrapped
+    cells and rows split across pages already dealt with), and record each record's page and line.
+
+    Rows the table layer could not read are written last, one cell too many, so the engine rejects and counts
+    them (the run is incomplete, naming their page and line) without shifting the numbers of the rows read.
+    A scanned PDF is an input error naming the file.
+    """
+    from configscan.readers.pdftable import read_pdf  # pdfplumber: only PDF inputs pay for it
+
+    try:
+        table = read_pdf(path)
+    except InputError as exc:
+        raise InputError(label, exc.detail) from exc
+    target = _scratch(work, f"_{path.stem}.csv")
+    width = len(table.header)
+    located: list[str] = []
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        if width:
+            writer.writerow(table.header)
+        for number, row in table.rows:
+            writer.writerow(row)
+            located.append(table.place(number))
+        for lost in table.unreadable:  # the extra cell must not be empty (DuckDB accepts empty trailing cells)
+            place = f"page {lost.page}" + (f" line {lost.line}" if lost.line else "")
+            writer.writerow([lost.text or "(scanned page)", *([""] * (width - 1)), place])
+            located.append(place)
+    places[target] = tuple(located)
+    return label, target
+
+
+def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped], mapping: Mapping | None,
+           places: dict[Path, tuple[str, ...]] | None = None) -> Iterator[tuple[str, Path]]:
     """Extract each supported member to the work directory, within the zip limits (``configscan.limits``):
     sizes and ratios are checked from the directory first, and bytes are counted as they inflate."""
     try:
@@ -153,7 +202,7 @@ def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped],
                     budget -= limits.copy_member(src, dst, budget, label)
             except limits.ZIP_ERRORS as exc:  # corrupt data, a CRC mismatch, Deflate64, a password...
                 raise InputError(f"{label}!{inner}", f"cannot be extracted ({exc})") from exc
-            yield from _unpack(target, f"{label}!{inner}", work, skipped, mapping)
+            yield from _unpack(target, f"{label}!{inner}", work, skipped, mapping, places)
 
 
 def _scratch(work: Path, suffix: str) -> Path:

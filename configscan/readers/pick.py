@@ -54,7 +54,7 @@ def pick_readers(path: Path, readers: Sequence[Reader], forced: str | None) -> l
 # Formats records offices release that no reader takes directly: say what to do instead of "unrecognised".
 _CONTAINER_HINTS = (
     (b"\xd0\xcf\x11\xe0", "an Office file that is not a readable workbook; save it as .xlsx or CSV and scan that"),
-    (b"%PDF", "a PDF; extract its text (e.g. pdftotext -layout) and scan the .txt"),
+    (b"%PDF", "a PDF whose table no reader recognises by its header; use --format or --mapping"),
 )
 
 
@@ -98,8 +98,10 @@ def read_all(paths: Sequence[Path], readers: Sequence[Reader], forced: str | Non
                 raise
             inventory.skip(path, exc.detail)
             continue
-        for reader in chosen:
+        for index, reader in enumerate(chosen):
             fragment = reader.read(path)
+            if index == 0:
+                _add_pdf_losses(path, fragment)
             if forced and not fragment.problems and not _holds_anything(fragment.data):
                 # A forced reader that finds nothing would otherwise make the file look like an empty export.
                 raise InputError(str(path), f"--format {forced}: nothing in this file fits that format")
@@ -109,6 +111,23 @@ def read_all(paths: Sequence[Path], readers: Sequence[Reader], forced: str | Non
         detail = "no export in it could be read" + (f" ({why})" if why else "")
         raise InputError(", ".join(str(p) for p in paths), detail)
     return fragments, inventory
+
+
+def _add_pdf_losses(path: Path, fragment: Fragment) -> None:
+    """Rows (and scanned pages) of a PDF the table layer could not read: problems naming page and line, which
+    make the scan incomplete. Readers see only the rows that were read, so this is said here, once per file."""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if not head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF"):
+        return
+    from configscan.readers.pdftable import problems, read_pdf
+
+    table = read_pdf(path)
+    lost = problems(table)
+    if lost:
+        fragment.problems.extend(lost)
+        fragment.lost_matters = True
+        fragment.rows_read += sum(1 for u in table.unreadable if u.line)
 
 
 def _holds_anything(data: object) -> bool:

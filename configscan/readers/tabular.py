@@ -318,14 +318,26 @@ def xlsx_sheet_headers(path: Path) -> dict[str, list[str]]:
 
 
 def read_tables(path: Path) -> list[Table]:
-    """CSV -> one table; XLSX -> one per sheet."""
+    """CSV -> one table; XLSX -> one per sheet; a text PDF -> its table (``pdftable``: rows know page and line)."""
     with path.open("rb") as handle:
-        head = handle.read(8)
+        head = handle.read(1024)
+    if _is_pdf(head):
+        from configscan.readers.pdftable import read_pdf  # imported here: only PDF inputs pay for pdfplumber
+
+        return [read_pdf(path)]
     return read_xlsx(path) if is_xlsx(head) else [read_csv(path)]
 
 
+def _is_pdf(head: bytes) -> bool:
+    return head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF")
+
+
 def headers_of(path: Path, head: bytes) -> list[tuple[str | None, list[str]]]:
-    """(sheet, header) pairs for sniffing, without reading whole files."""
+    """(sheet, header) pairs for sniffing, without reading whole files (a PDF is parsed once, then cached)."""
+    if _is_pdf(head):
+        from configscan.readers.pdftable import read_pdf
+
+        return [(None, read_pdf(path).header)]
     if is_xlsx(head):
         return list(xlsx_sheet_headers(path).items())
     header = head_header(head)
