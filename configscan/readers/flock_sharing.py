@@ -3,8 +3,7 @@
 Two layouts, both found by header names rather than positions:
 
 * a plain list (``Name, State, Type`` as in Eugene's release, optionally ``Direction``, ``Sharing Type``,
-  ``Status``, ``Date``) -- one partner per row, direction when a column states it or, for the rows without
-  one, when the sheet name, a title line or the file name does (``listdirection``);
+  ``Status``, ``Date``) -- one partner per row, direction only when a column states it;
 * the ``SharedNetworks`` export (``Organization Name, Networks Shared With Me, Networks I'm Sharing``),
   where the direction is in the column: networks *I'm sharing* are a way into our data (outbound), networks
   *shared with me* are not.
@@ -19,7 +18,6 @@ from typing import Any
 from configscan.model import USPS_STATES
 from configscan.readers import values
 from configscan.readers.base import Fragment, Reader
-from configscan.readers.listdirection import table_direction
 from configscan.readers.tabular import Table, cell, has_columns, headers_of, read_tables
 
 NAME = ("name", "organization name", "organization", "organisation", "organisation name", "agency",
@@ -74,11 +72,8 @@ def _list_partners(table: Table, fragment: Fragment) -> list[dict[str, Any]]:
         "since": table.column(*DATE), "permissions": table.column(*PERMISSIONS),
     }
     partners = []
-    stated = table_direction(table)  # "Shared with me", "Networks I'm sharing with": the list's one direction
     for number, row, name in table.named_rows(fragment, col["name"], "no organisation name"):
         partner: dict[str, Any] = {"name": name, "provenance": table.provenance(number, col["name"])}
-        if stated and not cell(row, col["direction"]):
-            partner["direction"], partner["direction_basis"] = stated.direction, stated.basis
         state = cell(row, col["state"])
         if state:
             partner["state"] = state
