@@ -141,7 +141,10 @@ def test_split_date_and_time_columns_through_a_mapping(tmp_path: Path) -> None:
     assert report["audit"]["times_unreadable"] == 0
     assert (report["audit"]["first_seen"], report["audit"]["last_seen"]) == ("2025-03-04T13:22:05",
                                                                            "2025-03-05T09:00:00")
-    assert _subjects(report, "audit.immigration_reason") == {"U.S. Border Patrol"}
+    # "ICE assist" names the agency and states no purpose: a federal-sharing finding, not an immigration-purpose one.
+    assert _subjects(report, "audit.immigration_reason") == set()
+    agency = [f for f in report["findings"] if f["check"] == "audit.immigration_agency_reason"]
+    assert agency and all(set(f["evidence"]["top_organisations"]) == {"U.S. Border Patrol"} for f in agency)
 
 
 def test_map_suggest_proposes_an_audit_mapping_that_works(tmp_path: Path) -> None:
