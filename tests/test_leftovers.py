@@ -10,10 +10,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from audit_fixtures import network_audit
 
 from configscan.atomic import write_atomic
 from configscan.audit import evidence
 from configscan.leftovers import lock, sweep_leftovers
+
+from conftest import run_cli
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and locks")
 
@@ -151,3 +154,15 @@ def test_report_temp_files_are_named_after_the_run_and_swept(tmp_path: Path) -> 
     write_atomic(tmp_path / "r.json", "{}")
     assert sorted(p.name for p in tmp_path.iterdir()) == [left.name, "r.json"]
     assert sweep_leftovers([tmp_path], tmp_path) == [left]
+
+
+def test_evidence_folder_is_created_like_a_reports_and_an_unusable_one_is_a_one_line_input_error(
+        tmp_path: Path) -> None:
+    log = network_audit(tmp_path / "log.csv")
+    made = run_cli("audit", log, "--agency-state", "CA", "--evidence-csv", tmp_path / "new" / "rows.csv")
+    assert made.code == 1 and (tmp_path / "new" / "rows.csv").read_text().startswith("file,row,ID")
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["rows.csv"]
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    blocked = run_cli("audit", log, "--agency-state", "CA", "--evidence-csv", tmp_path / "blocker" / "rows.csv")
+    assert blocked.code == 2 and len(blocked.stderr.splitlines()) == 1
+    assert "blocker/rows.csv: cannot write the evidence file" in blocked.stderr

@@ -6,9 +6,11 @@ file beside the target; :func:`publish` renames it over the user's path only onc
 included) has succeeded, so a failed run never leaves a half-written evidence file.
 
 Formula injection: a text cell taken from the log (``file``, ``ID``, ``time``, ``org``, ``reason``) that starts
-with ``= + - @``, a tab or a carriage return is written with a leading ``'`` (textsafe.neutralise_sql, inside the
-query), so a spreadsheet shows it as text instead of running it. ``row`` and ``networks`` are numbers and are
-written as they are (``-5`` is data); ``category`` and ``rule`` hold configscan's own identifiers.
+with ``= + - @``, a tab or a carriage return is written with a leading ``'`` (textsafe), so a spreadsheet shows it
+as text instead of running it. ``row`` and ``networks`` are numbers and are written as they are (``-5`` is data);
+``category`` and ``rule`` hold configscan's own identifiers. It is done in the query, once per row before the
+fan-out into categories, and only where log text is written as found: the file label is a constant, and an ID
+read as a UUID or a time configscan formatted cannot start with a trigger.
 
 Staging is per run: :func:`staged` claims a uniquely named, locked file (``.{name}.configscan-{pid}-{random}
 .partial``, created with O_EXCL) for the run's life, so two runs given the same target never share one; each
@@ -31,7 +33,7 @@ from configscan import leftovers
 from configscan.atomic import mode_for
 from configscan.audit.engine import KEPT, Scan, base, label_sql, quote, rows
 from configscan.errors import InputError
-from configscan.textsafe import neutralise_sql
+from configscan.textsafe import neutralise_cell, neutralise_sql
 
 COLUMNS = ("file", "row", "ID", "time", "org", "reason", "category", "rule", "networks")
 
@@ -102,11 +104,13 @@ def _rows_of(scan: Scan, threshold: int, table: str, nulls: dict[str, str]) -> s
     names = "[" + ", ".join(f"'{c}'" for c in CATEGORIES) + "]"
     reason_mask = sum(_BIT[c] for c in _REASON_CATEGORIES)
     return f"""
-        SELECT {label_sql(scan)} AS file, rn - 1 + {scan.row_offset} AS row, "ID", time, org, reason,
-               CASE WHEN bits & {reason_mask} <> 0 THEN reason_rule END AS rule, networks,
+        SELECT {label_sql(scan, neutralise_cell(scan.source.label))} AS file,
+               rn - 1 + {scan.row_offset} AS row, "ID", time,
+               org, reason, CASE WHEN bits & {reason_mask} <> 0 THEN reason_rule END AS rule, networks,
                unnest(list_filter({names}, lambda x, i: (bits >> (i - 1)) & 1 = 1)) AS category
-        FROM (SELECT r.rn, coalesce(r.uid::VARCHAR, r.id_raw) AS "ID",
-                     coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), r.ts_raw) AS time, r.org, r.reason, r.networks,
+        FROM (SELECT r.rn, coalesce(r.uid::VARCHAR, {neutralise_sql("r.id_raw")}) AS "ID",
+                     coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), {neutralise_sql("r.ts_raw")}) AS time,
+                     {neutralise_sql("r.org")} AS org, {neutralise_sql("r.reason")} AS reason, r.networks,
                      {_lookup("reason", "r.reason", "rules", nulls["reason_rule"])} AS reason_rule,
                      coalesce({_lookup("org", "r.org", "bits", nulls["org_bits"])}, 0)
                      | coalesce({_lookup("reason", "r.reason", "bits", nulls["reason_bits"])}, 0)
@@ -139,9 +143,7 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
     written = 0
     for index, scan in enumerate(scans):
         query = f"""
-            SELECT {neutralise_sql("file")} AS file, row, {neutralise_sql('"ID"')} AS "ID",
-                   {neutralise_sql("time")} AS time, {neutralise_sql("org")} AS org,
-                   {neutralise_sql("reason")} AS reason, category,
+            SELECT file, row, "ID", time, org, reason, category,
                    CASE WHEN category = 'immigration_agency' THEN split_part(rule, '|', 2)
                         WHEN category IN {_REASON_CATEGORIES} THEN split_part(rule, '|', 1) END AS rule, networks
             FROM ({_rows_of(scan, threshold, _numbered(con, scan), nulls)})"""
@@ -188,13 +190,12 @@ def staged(target: Path) -> Iterator[Path]:
     """Claim this run's staging file for ``target`` (yielded) for the duration; discard it on the way out.
 
     Created beside the target (publishing is then a rename, no copy of a file that can be larger than the
-    input) with mkstemp (O_EXCL, a random name carrying this pid) and locked, after sweeping leftovers of
-    killed runs from that folder. A target folder that does not exist or cannot be written is an input error
-    up front, not after the whole read.
+    input) with mkstemp (O_EXCL, a random name carrying this pid) and locked. Missing folders are created, as
+    for reports; a folder that cannot be written is an input error up front, not after the whole read.
     """
     target = Path(target)
-    leftovers.sweep_leftovers([target.parent])
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=leftovers.file_prefix(target), suffix=".partial", dir=target.parent)
     except OSError as exc:
         raise InputError(str(target), f"cannot write the evidence file ({exc.strerror or exc})") from exc
