@@ -164,7 +164,7 @@ class Afterwards:
             self.log.event("info", "first recorded scan of this agency: every finding counts as new",
                            scan=self.label)
         for finding in self.new:
-            where = f"{finding.subject}; {finding.layer}" if finding.layer else finding.subject
+            where = "; ".join(x for x in (finding.subject, finding.layer, finding.rule) if x)
             self.log.event("new", f"{finding.severity.value} {finding.outcome.value}: {finding.title} ({where})",
                            scan=self.label, fingerprint=finding.fingerprint,
                            severity=finding.severity.value, check=finding.check)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from configscan.findings import Finding, FindingRef, SettingChange
-from configscan.history.drift import widens
+from configscan.history.drift import DRIFT_CHECK, widens
 
 _KEYED_LISTS: dict[str, str | tuple[str, ...]] = {
     "networks": "name", "partners": "name", "hotlists": "name", "users": ("email", "name")}
@@ -92,7 +92,8 @@ def compare_findings(before: Iterable[Finding], after: Iterable[Finding]
         what = _what_changed(was, finding)
         if what:
             changed.append(_ref(finding, what))
-    resolved = [_ref(f) for fp, f in old.items() if fp not in cur]
+    # A drift finding is an event (a setting changed between two runs), not a state: it does not "resolve".
+    resolved = [_ref(f) for fp, f in old.items() if fp not in cur and f.check != DRIFT_CHECK]
     return new, resolved, changed
 
 
