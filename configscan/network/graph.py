@@ -60,6 +60,7 @@ class PoolStats:
     by_state: Counter[str] = field(default_factory=Counter)
     federal: list[str] = field(default_factory=list)
     g287: list[str] = field(default_factory=list)
+    flagged: list[str] = field(default_factory=list)  # federal or 287(g) members: the only ones with whole paths
 
 
 @dataclass
@@ -89,6 +90,7 @@ class _Builder:
         self.roster = roster
         self.by_ori: dict[str, str] = {}
         self.by_key: dict[str, str] = {}
+        self.resolved: dict[tuple[str, str | None, str | None, str | None], str] = {}
 
     def add_agency(self, nid: str, config: AgencyConfig) -> None:
         agency = config.agency
@@ -112,15 +114,25 @@ class _Builder:
         """The node a partner entry means: a batch agency by ORI or name key, else an organisation of its own."""
         if ori and (found := self.by_ori.get(ori.strip().upper())):
             return found
-        verdict = self.classifier.classify(name, state=state, ori=ori, org_type=org_type, agency_state=owner_state)
+        memo = (name, state, ori, org_type)
+        if (known := self.resolved.get(memo)) is not None:
+            return known
         where = usps(state) if state else None
+        key = agency_key(name, where) if where else None
+        if key is not None and (found := self.by_key.get(str(key))):
+            self.resolved[memo] = found
+            return found
+        # Classified without the owner's state: out of state is decided per owner from the node's state.
+        verdict = self.classifier.classify(name, state=state, ori=ori, org_type=org_type)
         key = agency_key(name, where or verdict.state)
         if key is not None and (found := self.by_key.get(str(key))):
+            self.resolved[memo] = found
             return found
         nid = f"ext:{key}" if key is not None and verdict.category.value not in (
             "federal_immigration", "federal_other") else f"ext:{normalise(name)}"
         if nid not in self.graph:
             self._node(nid, name, where or verdict.state, verdict.category.value, batch=False)
+        self.resolved[memo] = nid
         return nid
 
 
@@ -200,6 +212,8 @@ def _pools(builder: _Builder, ids: dict[str, AgencyInput], memberships: Iterable
             stats.federal.append(str(node["name"]))
         if node["g287"]:
             stats.g287.append(str(node["name"]))
+        if str(node["category"]).startswith("federal") or node["g287"]:
+            stats.flagged.append(member)
         graph.add_edge(member, pool, via=label, setting=setting)
         graph.add_edge(pool, member, via=label, setting=setting)
 
@@ -275,6 +289,6 @@ def _contradictions(graph: nx.DiGraph, ids: dict[str, AgencyInput],
                           else f"{b}'s export does not list {a}")
             source = partner.provenance.label() if partner.provenance else ids[owner].source
             for who, counterpart in ((owner, b), (other, a)):
-                found.setdefault(who, []).append(Contradiction(other=counterpart, says=says, other_says=other_says,
-                                                               source=source))
+                found.setdefault(who, []).append(Contradiction.model_construct(
+                    other=counterpart, says=says, other_says=other_says, source=source))
     return found

@@ -22,12 +22,15 @@ from configscan.partners import Classifier
 from configscan.partners.g287 import Roster
 
 _FEDERAL = ("federal_immigration", "federal_other")
+# Built from the graph's own, already validated attributes: constructed without validating again (a national
+# network makes hundreds of thousands of them).
+_Step, _Sea, _Pa = Step.model_construct, Searcher.model_construct, Path.model_construct
 
 
 def _step(network: Network, owner: str, searcher: str) -> Step:
     data: dict[str, Any] = network.graph.edges[owner, searcher]
     nodes = network.graph.nodes
-    return Step(owner=str(nodes[owner]["name"]), searcher=str(nodes[searcher]["name"]), via=str(data["via"]),
+    return _Step(owner=str(nodes[owner]["name"]), searcher=str(nodes[searcher]["name"]), via=str(data["via"]),
                 setting=str(data["setting"]), source=data.get("source"))
 
 
@@ -59,13 +62,13 @@ def reach_of(network: Network, nid: str) -> Reach:
         direct_ids.add(other)
         step = _step(network, nid, other)
         out = None if not node["state"] or node["category"] in _FEDERAL else node["state"] != state
-        reach.direct.append(Searcher(name=str(node["name"]), category=str(node["category"]), state=node["state"],
+        reach.direct.append(_Sea(name=str(node["name"]), category=str(node["category"]), state=node["state"],
                                      out_of_state=out, g287=bool(node["g287"]), in_batch=bool(node["batch"]),
                                      step=step))
         counts[str(node["category"])] += 1
         reach.out_of_state += bool(out)
         if (why := _why(node, state)):
-            reach.paths.append(Path(endpoint=str(node["name"]), category=str(node["category"]), state=node["state"],
+            reach.paths.append(_Pa(endpoint=str(node["name"]), category=str(node["category"]), state=node["state"],
                                     why=why, steps=[step]))
         if node["category"] not in _FEDERAL and not out:
             _side_door(network, nid, other, step, reach)
@@ -94,7 +97,7 @@ def _side_door(network: Network, owner: str, partner: str, step: Step, reach: Re
     for fed in graph.successors(partner):
         far = graph.nodes[fed]
         if far["category"] in _FEDERAL and fed != owner:
-            reach.paths.append(Path(endpoint=str(far["name"]), category=str(far["category"]), state=far["state"],
+            reach.paths.append(_Pa(endpoint=str(far["name"]), category=str(far["category"]), state=far["state"],
                                     why=["federal", "side door"], steps=[step, _step(network, partner, fed)]))
 
 
@@ -105,7 +108,8 @@ def _pool(network: Network, owner: str, pool: str, direct: set[str], reach: Reac
     state = str(me["state"])
     by_category = Counter(stats.by_category)
     by_category[str(me["category"])] -= 1  # the agency itself
-    for other in direct & stats.members:  # already counted as a direct searcher
+    overlap = [m for m in direct if m in stats.members]
+    for other in overlap:  # already counted as a direct searcher
         by_category[str(graph.nodes[other]["category"])] -= 1
     by_category = Counter({c: n for c, n in by_category.items() if n > 0})
     in_state = stats.by_state.get(state, 0)
@@ -117,18 +121,18 @@ def _pool(network: Network, owner: str, pool: str, direct: set[str], reach: Reac
     summary = PoolReach(pool=stats.name, setting=step.setting, membership=membership,
                         members=sum(by_category.values()), by_category=dict(sorted(by_category.items())),
                         out_of_state=max(0, located - in_state - sum(
-                            1 for m in direct & stats.members if graph.nodes[m]["state"] not in (None, state))),
+                            1 for m in overlap if graph.nodes[m]["state"] not in (None, state))),
                         other_states=len([s for s in stats.by_state if s != state]),
                         federal=sorted(stats.federal), g287=sorted(n for n in stats.g287 if n != me["name"]))
     reach.pools.append(summary)
     counts.update(by_category)
     reach.out_of_state += summary.out_of_state
-    for member in stats.members:  # whole paths only for federal and 287(g) members (a short list per pool)
+    for member in stats.flagged:  # whole paths only for federal and 287(g) members (a short list per pool)
         node = graph.nodes[member]
         if member == owner or member in direct or not (node["category"] in _FEDERAL or node["g287"]):
             continue
         why = _why(node, state)
-        reach.paths.append(Path(endpoint=str(node["name"]), category=str(node["category"]), state=node["state"],
+        reach.paths.append(_Pa(endpoint=str(node["name"]), category=str(node["category"]), state=node["state"],
                                 why=why, steps=[step, _step(network, pool, member)]))
 
 

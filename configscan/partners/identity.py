@@ -86,11 +86,20 @@ def _key(name: str, state: str | None) -> AgencyKey | None:
     return AgencyKey(where, place, kind)
 
 
+_SPELLED = {code: spelled for spelled, code in STATE_NAMES.items()}
+
+
+@cache
+def _state_patterns(state: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    spelled = _SPELLED.get(state)
+    if spelled is None:
+        return None
+    return re.compile(rf"\b(?:state of\s+)?{spelled}\b"), re.compile(rf"\b{spelled}\s+(?:county|city)\b")
+
+
 def _drop_state_name(text: str, state: str) -> str:
-    for spelled, code in STATE_NAMES.items():
-        if code == state and re.search(rf"\b{spelled}\b", text):
-            stripped = re.sub(rf"\b(?:state of\s+)?{spelled}\b", " ", text)
-            # "Ohio County" and "Iowa City" are places named after the state: keep them.
-            if not re.search(rf"\b{spelled}\s+(?:county|city)\b", text):
-                return " ".join(stripped.split())
-    return text
+    patterns = _state_patterns(state)
+    # "Ohio County" and "Iowa City" are places named after the state: keep them.
+    if patterns is None or not patterns[0].search(text) or patterns[1].search(text):
+        return text
+    return " ".join(patterns[0].sub(" ", text).split())
