@@ -87,8 +87,7 @@ def portfolio_bench(n: int = 200) -> dict[str, float]:
         subprocess.run([sys.executable, "-m", "configscan", "portfolio", str(folder), "--out", f"{tmp}/out", "-q"],
                        check=False)
         portfolio_s = time.perf_counter() - started
-        loop = "for f in {}/*.json; do {} -m configscan scan \"$f\" --json {}/r.json -q; done".format(
-            folder, sys.executable, tmp)
+        loop = f'for f in {folder}/*.json; do {sys.executable} -m configscan scan "$f" --json {tmp}/r.json -q; done'
         started = time.perf_counter()
         subprocess.run(["bash", "-c", loop], check=False)
         loop_s = time.perf_counter() - started
