@@ -33,7 +33,7 @@ def columns(title: str, points: Sequence[tuple[str, int, int]], width: int = 640
     if not points:
         return Markup("")
     top = _nice_max(max(total for _, total, _ in points))
-    left, bottom, plot_h = 44, 36, height - 36 - 12
+    left, plot_h = 44, height - 36 - 12
     slot = (width - left - 8) / len(points)
     bar_w = max(min(slot * 0.7, 48), 2)
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '

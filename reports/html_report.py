@@ -22,7 +22,7 @@ from configscan.network.svg import reach_svg
 from configscan.writers import Writer
 
 from . import charts, renewal, view
-from .humanize import days, label, plain, shape
+from .humanize import days, label, plain, prose, shape
 
 FLAGGED_SEARCHERS = ("federal", "out_of_state", "out-of-state", "immigration")
 
@@ -43,6 +43,7 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, bytecode_cache=_bytecode_cache())
     env.filters["plain"] = plain
     env.filters["days"] = days
+    env.filters["prose"] = prose
     env.filters["reach_svg"] = lambda reach: Markup(reach_svg(reach))  # built from escaped text only
     return env
 

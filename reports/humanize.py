@@ -20,6 +20,20 @@ _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d
 _DAY_KEYS = ("days", "retention", "limit")
 
 
+_DURATION_WORD = re.compile(r"\bP(?:\d+[YMWD])+(?:T(?:\d+[HMS])+)?\b|\bPT(?:\d+[HMS])+\b")
+
+
+def prose(text: str) -> str:
+    """A sentence from a check with ISO 8601 durations in it (``the limit is P30D``) in days."""
+    def one(match: re.Match[str]) -> str:
+        try:
+            return days(duration_days(match.group()))
+        except ValueError:
+            return match.group()
+
+    return _DURATION_WORD.sub(one, text)
+
+
 def days(value: float) -> str:
     """``30.0`` -> ``30 days``; ``1`` -> ``1 day``; fractions kept to one decimal."""
     number = int(value) if float(value).is_integer() else round(float(value), 1)

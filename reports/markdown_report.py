@@ -11,6 +11,7 @@ from configscan.findings import ScanResult
 from configscan.writers import Writer
 
 from . import html_report
+from .humanize import prose
 
 TOP = 10
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
@@ -60,7 +61,7 @@ def render(result: ScanResult) -> str:
             shown += 1
             subjects = card.issues[0].subject if not card.rolled else f"{len(card.issues)} subjects"
             cites = "; ".join(esc(r.citation) for r in card.rules)
-            lines.append(f"{shown}. **{g.outcome}, {g.severity}**: {esc(card.lead.title)} ({esc(subjects)}). "
+            lines.append(f"{shown}. **{g.outcome}, {g.severity}**: {esc(prose(card.lead.title))} ({esc(subjects)}). "
                          f"{cites}")
     if not shown:
         lines.append("No finding.")

@@ -20,6 +20,8 @@ from configscan.jurisdictions.library import pack_dir
 from configscan.jurisdictions.packfile import parse_pack
 from configscan.jurisdictions.schema import Rule, RuleKind, duration_days
 
+from .humanize import prose
+
 # Which screen of the vendor's admin console a check's setting lives on, in the order an admin walks them.
 SCREENS: tuple[tuple[str, str], ...] = (
     ("sharing.", "Sharing settings (national, statewide and federal switches)"),
@@ -197,7 +199,7 @@ def build(result: ScanResult, rules: Mapping[str, tuple[str, list[Rule]]]) -> Re
     terms = []
     for spec in TERMS:
         sources = [source(p, r) for p, role, r in in_force if role in LEGAL and r.kind in spec.kinds]
-        needs = sorted({f"{f.title} ({f.subject})" for f in result.findings
+        needs = sorted({f"{prose(f.title)} ({f.subject})" for f in result.findings
                         if f.outcome is not Outcome.upcoming and _matches(f.check, spec.checks)})
         terms.append(Term(spec.id, spec.text, bool(sources), sources, needs))
     return Renewal(date, days_left, where, actions(result.findings), terms, vendor_law)

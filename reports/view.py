@@ -33,7 +33,7 @@ FEDERAL_CHECKS = ("partners.federal_link", "users.federal_accounts", "sharing.na
                   "sharing.federal_toggle", "hotlists.immigration", "audit.federal_searcher",
                   "audit.immigration_reason")
 # Evidence keys that repeat the subject or are too long for a table cell of a rolled-up card.
-_ROW_SKIP = ("name",)
+_ROW_SKIP = ("name", "classified_because")  # the partner inventory gives every partner's reasons
 
 
 @dataclass
@@ -139,8 +139,17 @@ def card_of(check: str, outcome: str, severity: str, issues: list[Issue],
     for issue in issues:
         columns.extend(k for k in issue.lead.evidence if k not in columns and k not in _ROW_SKIP)
     card.columns = [label(c) for c in columns]
-    card.rows = [[shape(i.lead.evidence.get(c), c) for c in columns] for i in issues]
+    card.rows = [[shape(_short(i.lead.evidence.get(c), c, issues), c) for c in columns] for i in issues]
     return card
+
+
+def _short(value: object, key: str, issues: Sequence[Issue]) -> object:
+    """A provenance label without the file name when every subject of the card comes from the same file."""
+    if key != "source" or not isinstance(value, str) or ", " not in value:
+        return value
+    first = value.split(", ", 1)[0]
+    same = all(str(i.lead.evidence.get(key, "")).startswith(first + ", ") for i in issues)
+    return value.split(", ", 1)[1] if same else value
 
 
 def groups_of(findings: Sequence[Finding], urls: Mapping[tuple[str, str], str]) -> list[Group]:
