@@ -27,6 +27,7 @@ from configscan import exitcodes, helptext, settings
 from configscan.clikit import fail, failing_cleanly, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import InputError, UsageError
 from configscan.model import AgencyConfig
+from configscan.redact import redacted
 from configscan.nightly import Afterwards, finish_scan
 from configscan.registry import load_registry
 from configscan.runlog import Log
@@ -73,6 +74,12 @@ def scan_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")] = None,
     output: Annotated[list[str] | None, typer.Option("--output", "-o",
                                                      help="Other writers as NAME=PATH.")] = None,
+    md: Annotated[Path | None, typer.Option("--md", help="Write a Markdown summary here.")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write one CSV row per finding here.")] = None,
+    sarif: Annotated[Path | None, typer.Option("--sarif", help="Write SARIF 2.1.0 here (code scanning).")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the report as PDF here (needs Chromium).")] = None,
+    redact: Annotated[bool, typer.Option("--redact", help="Remove officer names, e-mail addresses, plates and "
+                                         "case numbers from every report (counts kept).")] = False,
     fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that exits 1, or never.")] = "high",
     fmt: Annotated[str | None, typer.Option("--format", help="Force a reader (see 'configscan formats').")] = None,
     directory: Annotated[Path | None, typer.Option(
@@ -106,7 +113,9 @@ def scan_command(
     if evidence_csv is not None and not audit:
         fail("--evidence-csv needs --audit (the evidence rows come from audit logs)")
     with tempfile.TemporaryDirectory(prefix="configscan-") as work, failing_cleanly(evidence_csv):
-        targets = report_targets(registry, html, json_out, output or [])
+        formats = [f"{name}={path}" for name, path in (("md", md), ("csv", csv_out), ("sarif", sarif),
+                                                        ("pdf", pdf)) if path is not None]
+        targets = report_targets(registry, html, json_out, [*formats, *(output or [])])
         after.open()
         options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
                               as_of=parse_as_of(as_of), fail_on=threshold,
@@ -116,7 +125,7 @@ def scan_command(
                               evidence=evidence_csv, exclude=exclude or [])
         result = scan(options, registry.checks, registry.readers)
         after.begin(after.prepare(result), [str(p) for _, p in targets])
-        write_reports(result, registry, targets, evidence_csv)
+        write_reports(redacted(result) if redact else result, registry, targets, evidence_csv)
     finish_scan(after, result, threshold, quiet)
 
 
@@ -146,8 +155,15 @@ def formats_command() -> None:
 
 
 @app.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of the interchange format (configscan/agency-config@1)."""
+def schema_command(
+    report: Annotated[bool, typer.Option("--report", help="The JSON report's schema instead (versioned).")] = False,
+) -> None:
+    """Print the JSON Schema of the interchange format (configscan/agency-config@1), or of the JSON report."""
+    if report:
+        from configscan.reportschema import report_schema
+
+        typer.echo(json.dumps(report_schema(), indent=2))
+        return
     typer.echo(json.dumps(AgencyConfig.model_json_schema(), indent=2))
 
 

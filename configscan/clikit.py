@@ -24,7 +24,7 @@ from configscan.errors import InputError, UsageError
 from configscan.findings import ScanResult, Severity
 from configscan.registry import Registry
 from configscan.textsafe import visible
-from configscan.writers import STDOUT
+from configscan.writers import STDOUT, WriterError
 
 
 def fail(message: str, code: int = exitcodes.INPUT_ERROR) -> NoReturn:
@@ -86,6 +86,11 @@ def write_reports(result: ScanResult, registry: Registry, targets: Sequence[tupl
             registry.writers[name].write(result, path)
         except OSError as exc:
             raise InputError(str(path), f"cannot write the {name} report ({exc.strerror or exc})") from exc
+        except WriterError as exc:
+            fail(f"the {name} report was not written: {exc}", exitcodes.INCOMPLETE)
+        except Exception as exc:  # noqa: BLE001 - a writer plugin's bug: one line and exit 3, never a traceback
+            fail(f"the {name} writer failed ({type(exc).__name__}: {exc}); its report was not written",
+                 exitcodes.INCOMPLETE)
     if evidence_csv is not None:
         evidence.publish(evidence_csv)
 
