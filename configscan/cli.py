@@ -27,8 +27,8 @@ from configscan import exitcodes, helptext, settings
 from configscan.clikit import fail, failing_cleanly, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import InputError, UsageError
 from configscan.model import AgencyConfig
-from configscan.redact import redacted
 from configscan.nightly import Afterwards, finish_scan
+from configscan.redact import redacted
 from configscan.registry import load_registry
 from configscan.runlog import Log
 from configscan.scan import ScanOptions, scan
