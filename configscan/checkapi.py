@@ -137,6 +137,7 @@ def partner_evidence(partner: Partner, verdict: Classification) -> dict[str, Any
         "state": partner.state,
         "org_type": partner.org_type,
         "direction": partner.direction.value if partner.direction else None,
+        "direction_basis": partner.direction_basis,
         "link": partner.link.value if partner.link else None,
         "status": partner.status.value if partner.status else None,
         "category": verdict.category.value,

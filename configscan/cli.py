@@ -26,7 +26,7 @@ from typer._click.exceptions import UsageError as CommandLineError
 from configscan import exitcodes, helptext, settings
 from configscan.clikit import fail, failing_cleanly, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import InputError, UsageError
-from configscan.model import AgencyConfig
+from configscan.model import AgencyConfig, Direction
 from configscan.nightly import Afterwards, finish_scan
 from configscan.redact import redacted
 from configscan.registry import load_registry
@@ -104,6 +104,9 @@ def scan_command(
                                                     "this severity that the last run (or --baseline) lacked.")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Compare with this earlier JSON report "
                                                   "instead of the history.")] = None,
+    direction: Annotated[Direction | None, typer.Option("--direction", help="What a one-direction partner list is: "
+                                                        "inbound (they share with us), outbound (they can search "
+                                                        "ours) or both.")] = None,
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
     registry = load_registry()
@@ -122,7 +125,8 @@ def scan_command(
                               reader=fmt, directory=directory, mapping=mapping,
                               agency_name=agency_name, agency_state=agency_state,
                               audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
-                              evidence=evidence_csv, exclude=exclude or [])
+                              evidence=evidence_csv, exclude=exclude or [],
+                              direction=direction.value if direction else None)
         result = scan(options, registry.checks, registry.readers)
         after.begin(after.prepare(result), [str(p) for _, p in targets])
         write_reports(redacted(result) if redact else result, registry, targets, evidence_csv)

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from configscan.checkapi import Check, CheckContext
 from configscan.findings import Finding, Outcome, Severity
+from configscan.jurisdictions.layers import RuleSet
 from configscan.jurisdictions.loader import UPCOMING_WINDOW_DAYS
+from configscan.jurisdictions.schema import RuleKind
+
+# What an unverified finding without a rule (an unidentified partner, an unplaced searcher) could hide when its
+# check names no rule kinds: a sharing breach of one of these kinds.
+SHARING_KINDS = (RuleKind.forbid_federal_sharing, RuleKind.forbid_out_of_state_sharing, RuleKind.conditional_sharing,
+                 RuleKind.out_of_state_requires_declaration, RuleKind.restrict_private_sharing,
+                 RuleKind.forbid_immigration_use)
 
 
 @dataclass
@@ -47,6 +55,8 @@ def run_checks(checks: Sequence[Check], ctx: CheckContext) -> EngineResult:
     for check in checks:
         result.checks_run.append(check.meta.id)
         findings, error = _run_one(check, ctx)
+        if not error:  # a crashed check stays high: it could hide anything
+            findings = [cap_unverified(f, check.meta.rule_kinds, ctx.rules) for f in findings]
         result.findings.extend(findings)
         if error:
             result.errors.append(error)
@@ -69,3 +79,20 @@ def _as_upcoming(finding: Finding, ctx: CheckContext) -> Finding:
         "severity": Severity.low if soon else Severity.info,
         "title": f"Upcoming (in force {rule.effective_from.isoformat()}): {finding.title}",
     })
+
+
+def cap_unverified(finding: Finding, kinds: Sequence[RuleKind], rules: RuleSet) -> Finding:
+    """An unverified finding without a rule, capped at medium where no law covers what it could hide.
+
+    "Could not tell" carries the severity of the breach it might hide; where every rule of the kinds the
+    check judges (or, for checks naming none, every sharing rule) comes from the advisory baseline, that
+    breach would be an advisory risk -- at most medium -- so the unverified finding is too. A finding
+    that cites a rule is capped by that rule already (``checkapi``).
+    """
+    if finding.outcome is not Outcome.unverified or finding.rule is not None:
+        return finding
+    if finding.severity.rank <= Severity.medium.rank:
+        return finding
+    if any(not applied.advisory for applied in rules.of_kind(*(kinds or SHARING_KINDS))):
+        return finding
+    return finding.model_copy(update={"severity": Severity.medium, "advisory": True})

@@ -131,6 +131,9 @@ class InputFile(BaseModel):
     sha256: str
     reader: str | None = None
     rows_unreadable: int = 0
+    rows_read: int = 0
+    records: dict[str, int] = Field(default_factory=dict)  # partners, users, hotlists, networks, ... read
+    sheets: dict[str, int] = Field(default_factory=dict)  # records per workbook sheet
 
 
 class PackRef(BaseModel):
@@ -195,6 +198,11 @@ class ScanResult(BaseModel):
     g287_list: ListInfo | None = None  # the 287(g) list partners and searchers were matched against
     # Set when a legal layer has no statute: says so with the review date (never "sharing is legal").
     law_note: str | None = None
+    # Assumptions that change verdicts, said on the report's first screen: where partner directions came from
+    # when the rows did not give them (a list title, --direction), and how many still have none.
+    assumptions: list[str] = Field(default_factory=list)
+    # How much was read, per file and sheet, with the totals of partners, users and hot lists (first screen).
+    read_summary: list[str] = Field(default_factory=list)
     since_last: SinceLast | None = None  # what changed since the previous run (history or --baseline)
     waivers: list[WaiverStatus] = Field(default_factory=list)  # every waiver given, with its status
     run_id: int | None = None  # the history run this report was recorded as (scan --db, run)

@@ -146,6 +146,9 @@ class Partner(_Open):
     status: Status | None = None
     since: dt.date | dt.datetime | None = None
     written_declaration: bool | None = None
+    # Where the direction came from when no column of the row gave it: the list's title or sheet name, the
+    # mapping's or the file's ``partners_direction``, or ``--direction`` (shown with every finding).
+    direction_basis: str | None = None
     provenance: Provenance | None = None
 
     @field_validator("state", mode="before")
@@ -231,6 +234,11 @@ class Portal(_Open):
 class AgencyConfig(_Open):
     """The whole exported configuration of one agency, as readers produce it."""
 
+    @field_validator("partners_direction", mode="before")
+    @classmethod
+    def _direction_case(cls, value: object) -> object:
+        return _lower(value)
+
     format: Literal["configscan/agency-config@1"]
     agency: Agency
     vendor: str | None = None
@@ -241,6 +249,8 @@ class AgencyConfig(_Open):
     search_reason_required: bool | None = None
     hotlists: list[Hotlist] | None = None
     users: list[User] | None = None
+    # What a one-direction partner list is: the direction of every partner whose own ``direction`` is absent.
+    partners_direction: Direction | None = None
     # Optional, filled by the event-log and portal readers (see docs/formats.md).
     sharing_events: list[SharingEvent] | None = None
     portal: Portal | None = None

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from configscan import __version__
+from configscan import __version__, readcount
 from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD, AuditRequest, run_audit
 from configscan.checkapi import Check, CheckContext
+from configscan.direction import assume_direction
 from configscan.engine import run_checks
 from configscan.errors import InputError, UsageError
 from configscan.findings import (
@@ -66,6 +67,7 @@ class ScanOptions:
     sweep_threshold: int = DEFAULT_SWEEP_THRESHOLD
     evidence: Path | None = None  # target of the evidence CSV (staged beside it, published by the caller)
     work: Path | None = None  # private work directory (required with audit files)
+    direction: str | None = None  # --direction: what a one-direction partner list is (configscan.direction)
     g287: Path | None = None  # a newer 287(g) list than the bundled one (--287g)
     reach: Reach | None = None  # portfolio: this agency's reach in the batch's network (else its own links)
 
@@ -165,6 +167,9 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
     ``audit_config`` is the configuration the audit log is compared with; None when the agency's settings
     were not given (``configscan audit`` without ``--config``), so no back-door or contradiction findings.
     """
+    config, assumptions = assume_direction(config, options.direction)  # said on the report's first screen
+    if audit_config is not None:
+        audit_config = assume_direction(audit_config, options.direction)[0]
     library = PackLibrary()
     jurisdiction = options.jurisdiction or f"US-{config.agency.state}"
     ruleset = build_ruleset(library, jurisdiction, options.as_of, options.local, options.policy)
@@ -211,13 +216,16 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
         findings=findings,
         partners=[_partner_view(p, c) for p, c in ctx.partners],
         inputs=[InputFile(path=f.source, sha256=sha256_of(Path(f.source)), reader=f.reader,
-                          rows_unreadable=len(f.problems)) for f in fragments],
+                          rows_unreadable=len(f.problems), rows_read=f.rows_read, records=readcount.records(f),
+                          sheets=readcount.sheets(f)) for f in fragments],
         unknown_fields=_unknown_fields(config),
         errors=errors,
         skipped=skipped,
         checks_run=engine.checks_run,
         statute_found=ruleset.statute_found,
         law_note=law_note(ruleset.packs),
+        assumptions=assumptions,
+        read_summary=readcount.read_summary(fragments, audit),
         audit=audit,
         reach=reach,
         g287_list=roster.info,

@@ -60,7 +60,7 @@ def test_real_eugene_sharing_list_read_as_it_is() -> None:
 
 
 def test_real_portal_search_audit_is_not_mistaken_for_a_sharing_list() -> None:
-    with pytest.raises(InputError, match="no reader recognises"):
+    with pytest.raises(InputError, match="an audit log .* give it with --audit"):
         pick_reader(REAL / "portal-search-audit.csv", READERS, None)
 
 

@@ -37,6 +37,16 @@ class OrgFacts:
     agency_only: int = 0  # of which no immigration purpose shows
     agency_rules: dict[str, int] = field(default_factory=dict)
     months: int = 0
+    max_devices: int | None = None  # widest search in cameras (portal cameraCount, Total Devices Searched)
+    wide: int = 0  # searches wide enough to prove national lookup (see ``passes.wide_sql``)
+    wide_first: dt.datetime | None = None
+    wide_last: dt.datetime | None = None
+    deep: int = 0  # searches whose Time Frame reaches back past the retention limit
+    max_lookback_days: float | None = None
+    deep_first: dt.datetime | None = None
+    deep_last: dt.datetime | None = None
+    moderated: int = 0  # rows with a Moderation value
+    moderation_values: tuple[str, ...] = ()
 
 
 def distinct(con: Any, column: str) -> list[str | None]:
@@ -78,12 +88,19 @@ def org_facts(con: Any) -> dict[str | None, OrgFacts]:
             FROM gx GROUP BY org""").fetchall():
         facts[row[0]] = OrgFacts(int(row[1]), None, None, None, 0, int(row[2] or 0), int(row[3] or 0),
                                  int(row[4] or 0), int(row[5] or 0))
-    for org, first, last, widest, sweeps, active in con.execute("""
-            SELECT org, min(first_ts), max(last_ts), max(max_net), sum(sweeps), count(DISTINCT m)
+    for (org, first, last, widest, sweeps, active, devices, wide, wide_first, wide_last, deep, back, deep_first,
+         deep_last, moderated, mod_min, mod_max) in con.execute("""
+            SELECT org, min(first_ts), max(last_ts), max(max_net), sum(sweeps), count(DISTINCT m), max(max_dev),
+                   sum(wide), min(wide_first), max(wide_last), sum(deep), max(max_back), min(deep_first),
+                   max(deep_last), sum(moderated), min(mod_min), max(mod_max)
             FROM by_org_month GROUP BY org""").fetchall():
         fact = facts[org]
         fact.first_seen, fact.last_seen, fact.max_networks = first, last, widest
         fact.sweeps, fact.months = int(sweeps or 0), int(active)
+        fact.max_devices, fact.wide, fact.wide_first, fact.wide_last = devices, int(wide or 0), wide_first, wide_last
+        fact.deep, fact.max_lookback_days, fact.deep_first, fact.deep_last = int(deep or 0), back, deep_first, deep_last
+        fact.moderated = int(moderated or 0)
+        fact.moderation_values = tuple(sorted({v for v in (mod_min, mod_max) if v}))
     for org, rule, n in con.execute("""
             SELECT org, rule, sum(n) FROM gx WHERE category = 'immigration_purpose' GROUP BY ALL""").fetchall():
         facts[org].immigration_rules[rule] = int(n)
@@ -114,13 +131,17 @@ def months(con: Any) -> list[MonthStat]:
 
 def totals(con: Any) -> dict[str, Any]:
     row = con.execute("""
-        SELECT sum(n), min(first_ts), max(last_ts), max(max_net), sum(sweeps), sum(bad_time), count(DISTINCT org)
+        SELECT sum(n), min(first_ts), max(last_ts), max(max_net), sum(sweeps), sum(bad_time), count(DISTINCT org),
+               max(max_dev), sum(wide), sum(deep), max(max_back), sum(moderated)
         FROM by_org_month""").fetchone()
     by_category = dict(con.execute("SELECT category, sum(n) FROM gx GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
     by_searcher = dict(con.execute("SELECT klass, sum(n) FROM gx GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
     return {
         "searches": int(row[0] or 0), "first_seen": row[1], "last_seen": row[2], "max_networks": row[3],
         "sweeps": int(row[4] or 0), "times_unreadable": int(row[5] or 0), "orgs_total": int(row[6] or 0),
+        "max_devices": row[7], "wide_searches": int(row[8] or 0), "lookback_past_limit": int(row[9] or 0),
+        "max_lookback_days": round(float(row[10]), 1) if row[10] is not None else None,
+        "moderated": int(row[11] or 0),
         "by_category": {k: int(v) for k, v in by_category.items()},
         "by_searcher": {k: int(v) for k, v in by_searcher.items()},
     }
@@ -148,6 +169,7 @@ def org_stats(facts: dict[str | None, OrgFacts], verdicts: dict[str | None, Any]
         out.append(OrgStat(
             name=v.name, category=v.category if v.klass not in ("own", "redacted") else v.klass, state=v.state,
             out_of_state=v.out_of_state, listed_partner=v.listed, searches=f.searches, first_seen=f.first_seen,
-            last_seen=f.last_seen, max_networks=f.max_networks, sweeps=f.sweeps, immigration=f.immigration,
+            last_seen=f.last_seen, max_networks=f.max_networks, max_devices=f.max_devices, sweeps=f.sweeps,
+            immigration=f.immigration,
             vague=f.vague, classified_because=list(v.reasons)))
     return out

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from configscan.audit.engine import KEPT, Scan, rows
-from configscan.audit.passes import BY_ORG_MONTH, BY_ORG_REASON, BY_REASON_MONTH, reaggregate
+from configscan.audit.engine import KEPT, Scan, lookback_sql, rows
+from configscan.audit.passes import BY_ORG_MONTH, BY_ORG_REASON, BY_REASON_MONTH, deep_sql, reaggregate, wide_sql
 
 
 def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[int, int]:
@@ -67,8 +67,10 @@ def _subtract(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE gone AS
         SELECT any_value(r.org) AS org, any_value(r.reason) AS reason, any_value(r.ts) AS ts,
-               any_value(r.networks) AS networks, any_value(d.k) AS k
-        FROM ({plain}) r
+               any_value(r.networks) AS networks, any_value(d.k) AS k, bool_or({wide_sql(scan, threshold)}) AS wide,
+               bool_or({deep_sql(scan)}) AS deep, bool_or(r.moderation IS NOT NULL) AS moderated
+        FROM (SELECT *{", " + lookback_sql(scan) + " AS back" if scan.source.layout.column("time_frame") is not None
+                        else ""} FROM ({plain})) r
         JOIN (SELECT uid, id_raw, k FROM drops WHERE src = {scan.src} AND k > 0) d
           ON r.uid IS NOT DISTINCT FROM d.uid AND r.id_raw IS NOT DISTINCT FROM d.id_raw
         WHERE r.flag = {KEPT}
@@ -78,9 +80,11 @@ def _subtract(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
         INSERT INTO parts (src, gs, flag, ho, hr, org, reason, n)
         SELECT {scan.src}, {BY_ORG_REASON}, {KEPT}, {pair}, -sum(k) FROM gone GROUP BY ALL""")
     con.execute(f"""
-        INSERT INTO parts (src, gs, flag, org, m, n, sweeps, bad_time)
+        INSERT INTO parts (src, gs, flag, org, m, n, sweeps, bad_time, wide, deep, moderated)
         SELECT {scan.src}, {BY_ORG_MONTH}, {KEPT}, org, date_trunc('month', ts) AS m, -sum(k),
-               -coalesce(sum(k) FILTER (networks >= {int(threshold)}), 0), -coalesce(sum(k) FILTER (ts IS NULL), 0)
+               -coalesce(sum(k) FILTER (networks >= {int(threshold)}), 0), -coalesce(sum(k) FILTER (ts IS NULL), 0),
+               -coalesce(sum(k) FILTER (wide), 0), -coalesce(sum(k) FILTER (deep), 0),
+               -coalesce(sum(k) FILTER (moderated), 0)
         FROM gone GROUP BY ALL""")
     con.execute(f"""
         INSERT INTO parts (src, gs, flag, reason, m, n)

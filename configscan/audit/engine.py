@@ -58,6 +58,8 @@ class Scan:
     dedup: bool = False  # several sources: drop searches whose ID an earlier source already had
     inner_duplicates: bool = False  # an ID repeats within this source: keep its first row (numbered read)
     padded: bool = False  # rows end early (trailing empty cells left out): pad them, reading serially
+    wide_devices: int = 20000  # cameras per search that prove national lookup (see ``run.DEFAULT_WIDE_DEVICES``)
+    lookback_limit: float | None = None  # days a search may look back (the retention limit), None: not judged
 
     @property
     def row_offset(self) -> int:
@@ -144,7 +146,8 @@ def typed_columns(source: Source) -> dict[int, str]:
     """
     typed: dict[int, str] = {}
     checks: dict[str, tuple[str, Callable[[str], bool]]] = {
-        "id": ("UUID", lambda v: bool(_UUID.match(v))), "networks": ("INTEGER", str.isdigit)}
+        "id": ("UUID", lambda v: bool(_UUID.match(v))), "networks": ("INTEGER", str.isdigit),
+        "devices": ("INTEGER", str.isdigit)}
     for name, (sql_type, fits) in checks.items():
         index, values = source.layout.column(name), source.samples.get(name, ())
         if index is not None and values and all(fits(v) for v in values):
@@ -205,6 +208,10 @@ def _select(scan: Scan, numbered: bool) -> str:
     net_col = _col(source, "networks")
     networks = "NULL::INTEGER" if not net_col else (
         net_col if scan.typed.get(layout.columns["networks"]) == "INTEGER" else f"TRY_CAST({net_col} AS INTEGER)")
+    devices = _integer(scan, "devices")
+    tf_col, mod_col = _col(source, "time_frame"), _col(source, "moderation")
+    tf_raw = f"nullif({tf_col}, '')" if tf_col else "NULL::VARCHAR"
+    moderation = f"nullif(trim({mod_col}), '')" if mod_col else "NULL::VARCHAR"
     header = _header_reason(source)
     is_header = f"coalesce({reason} = {quote(header)}, false)" if header is not None else "false"
     # Blank: none of the cells the audit reads (only those: testing every column would make the reader parse
@@ -218,10 +225,34 @@ def _select(scan: Scan, numbered: bool) -> str:
     rn = "row_number() OVER () AS rn, " if numbered else ""
     return (
         f"SELECT {rn}{uid} AS uid, {id_raw} AS id_raw, {org} AS org, {reason} AS reason, "
-        f"{plausible} AS ts, raw_time AS ts_raw, {networks} AS networks, "
+        f"{plausible} AS ts, raw_time AS ts_raw, {networks} AS networks, {devices} AS devices, "
+        f"{tf_raw} AS tf_raw, {moderation} AS moderation, "
         f"{is_header} AS is_header, {is_blank} AS is_blank "
         f"FROM (SELECT *, {ts} AS ts0 FROM (SELECT *, {raw} AS raw_time FROM {_read_csv(scan)}))"
     )
+
+
+def _integer(scan: Scan, name: str) -> str:
+    """A count column as INTEGER: read typed when samples allowed it, else cast (unreadable -> NULL)."""
+    column = _col(scan.source, name)
+    if not column:
+        return "NULL::INTEGER"
+    return column if scan.typed.get(scan.source.layout.columns[name]) == "INTEGER" else f"TRY_CAST({column} AS INTEGER)"
+
+
+def lookback_sql(scan: Scan) -> str:
+    """Days between the start of the searched window (``Time Frame``: ``<start> UTC`` and ``<end> UTC`` on two
+    lines, or ``<start> UTC to <end> UTC``) and the search: how far back the search looked. NULL when the log
+    has no Time Frame or the start does not parse. The start is written like the search time, so the sampled
+    time format is tried first (one pattern per row, not thirty)."""
+    if scan.source.layout.column("time_frame") is None:
+        return "NULL::DOUBLE"
+    start = "trim(split_part(split_part(tf_raw, chr(10), 1), ' to ', 1))"
+    fmt = time_format(scan.source.time_samples)
+    every = "[" + ", ".join(quote(f) for f in TIME_FORMATS) + "]"
+    parsed = (f"coalesce(try_strptime({start}, {quote(fmt)}), try_strptime({start}, {every}))"
+              if fmt not in (None, EXCEL_SERIAL, ISO_TZ) else f"try_strptime({start}, {every})")
+    return f"(epoch(ts) - epoch({parsed})) / 86400.0"
 
 
 def base(scan: Scan, numbered: bool = False) -> str:

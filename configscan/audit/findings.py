@@ -17,6 +17,7 @@ from configscan.audit import metas
 from configscan.audit.aggregate import OrgFacts
 from configscan.audit.searchers import Searcher
 from configscan.checkapi import CheckMeta, unverified, violation
+from configscan.engine import cap_unverified
 from configscan.findings import Finding, Outcome, Severity
 from configscan.jurisdictions.loader import AppliedRule, RuleSet
 from configscan.jurisdictions.schema import RuleKind
@@ -36,6 +37,8 @@ class AuditFacts:
     searchers: dict[str | None, Searcher]
     threshold: int
     evidence_csv: str | None = None
+    wide_devices: int = 20000  # cameras per search that prove national lookup
+    retention: tuple[float, AppliedRule] | None = None  # the strictest retention limit (days, rule)
 
 
 def _when(f: OrgFacts) -> dict[str, Any]:
@@ -208,6 +211,84 @@ def contradictions(facts: AuditFacts, config: AgencyConfig) -> Iterator[Finding]
                               "evidence_csv": _pointer(facts, "vague")})
 
 
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def lookup_proven(facts: AuditFacts, config: AgencyConfig) -> Iterator[Finding]:
+    """Searches whose reach only national lookup explains, where the export says it is off or does not say.
+
+    A search covering thousands of networks (or tens of thousands of cameras) ran through the national pool;
+    the pool is reciprocal, so the searches prove this agency's data was in it at those times, whoever ran them.
+    """
+    sharing = config.sharing
+    setting = None if sharing is None else sharing.national_lookup
+    if setting is True or (sharing is not None and any(n.national_lookup for n in sharing.networks)):
+        return
+    orgs = sorted((o for o, f in facts.orgs.items() if f.wide), key=lambda o: -facts.orgs[o].wide)
+    if not orgs:
+        return
+    wide = [facts.orgs[o] for o in orgs]
+    evidence = {
+        "national_lookup_in_export": "off" if setting is False else "not given",
+        "searches": sum(f.wide for f in wide),
+        "first": _iso(min(f.wide_first for f in wide if f.wide_first) if any(f.wide_first for f in wide) else None),
+        "last": _iso(max(f.wide_last for f in wide if f.wide_last) if any(f.wide_last for f in wide) else None),
+        "widest_networks": max((f.max_networks for f in wide if f.max_networks is not None), default=None),
+        "widest_cameras": max((f.max_devices for f in wide if f.max_devices is not None), default=None),
+        "thresholds": {"networks": facts.threshold, "cameras": facts.wide_devices},
+        "by_searcher": {facts.searchers[o].name: facts.orgs[o].wide for o in orgs[:TOP]},
+        "evidence_csv": _pointer(facts, "sweep"),
+    }
+    evidence = {k: v for k, v in evidence.items() if v is not None}
+    said = "turns national lookup off" if setting is False else "does not say whether national lookup is on"
+    reach = " or ".join(x for x in (
+        f"{evidence['widest_networks']:,} networks" if "widest_networks" in evidence else "",
+        f"{evidence['widest_cameras']:,} cameras" if "widest_cameras" in evidence else "") if x)
+    yield _contradiction("national lookup", f"the configuration {said}, but {evidence['searches']} search(es) "
+                         f"from {str(evidence.get('first', '?'))[:10]} to {str(evidence.get('last', '?'))[:10]} "
+                         f"reached up to {reach}: only national lookup reaches that far", evidence)
+
+
+def lookback(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
+    """Searches whose Time Frame starts further back than the retention limit: the log cannot show whether
+    older reads were still there to find, so this is unverified, citing the limit."""
+    if facts.retention is None:
+        return
+    days, applied = facts.retention
+    orgs = sorted((o for o, f in facts.orgs.items() if f.deep), key=lambda o: -facts.orgs[o].deep)
+    if not orgs:
+        return
+    deep = [facts.orgs[o] for o in orgs]
+    longest = max((f.max_lookback_days for f in deep if f.max_lookback_days is not None), default=None)
+    firsts = [f.deep_first for f in deep if f.deep_first]
+    lasts = [f.deep_last for f in deep if f.deep_last]
+    evidence = {"limit_days": days, "limit_rule": applied.rule.id, "searches": sum(f.deep for f in deep),
+                "longest_lookback_days": round(longest, 1) if longest is not None else None,
+                "first": _iso(min(firsts)) if firsts else None, "last": _iso(max(lasts)) if lasts else None,
+                "by_searcher": {facts.searchers[o].name: facts.orgs[o].deep for o in orgs[:TOP]}}
+    evidence = {k: v for k, v in evidence.items() if v is not None}
+    why = (f"{evidence['searches']} search(es) looked back further than the {days:g}-day retention limit (the "
+           f"longest {evidence.get('longest_lookback_days', '?')} days): reads kept past the limit, or searches "
+           "for data that should be gone")
+    yield unverified(metas.LOOKBACK, subject="search time frames", applied=applied, evidence=evidence, why=why)
+
+
+def moderation(facts: AuditFacts) -> Iterator[Finding]:
+    """Every non-empty Moderation value is reported: the vendor only writes one when it intervened or noticed."""
+    orgs = sorted((o for o, f in facts.orgs.items() if f.moderated), key=lambda o: -facts.orgs[o].moderated)
+    if not orgs:
+        return
+    count = sum(facts.orgs[o].moderated for o in orgs)
+    values = sorted({v for o in orgs for v in facts.orgs[o].moderation_values})
+    yield Finding(check=metas.MODERATION.id, severity=metas.MODERATION.severity, outcome=Outcome.unverified,
+                  title=f"Unverified: the vendor's Moderation column has a value on {count} search(es)",
+                  subject="moderation notes",
+                  evidence={"searches": count, "example_values": values[:10],
+                            "by_searcher": {facts.searchers[o].name: facts.orgs[o].moderated for o in orgs[:TOP]}},
+                  remediation=metas.MODERATION.remediation)
+
+
 def _contradiction(subject: str, what: str, evidence: dict[str, Any]) -> Finding:
     return Finding(check=metas.CONTRADICTION.id, severity=Severity.high, outcome=Outcome.unverified,
                    title=f"Configuration and audit log disagree: {what}", subject=subject, evidence=evidence,
@@ -336,7 +417,9 @@ def sweeps(facts: AuditFacts, sample: Samples) -> Iterator[Finding]:
 
 def all_findings(facts: AuditFacts, rules: RuleSet, config: AgencyConfig | None, sample: Samples) -> list[Finding]:
     found = [*federal(facts, rules, sample), *out_of_state(facts, rules, sample), *unplaced(facts, rules),
-             *reason_findings(facts, rules, sample), *sweeps(facts, sample)]
+             *reason_findings(facts, rules, sample), *sweeps(facts, sample), *lookback(facts, rules),
+             *moderation(facts)]
     if config is not None:
-        found += [*back_door(facts, rules, config), *contradictions(facts, config)]
-    return found
+        found += [*back_door(facts, rules, config), *contradictions(facts, config), *lookup_proven(facts, config)]
+    kinds = {meta.id: meta.rule_kinds for meta in metas.ALL}
+    return [cap_unverified(f, kinds.get(f.check, []), rules) for f in found]

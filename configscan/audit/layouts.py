@@ -3,7 +3,8 @@
 Columns are found by header name (order, extra columns and spelling variants tolerated). Exports without a
 header row use the vendor's historical column order, told apart by column count. The layouts known from
 public releases are listed in the reference notes: the 13-column network/organisation audit, the older
-11-column one with ``Total Devices Searched``, trimmed 8/10-column exports, organisation audits with
+11-column one with ``Total Devices Searched``, the network audit without officer names and plates (2025-12-17 on), trimmed
+8/10-column exports (the federal-only search export is the 10-column one), organisation audits with
 ``Offense Type``, split ``Search Date`` + ``Search Time``, and the transparency portal's
 ``id, userId, searchDate, cameraCount|networkCount, reason[, caseNumber, offenseType]``.
 """
@@ -46,6 +47,12 @@ _HEADERLESS: dict[int, tuple[str, tuple[str, ...]]] = {
     11: ("L11 (no header)", ("Name", "Org Name", "Total Networks Searched", "Total Devices Searched", "Time Frame",
                              "License Plate", "Reason", "Case #", "Filters", "Search Time", "Search Type")),
 }
+# The network audit since 2025-12-17 leaves out other organisations' officer names and plates: 11 columns as
+# well, told apart from the old L11 by a search ID (a UUID) in the first cell.
+_NO_NAME_PLATE = ("ID", "Org Name", "Total Networks Searched", "Time Frame", "Reason", "Case #", "Filters",
+                  "Search Time", "Search Type", "Text Prompt", "Moderation")
+NO_NAME_PLATE = "network audit without name and plate (2025-12-17 on)"
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,8 @@ def _name(columns: dict[str, int], headers: tuple[str, ...], split_date: int | N
         return "organization audit with offense type"
     if "devices" in columns and "networks" in columns:
         return "L11"
+    if "org" in columns and "networks" in columns and "time_frame" in columns and not {"user", "plate"} & set(columns):
+        return NO_NAME_PLATE
     return f"L{len(headers)}" if len(headers) in (6, 8, 10, 13, 14) else f"{len(headers)} columns"
 
 
@@ -141,6 +150,9 @@ def detect(first_row: list[str]) -> Layout | None:
     if found is not None:
         return found
     headers = tuple(cell.strip() for cell in first_row)
+    if len(headers) == len(_NO_NAME_PLATE) and _UUID.match(headers[0]):
+        columns, _ = find_columns(_NO_NAME_PLATE)
+        return Layout(f"{NO_NAME_PLATE} (no header)", _NO_NAME_PLATE, False, columns)
     known = _HEADERLESS.get(len(headers))
     if known is None:
         return None

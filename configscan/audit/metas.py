@@ -92,3 +92,22 @@ SWEEP = CheckMeta(
     description="One search covering at least the sweep threshold of networks: national-scale reach.",
     remediation="Review each sweep's reason and who ran it; narrow lookup participation if it is not needed.",
 )
+LOOKBACK = CheckMeta(
+    id="audit.lookback_past_retention", title="Searches reached back past the retention limit",
+    severity=Severity.medium,
+    description="The log's Time Frame shows searches asking for reads older than the legal or policy retention "
+    "limit: either reads are kept longer than the limit allows, or searchers routinely ask for data that should "
+    "no longer exist.",
+    remediation="Confirm the retention actually set on every network (and the vendor's deletion schedule); limit "
+    "the search window to the retention period and ask why searchers asked for older data.",
+    rule_kinds=[RuleKind.max_retention],
+)
+MODERATION = CheckMeta(
+    id="audit.moderation_note", title="The vendor moderated or annotated searches",
+    severity=Severity.medium,
+    description="The vendor's Moderation column holds a value for some searches: a blocked or flagged prompt, "
+    "or a note about the search itself (one disclosed that a search covered more cameras than intended).",
+    remediation="Read each note; ask the vendor what it means for those searches and which cameras they covered.",
+)
+ALL = (FEDERAL, OUT_OF_STATE, UNPLACED, BACK_DOOR, CONTRADICTION, IMMIGRATION, IMMIGRATION_AGENCY, VAGUE, HEALTH, SWEEP,
+       LOOKBACK, MODERATION)

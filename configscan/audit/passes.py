@@ -21,19 +21,41 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from configscan.audit.engine import BLANK, DUPLICATE, HEADER, KEPT, Scan, encoding_errors, rejected, rows, typed_columns
+from configscan.audit.engine import (
+    BLANK,
+    DUPLICATE,
+    HEADER,
+    KEPT,
+    Scan,
+    encoding_errors,
+    lookback_sql,
+    rejected,
+    rows,
+    typed_columns,
+)
 from configscan.errors import InputError
 
 # Which grouping a row of ``parts`` comes from.
 BY_ORG_REASON, BY_ORG_MONTH, BY_REASON_MONTH, BY_ID = 1, 2, 4, 8
 
+# What the (organisation, month) grouping also measures, in the same pass: the widest search in cameras;
+# searches wide enough to prove national lookup ("wide": networks >= the sweep threshold or cameras >= the
+# camera threshold) with their first and last time; searches whose Time Frame reaches back past the retention
+# limit ("deep") with the longest look-back and their first and last time; rows with a Moderation value and
+# two of those values (the smallest and largest) to quote.
+_FACTS = ("max_dev", "wide", "wide_first", "wide_last", "deep", "max_back", "deep_first", "deep_last", "moderated",
+          "mod_min", "mod_max")
+_FACT_TYPES = {"max_dev": "INTEGER", "wide": "BIGINT", "wide_first": "TIMESTAMP", "wide_last": "TIMESTAMP",
+               "deep": "BIGINT", "max_back": "DOUBLE", "deep_first": "TIMESTAMP", "deep_last": "TIMESTAMP",
+               "moderated": "BIGINT", "mod_min": "VARCHAR", "mod_max": "VARCHAR"}
 _COLUMNS = ("gs", "flag", "org", "reason", "ho", "hr", "m", "n", "first_ts", "last_ts", "max_net", "sweeps", "bad_time",
-            "uid", "id_raw", "hmin", "hmax")
-_PARTS = """
+            *_FACTS, "uid", "id_raw", "hmin", "hmax")
+_PARTS = f"""
 CREATE TABLE IF NOT EXISTS parts (
     src USMALLINT, gs INTEGER, flag UTINYINT, org VARCHAR, reason VARCHAR, ho UBIGINT, hr UBIGINT, m TIMESTAMP,
     n BIGINT,
-    first_ts TIMESTAMP, last_ts TIMESTAMP, max_net INTEGER, sweeps BIGINT, bad_time BIGINT)"""
+    first_ts TIMESTAMP, last_ts TIMESTAMP, max_net INTEGER, sweeps BIGINT, bad_time BIGINT,
+    {", ".join(f"{c} {t}" for c, t in _FACT_TYPES.items())})"""
 
 
 class NotUtf8(Exception):
@@ -71,7 +93,8 @@ def _branch(gs: int, keys: dict[str, str], values: dict[str, str]) -> str:
     """One grouping of the fan-out: its keys and aggregates, every other column of ``parts`` as NULL."""
     typed = {"org": "VARCHAR", "reason": "VARCHAR", "ho": "UBIGINT", "hr": "UBIGINT", "m": "TIMESTAMP", "n": "BIGINT",
              "first_ts": "TIMESTAMP", "last_ts": "TIMESTAMP", "max_net": "INTEGER", "sweeps": "BIGINT",
-             "bad_time": "BIGINT", "uid": "UUID", "id_raw": "VARCHAR", "hmin": "UBIGINT", "hmax": "UBIGINT"}
+             "bad_time": "BIGINT", "uid": "UUID", "id_raw": "VARCHAR", "hmin": "UBIGINT", "hmax": "UBIGINT",
+             **_FACT_TYPES}
     chosen = {"gs": str(gs), "flag": "flag", **keys, **values}
     columns = ", ".join(f"{chosen[c]} AS {c}" if c in chosen else f"NULL::{typed[c]} AS {c}" for c in _COLUMNS)
     return f"SELECT {columns} FROM src GROUP BY flag, {', '.join(keys.values())}"
@@ -90,7 +113,8 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
         _branch(BY_ORG_REASON, pair, {"n": "count(*)"}),
         _branch(BY_ORG_MONTH, {"org": "org", "m": "m"}, {
             "n": "count(*)", "first_ts": "min(ts)", "last_ts": "max(ts)", "max_net": "max(networks)",
-            "sweeps": f"count_if(networks >= {int(threshold)})", "bad_time": "count_if(ts IS NULL)"}),
+            "sweeps": f"count_if(networks >= {int(threshold)})", "bad_time": "count_if(ts IS NULL)",
+            **_facts(scan, threshold)}),
         _branch(BY_REASON_MONTH, {"reason": "reason", "m": "m"}, {"n": "count(*)"}),
     ]
     if scan.dedup:  # each ID's count and a hash of its content (are its copies the same search?)
@@ -105,17 +129,64 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
             CREATE OR REPLACE TEMP TABLE cur AS
             WITH src AS (SELECT flag, org, reason, {"hash(org)" if hashed else "NULL::UBIGINT"} AS ho,
                                 {"hash(reason)" if hashed else "NULL::UBIGINT"} AS hr, ts, networks,
-                                date_trunc('month', ts) AS m{ids} FROM ({relation}))
+                                date_trunc('month', ts) AS m{ids}{_measured(scan)} FROM ({relation}))
             {" UNION ALL ".join(branches)}""")
     except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(scan.source.label, f"cannot be read as CSV ({first})") from exc
 
 
+def _measured(scan: Scan) -> str:
+    """The row-level columns ``_facts`` aggregates, only those the source has (the rest are constants)."""
+    layout = scan.source.layout
+    out = ""
+    if layout.column("devices") is not None:
+        out += ", devices"
+    if layout.column("time_frame") is not None:
+        out += f", {lookback_sql(scan)} AS back"
+    if layout.column("moderation") is not None:
+        out += ", moderation"
+    return out
+
+
+def wide_sql(scan: Scan, threshold: int) -> str:
+    """A search wide enough to prove national lookup: networks over the sweep threshold, or cameras over the
+    camera threshold."""
+    devices = f" OR devices >= {int(scan.wide_devices)}" if scan.source.layout.column("devices") is not None else ""
+    return f"(networks >= {int(threshold)}{devices})"
+
+
+def deep_sql(scan: Scan) -> str:
+    """A search whose window starts further back than the retention limit allows (with a minute's grace for
+    a window set to exactly the limit)."""
+    if scan.lookback_limit is None or scan.source.layout.column("time_frame") is None:
+        return "false"
+    return f"(back > {float(scan.lookback_limit) + 1 / 1440!r})"
+
+
+def _facts(scan: Scan, threshold: int) -> dict[str, str]:
+    """The (organisation, month) grouping's extra aggregates; absent columns cost nothing (NULL or 0)."""
+    layout = scan.source.layout
+    has = {name: layout.column(name) is not None for name in ("devices", "time_frame", "moderation")}
+    wide, deep = wide_sql(scan, threshold), deep_sql(scan)
+    out = {"wide": f"count_if({wide})", "wide_first": f"min(ts) FILTER ({wide})",
+           "wide_last": f"max(ts) FILTER ({wide})"}
+    if has["devices"]:
+        out["max_dev"] = "max(devices)"
+    if has["time_frame"]:
+        out["max_back"] = "max(back)"
+        if deep != "false":
+            out |= {"deep": f"count_if({deep})", "deep_first": f"min(ts) FILTER ({deep})",
+                    "deep_last": f"max(ts) FILTER ({deep})"}
+    if has["moderation"]:
+        out |= {"moderated": "count(moderation)", "mod_min": "min(moderation)", "mod_max": "max(moderation)"}
+    return out
+
+
 def keep(con: Any, scan: Scan) -> None:
     """Add the staged groupings of ``cur`` to ``parts``."""
     con.execute(f"""INSERT INTO parts SELECT {scan.src}, gs, flag, org, reason, ho, hr, m, n, first_ts, last_ts,
-                    max_net, sweeps, bad_time FROM cur WHERE gs <> {BY_ID}""")
+                    max_net, sweeps, bad_time, {", ".join(_FACTS)} FROM cur WHERE gs <> {BY_ID}""")
 
 
 def reaggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
@@ -165,7 +236,10 @@ def combine(con: Any) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE by_org_month AS
         SELECT m, org, sum(n) AS n, min(first_ts) AS first_ts, max(last_ts) AS last_ts, max(max_net) AS max_net,
-               sum(sweeps) AS sweeps, sum(bad_time) AS bad_time
+               sum(sweeps) AS sweeps, sum(bad_time) AS bad_time, max(max_dev) AS max_dev, sum(wide) AS wide,
+               min(wide_first) AS wide_first, max(wide_last) AS wide_last, sum(deep) AS deep, max(max_back) AS max_back,
+               min(deep_first) AS deep_first, max(deep_last) AS deep_last, sum(moderated) AS moderated,
+               min(mod_min) AS mod_min, max(mod_max) AS mod_max
         FROM parts WHERE gs = {BY_ORG_MONTH} AND flag = {KEPT} GROUP BY ALL""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE by_reason_month AS

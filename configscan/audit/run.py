@@ -27,13 +27,19 @@ from configscan.audit.summary import AuditFile, AuditSummary
 from configscan.errors import InputError
 from configscan.findings import Finding
 from configscan.inputs import SkippedFile
-from configscan.jurisdictions.loader import RuleSet
+from configscan.jurisdictions.loader import AppliedRule, RuleSet
+from configscan.jurisdictions.schema import RuleKind, duration_days
 from configscan.model import AgencyConfig
 from configscan.partners import Classifier
 from configscan.partners.g287 import Roster
 from configscan.readers.mapped import Mapping
 
 DEFAULT_SWEEP_THRESHOLD = 2000  # national lookups typically cover hundreds to ~3,500 networks
+# Cameras per search that only a national lookup reaches: a state pool covers a few thousand cameras (Eugene's
+# statewide searches ~2,500), a national lookup tens of thousands (~86,000 in Eugene's June 2025 searches).
+DEFAULT_WIDE_DEVICES = 20000
+# A spreadsheet's last row: an export that fills a sheet to it was cut there (XLSX 1,048,576 rows, XLS 65,536).
+SHEET_ROW_LIMITS = (1_048_576, 65_536)
 
 
 @dataclass
@@ -49,6 +55,7 @@ class AuditRequest:
     mapping: Mapping | None = None  # a kind = "audit" column mapping for logs whose headers are not recognised
     exclude: list[str] = field(default_factory=list)  # --exclude globs for files in folders
     roster: Roster | None = None  # the 287(g) list: searches by its agencies are counted
+    wide_devices: int = DEFAULT_WIDE_DEVICES  # cameras per search that prove national lookup
 
 
 @dataclass
@@ -73,7 +80,9 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
     try:
         for source in sources:
             counter.start(source.path)
-        scans = [engine.Scan(source, index, dedup=len(sources) > 1) for index, source in enumerate(sources)]
+        limit = lookback_limit(request.rules)
+        scans = [engine.Scan(source, index, dedup=len(sources) > 1, wide_devices=request.wide_devices,
+                             lookback_limit=limit[0] if limit else None) for index, source in enumerate(sources)]
         files, removed = _load(con, scans, request.threshold, errors, request.work, counter)
         outcome = _analyse(con, request, scans, files, notes, errors, removed, started)
         outcome.skipped = inventory.skipped
@@ -126,10 +135,31 @@ def _reconcile(source: Source, stats: passes.LoadStats, counter: records.Counter
     except records.Damaged as exc:
         return [f"{source.label}: damaged, not read whole ({exc}); the findings cover only what could be read"]
     problems = [f"{source.label}: {missing}"] if missing else []
+    cut = truncated_at(source.lead, stats)
+    if cut:
+        problems.append(f"{source.label}: fills a spreadsheet to its last row ({cut:,}): the export was cut at "
+                        "the sheet's row limit and later searches are missing; ask for it as CSV or split by month")
     if stats.rows == 0:
         problems.append(f"{source.label}: no searches were read from it (an audit header and nothing else); "
                         "an empty log proves nothing")
     return problems
+
+
+def truncated_at(lead: int, stats: passes.LoadStats) -> int | None:
+    """The sheet row limit a source reaches, if it does (its records, title and header rows included, or its
+    data rows alone, fill a sheet to the last row): a log cut there is incomplete, whatever it shows."""
+    data = stats.rows + stats.rejected + stats.header_repeats + stats.blank
+    for limit in SHEET_ROW_LIMITS:
+        if data + lead == limit or data == limit - 1:
+            return limit
+    return None
+
+
+def lookback_limit(rules: RuleSet) -> tuple[float, AppliedRule] | None:
+    """The strictest retention limit in force (days, with its rule): how far back a search may look."""
+    found = [(duration_days(a.rule.max_retention), a) for a in rules.of_kind(RuleKind.max_retention)
+             if a.rule.max_retention]
+    return min(found, key=lambda pair: (pair[0], pair[1].advisory)) if found else None
 
 
 def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: list[AuditFile], notes: list[str],
@@ -150,7 +180,9 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
     if request.evidence_target:
         evidence_rows = evidence.write(con, scans, evidence.staging_path(request.evidence_target),
                                        request.threshold, request.config is not None)
-    facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold, evidence_csv=label)
+    limit = lookback_limit(request.rules)
+    facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold, evidence_csv=label,
+                       wide_devices=request.wide_devices, retention=limit)
 
     labels = samples.Labels(klass={o: s.klass for o, s in searchers.items()},
                             state={o: s.state or "??" for o, s in searchers.items()},
@@ -170,7 +202,8 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
         rows_unreadable=sum(f.rows_unreadable for f in files), duplicates_removed=removed,
         sweep_threshold=request.threshold, orgs=aggregate.org_stats(facts_by_org, searchers, flagged),
         months=aggregate.months(con), reasons=aggregate.reasons(con), evidence_rows=evidence_rows,
-        evidence_csv=label, **totals)
+        evidence_csv=label, wide_devices_threshold=request.wide_devices,
+        lookback_limit_days=limit[0] if limit else None, **totals)
     if request.roster is not None:
         summary.g287 = agreement_searches(request.roster, facts_by_org, searchers)
     summary.seconds = round(time.perf_counter() - started, 3)

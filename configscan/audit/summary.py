@@ -31,6 +31,7 @@ class OrgStat(BaseModel):
     first_seen: dt.datetime | None = None
     last_seen: dt.datetime | None = None
     max_networks: int | None = None
+    max_devices: int | None = None  # widest search in cameras, where the log counts cameras
     sweeps: int = 0
     immigration: int = 0
     vague: int = 0
@@ -67,6 +68,13 @@ class AuditSummary(BaseModel):
     sweep_threshold: int
     sweeps: int = 0
     max_networks: int | None = None
+    max_devices: int | None = None  # widest search in cameras (portal cameraCount, Total Devices Searched)
+    wide_searches: int = 0  # searches whose reach proves national lookup (networks or cameras over the thresholds)
+    wide_devices_threshold: int | None = None
+    lookback_limit_days: float | None = None  # the retention limit searches were measured against, if any
+    lookback_past_limit: int = 0  # searches whose Time Frame starts further back than that limit
+    max_lookback_days: float | None = None
+    moderated: int = 0  # rows with a value in the vendor's Moderation column
     orgs_total: int = 0
     by_category: dict[str, int] = Field(default_factory=dict)  # reason categories
     by_searcher: dict[str, int] = Field(default_factory=dict)  # searches by searcher class

@@ -14,6 +14,7 @@ import typer
 from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
 from configscan.clikit import failing_cleanly, finish, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import UsageError
+from configscan.jurisdictions.library import PackLibrary
 from configscan.model import Agency, AgencyConfig
 from configscan.readers.mapped import load_mapping
 from configscan.readers.merge import merge
@@ -21,8 +22,23 @@ from configscan.registry import Registry, load_registry
 from configscan.scan import ScanOptions, evaluate, normalise, read_inputs
 
 
-def _config(path: Path | None, state: str | None, registry: Registry) -> tuple[AgencyConfig, bool]:
-    """The configuration to compare with, or a bare agency when only the state is known."""
+def implied_state(jurisdiction: str | None) -> str | None:
+    """The state a ``--jurisdiction`` names (``US-OR``, a city overlay ``US-CA-OAKLAND``, or an alias), else None.
+
+    The pack's own id decides, so an alias resolves the way ``scan`` resolves it; the federal pack ``US`` names
+    no state.
+    """
+    if not jurisdiction:
+        return None
+    pack = PackLibrary().get(jurisdiction)
+    parts = pack.id.split("-")
+    return parts[1] if len(parts) >= 2 and parts[0] == "US" and len(parts[1]) == 2 else None
+
+
+def _config(path: Path | None, state: str | None, registry: Registry, name: str | None = None,
+            jurisdiction: str | None = None) -> tuple[AgencyConfig, bool]:
+    """The configuration to compare with, or a bare agency when only the state is known (``--agency-state``,
+    or the state ``--jurisdiction`` implies)."""
     if path is not None:
         fragments = read_inputs([path], registry.readers, None)
         data, _ = merge(fragments)
@@ -30,9 +46,13 @@ def _config(path: Path | None, state: str | None, registry: Registry) -> tuple[A
         if state and config.agency.state != state.upper():
             raise UsageError(f"--agency-state {state} disagrees with {path} (agency.state {config.agency.state})")
         return config, True
+    implied = implied_state(jurisdiction)
+    if state and implied and state.upper() != implied:
+        raise UsageError(f"--agency-state {state} disagrees with --jurisdiction {jurisdiction} ({implied})")
+    state = state or implied
     if not state:
-        raise UsageError("give --agency-state (or --config with agency.state)")
-    agency = Agency(name="(agency named in the audit log)", state=state)
+        raise UsageError("give --agency-state or --jurisdiction (or --config with agency.state)")
+    agency = Agency(name=name or "(agency named in the audit log)", state=state)
     return AgencyConfig(format="configscan/agency-config@1", agency=agency), False
 
 
@@ -42,7 +62,11 @@ def register(app: typer.Typer) -> None:
         files: Annotated[list[str], typer.Argument(help="Audit exports: CSV, XLSX, .gz, .zip, globs or folders.")],
         agency_state: Annotated[str | None, typer.Option("--agency-state", help="USPS code, e.g. CA.")] = None,
         config: Annotated[Path | None, typer.Option("--config", help="The agency's configuration export.")] = None,
-        jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="Pack id.")] = None,
+        jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="Pack id, e.g. US-OR (implies "
+                                                         "--agency-state).")] = None,
+        agency_name: Annotated[str | None, typer.Option("--agency-name", help="Agency name for the report "
+                                                        "(without --config).")] = None,
+        policy: Annotated[Path | None, typer.Option("--policy", help="Agency policy pack (YAML).")] = None,
         local: Annotated[str | None, typer.Option("--local", help="City overlay, e.g. oakland.")] = None,
         as_of: Annotated[str | None, typer.Option("--as-of", help="Law in force on YYYY-MM-DD.")] = None,
         html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
@@ -68,8 +92,9 @@ def register(app: typer.Typer) -> None:
             targets = report_targets(registry, html, json_out)
             if mapping is not None and (kind := load_mapping(mapping).kind) != "audit":
                 raise UsageError(f"--mapping {mapping}: kind must be \"audit\" for audit logs (got {kind!r})")
-            agency, given = _config(config, agency_state, registry)
+            agency, given = _config(config, agency_state, registry, agency_name, jurisdiction)
             options = ScanOptions(inputs=[config] if config else [], jurisdiction=jurisdiction, local=local,
+                                  policy=policy,
                                   as_of=day, fail_on=threshold, directory=directory,
                                   audit=files, sweep_threshold=sweep_threshold, work=Path(tmp),
                                   evidence=evidence_csv, mapping=mapping, exclude=exclude or [])

@@ -3,7 +3,8 @@
 Two layouts, both found by header names rather than positions:
 
 * a plain list (``Name, State, Type`` as in Eugene's release, optionally ``Direction``, ``Sharing Type``,
-  ``Status``, ``Date``) -- one partner per row, direction only when a column states it;
+  ``Status``, ``Date``) -- one partner per row, direction when a column states it or, for the rows without
+  one, when the sheet name, a title line or the file name does (``listdirection``);
 * the ``SharedNetworks`` export (``Organization Name, Networks Shared With Me, Networks I'm Sharing``),
   where the direction is in the column: networks *I'm sharing* are a way into our data (outbound), networks
   *shared with me* are not.
@@ -18,6 +19,7 @@ from typing import Any
 from configscan.model import USPS_STATES
 from configscan.readers import values
 from configscan.readers.base import Fragment, Reader
+from configscan.readers.listdirection import table_direction
 from configscan.readers.tabular import Table, cell, has_columns, headers_of, read_tables
 
 NAME = ("name", "organization name", "organization", "organisation", "organisation name", "agency",
@@ -40,13 +42,16 @@ def _is_audit(header: list[str]) -> bool:
     return has_columns(header, _AUDIT_MARKERS)
 
 
+def _list_header(h: list[str]) -> bool:
+    """A plain partner list's header: a name and a state, type or direction; not SharedNetworks, not an audit,
+    not a users sheet (which has a Name column too)."""
+    return (has_columns(h, NAME) and (has_columns(h, STATE) or has_columns(h, TYPE) or has_columns(h, DIRECTION))
+            and not has_columns(h, INBOUND_NETS + OUTBOUND_NETS) and not _is_audit(h)
+            and not has_columns(h, ("email", "e mail")))
+
+
 def _sniff_list(path: Path, head: bytes) -> bool:
-    return any(
-        has_columns(h, NAME) and (has_columns(h, STATE) or has_columns(h, TYPE) or has_columns(h, DIRECTION))
-        and not has_columns(h, INBOUND_NETS + OUTBOUND_NETS) and not _is_audit(h)
-        and not has_columns(h, ("email", "e mail"))
-        for _, h in headers_of(path, head)
-    )
+    return any(_list_header(h) for _, h in headers_of(path, head))
 
 
 def _sniff_shared(path: Path, head: bytes) -> bool:
@@ -72,8 +77,11 @@ def _list_partners(table: Table, fragment: Fragment) -> list[dict[str, Any]]:
         "since": table.column(*DATE), "permissions": table.column(*PERMISSIONS),
     }
     partners = []
+    stated = table_direction(table)  # "Shared with me", "Networks I'm sharing with": the list's one direction
     for number, row, name in table.named_rows(fragment, col["name"], "no organisation name"):
         partner: dict[str, Any] = {"name": name, "provenance": table.provenance(number, col["name"])}
+        if stated and not cell(row, col["direction"]):
+            partner["direction"], partner["direction_basis"] = stated.direction, stated.basis
         state = cell(row, col["state"])
         if state:
             partner["state"] = state
@@ -132,8 +140,7 @@ list_reader = Reader(
     name="flock-sharing-list",
     description="Flock list of organisations with access (Name, State, Type[, Direction, Status, Date]) CSV/XLSX",
     sniff=_sniff_list,
-    read=_read_with(_list_partners, "flock-sharing-list",
-                    lambda h: has_columns(h, NAME) and not has_columns(h, INBOUND_NETS + OUTBOUND_NETS)),
+    read=_read_with(_list_partners, "flock-sharing-list", _list_header),
     priority=40,
 )
 

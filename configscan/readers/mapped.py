@@ -14,6 +14,10 @@ holds each interchange field, how to translate values, and defaults for fields t
     [defaults]
     link = "1:1"
 
+A top-level ``direction = "inbound" | "outbound" | "both"`` says what a one-direction list is (the release
+answers "who shares with us"): the direction of each row whose own column does not give one, recorded as
+assumed from the mapping and stated in the report.
+
 ``kind = "audit"`` maps the columns of an audit log (Vigilant query logs, any other vendor's) for
 ``configscan audit --mapping`` and ``scan --audit --mapping``: ``id``, ``org`` (searching organisation),
 ``user``, ``reason``, ``offense_type``, ``search_time`` (or ``search_date`` + ``search_time``), ``networks``,
@@ -65,6 +69,7 @@ class Mapping:
     defaults: dict[str, Any] = field(default_factory=dict)
     sheet: str | None = None
     source: str = ""
+    direction: str | None = None  # what a one-direction partner list is (rows without their own direction)
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -91,8 +96,19 @@ def load_mapping(path: Path) -> Mapping:
         audit_mapping.check(doc, str(path))
     elif REQUIRED[kind] not in columns and REQUIRED[kind] not in doc.get("defaults", {}):
         raise InputError(str(path), f"[columns] must map {REQUIRED[kind]!r} for kind {kind!r}")
+    direction = doc.get("direction")
+    if direction is not None:
+        if kind != "partners":
+            raise InputError(str(path), f"key 'direction' is for kind \"partners\" (this mapping is {kind!r})")
+        try:
+            direction = values.direction(direction) if isinstance(direction, str) else None
+        except ValueError:
+            direction = None
+        if direction is None:
+            raise InputError(str(path), f"key 'direction' must be inbound, outbound or both, got {doc['direction']!r}")
     return Mapping(kind=kind, columns=dict(columns), values=dict(doc.get("values", {})),
-                   defaults=dict(doc.get("defaults", {})), sheet=doc.get("sheet"), source=str(path))
+                   defaults=dict(doc.get("defaults", {})), sheet=doc.get("sheet"), source=str(path),
+                   direction=direction)
 
 
 def _fits(mapping: Mapping, header: list[str]) -> bool:
@@ -131,6 +147,9 @@ def _rows(mapping: Mapping, table: Table, fragment: Fragment) -> list[dict[str, 
                                      f"{mapping.columns.get(required, '?')!r}")
             fragment.lost_matters = True
             continue
+        if mapping.direction and record.get("direction") is None:
+            record["direction"] = mapping.direction
+            record["direction_basis"] = f"direction = \"{mapping.direction}\" in {mapping.source}"
         if "cameras" in record and record["cameras"] is not None:
             record["cameras"] = int(record["cameras"])
         record["provenance"] = table.provenance(number, cols.get(required))

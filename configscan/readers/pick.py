@@ -12,7 +12,7 @@ from pathlib import Path
 from configscan.errors import InputError, UsageError
 from configscan.inputs import SNAPSHOT_MANIFEST, Inventory, survey
 from configscan.readers.base import Fragment, Reader
-from configscan.readers.tabular import is_xlsx
+from configscan.readers.tabular import head_text, headers_of, is_xlsx
 
 MAPPED = "mapped"  # the reader a --mapping file makes (configscan.readers.mapped)
 
@@ -48,7 +48,7 @@ def pick_readers(path: Path, readers: Sequence[Reader], forced: str | None) -> l
     for magic, hint in _CONTAINER_HINTS:
         if head.startswith(magic):
             raise InputError(str(path), hint)
-    raise InputError(str(path), "no reader recognises this file; use --format or --mapping")
+    raise InputError(str(path), _what_it_is(path, head) or "no reader recognises this file; use --format or --mapping")
 
 
 # Formats records offices release that no reader takes directly: say what to do instead of "unrecognised".
@@ -56,6 +56,21 @@ _CONTAINER_HINTS = (
     (b"\xd0\xcf\x11\xe0", "an Office file that is not a readable workbook; save it as .xlsx or CSV and scan that"),
     (b"%PDF", "a PDF whose table no reader recognises by its header; use --format or --mapping"),
 )
+
+
+def _what_it_is(path: Path, head: bytes) -> str | None:
+    """Say what a file no reader takes is, when it is something configscan knows but does not scan as an
+    export: an audit log (for ``--audit``) or a configscan report (its own output, given back as input)."""
+    from configscan.audit.layouts import header_layout  # the audit's header names, only when nothing fitted
+
+    text = head_text(head).lstrip()
+    if text.startswith("{") and '"schema_version"' in text and '"configscan"' in text and '"findings"' in text:
+        return "a configscan report (JSON), not a vendor export; scan the files the report was made from"
+    for _, header in headers_of(path, head):
+        if header_layout(list(header)) is not None:
+            return ("an audit log (searches with their reasons), not a settings export; give it with --audit "
+                    "(configscan scan CONFIG --audit LOG) or read it with 'configscan audit'")
+    return None
 
 
 def read_inputs(paths: Sequence[Path], readers: Sequence[Reader], forced: str | None,
