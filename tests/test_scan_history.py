@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli
 from nightly_fixtures import DAYS, GROUP, PHOENIX, exports
+
+from conftest import run_cli
 
 
 def test_scan_db_and_fail_on_new(tmp_path: Path) -> None:
