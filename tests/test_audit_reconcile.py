@@ -65,6 +65,16 @@ def test_engine_reading_short_is_caught_by_the_independent_count(tmp_path: Path,
     assert "1 record(s) were not read" in err
 
 
+def test_a_search_holding_only_an_officer_and_a_plate_is_not_a_blank_row(tmp_path: Path) -> None:
+    log = tmp_path / "queries.csv"
+    log.write_text("User,User Agency,Query Date,License Plate,Query Reason,Case Number\n"
+                   "agent7,,,8ABC999,,\n,,,,,\n", encoding="utf-8")
+    code, report, err = _audit(tmp_path, log)
+    assert report["audit"]["rows_read"] == 1 and report["audit"]["files"][0]["blank_rows"] == 1
+    assert report["summary"]["verdict"] != "clean", err
+    assert [f["outcome"] for f in report["findings"] if f["check"] == "audit.unverified_searcher"] == ["unverified"]
+
+
 def test_inch_marks_and_blank_lines_are_not_false_alarms(tmp_path: Path) -> None:
     """A quote inside an unquoted cell is text to the engine and to a CSV reader, but not to a quote-parity
     count: the exact recount settles it, so no false alarm."""

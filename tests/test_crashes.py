@@ -215,8 +215,6 @@ def test_a_gzip_of_a_log_still_reads(tmp_path: Path) -> None:
     assert run(["audit", log, "--agency-state", "CA"]).code == 1
 
 
-@pytest.mark.xfail(strict=True, reason="audit/encodings.sniff lets zlib.error out (gzip handling: another lane); "
-                   "when fixed, remove this mark and the gz exclusion in test_properties.test_audit_logs")
 def test_corrupt_deflate_data_in_a_gzip_is_an_input_error(tmp_path: Path) -> None:
     raw = bytearray(gzip.compress(network_audit(tmp_path / "a.csv").read_bytes(), mtime=0))
     raw[40] ^= 0xFF  # inside the deflate stream

@@ -13,6 +13,7 @@ import codecs
 import gzip
 import os
 import tempfile
+import zlib
 from pathlib import Path
 from typing import IO, cast
 
@@ -36,7 +37,7 @@ def sniff(path: Path) -> str:
     try:
         with _open(path) as raw:
             head = raw.read(_HEAD)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:  # a compressed file damaged in its first blocks
         raise InputError(str(path), f"cannot read ({exc})") from exc
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return UTF16
@@ -60,7 +61,7 @@ def transcode(path: Path, work: Path, encoding: str) -> tuple[Path, str]:
             raise InputError(str(path), f"is not valid {encoding}") from None
         _copy(path, target, LATIN1)  # a byte Windows-1252 leaves undefined: not Windows-1252 after all
         return target, LATIN1
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputError(str(path), f"cannot read ({exc})") from exc
 
 

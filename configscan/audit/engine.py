@@ -214,10 +214,12 @@ def _select(scan: Scan, numbered: bool) -> str:
     moderation = f"nullif(trim({mod_col}), '')" if mod_col else "NULL::VARCHAR"
     header = _header_reason(source)
     is_header = f"coalesce({reason} = {quote(header)}, false)" if header is not None else "false"
-    # Blank: none of the cells the audit reads (only those: testing every column would make the reader parse
-    # every column, a tenth of a second per million rows).
-    fields = {i for name in ("org", "reason", "offense_type", "search_time", "networks", "devices")
-              if (i := layout.column(name)) is not None}
+    # Blank: none of the cells that make a row a search -- what the audit reads, and what identifies a search
+    # (its ID, the officer, the plate, the case): a row holding only an officer and a plate is a search by
+    # an unknown organisation, never a blank line. Other columns are not tested: that would make the reader
+    # parse every column, a tenth of a second per million rows.
+    fields = {i for name in ("org", "reason", "offense_type", "search_time", "networks", "devices", "id", "user",
+                             "plate", "case") if (i := layout.column(name)) is not None}
     if layout.split_date is not None:
         fields.add(layout.split_date)
     empty = [f"c{i} IS NULL" if i in scan.typed else f"coalesce(c{i}, '') = ''" for i in sorted(fields)]

@@ -328,7 +328,7 @@ def _first_records(path: Path) -> tuple[list[tuple[int, list[str]]], str, set[in
     try:
         with opener(path, "rb") as raw:
             head = raw.read(256 * 1024)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:  # a compressed file damaged in its first blocks
         raise InputError(str(path), f"cannot read ({exc})") from exc
     text = head.decode("utf-8-sig", errors="replace")
     first_line = text.split("\n", 1)[0]
