@@ -17,9 +17,9 @@ from audit_fixtures import L13, l13_row
 from pdf_fixtures import Layout, Made, scanned_pdf, table_pdf
 
 from configscan.errors import InputError
-from configscan.registry import load_registry
 from configscan.readers.pdftable import read_pdf
 from configscan.readers.pick import read_all
+from configscan.registry import load_registry
 
 from conftest import run_cli
 

@@ -184,7 +184,8 @@ def _furniture(pages: Sequence[Page]) -> tuple[set[tuple[int, int]], set[tuple[i
     number ("Springfield 12 PD") must never look alike."""
     seen: dict[tuple[str, int, bool], set[int]] = {}
     band: dict[tuple[int, int], tuple[str, int, bool]] = {}
-    top_found, bottom_found = set(), set()
+    top_found: set[tuple[int, int]] = set()
+    bottom_found: set[tuple[int, int]] = set()
     for page in pages:
         for line in page.lines:
             top = line.bottom < _BAND * page.height
