@@ -116,7 +116,7 @@ class Browser:
 
     def pdf(self) -> bytes:
         reply = self.page("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True,
-                                              "displayHeaderFooter": False})
+                                              "displayHeaderFooter": False, "generateTaggedPDF": False})
         return base64.b64decode(reply["data"])
 
     def close(self) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from configscan.registry import Registry
 from configscan.writers import Writer
+
 from conftest import EXAMPLES, ROOT, run_cli, write_config
 
 EUGENE = ROOT / "tests" / "data" / "real" / "eugene-or"
