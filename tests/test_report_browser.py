@@ -76,6 +76,24 @@ COUNTS_AGREE = """(() => {
   return bad.join(',');
 })()"""
 
+# WCAG 2 contrast of every element that holds text against the first opaque background behind it.
+LOW_CONTRAST = """(() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                                      .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const bg = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+                       if (c.length === 3 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+  const bad = [];
+  for (const el of document.querySelectorAll('main *')) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    if (el.closest('svg')) continue;
+    const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(bg(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) bad.push(el.tagName + '.' + el.className + ' ' + ratio.toFixed(2));
+  }
+  return [...new Set(bad)].slice(0, 5).join('; ');
+})()"""
+
 VERDICT_BOX = "JSON.stringify(document.getElementById('verdict-sentence').getBoundingClientRect())"
 
 
@@ -98,6 +116,8 @@ def test_every_report_is_clean_in_the_browser_and_shows_the_verdict_first(browse
             if width == 360:
                 assert browser.eval("document.documentElement.scrollWidth") <= 360, name
             assert browser.eval(COUNTS_AGREE) == "", name
+            if width == 1280:
+                assert browser.eval(LOW_CONTRAST) == "", name
 
 
 def test_report_is_complete_with_javascript_off(browser: Browser, reports: dict[str, Path]) -> None:
