@@ -55,7 +55,9 @@ def test_released_formats_no_reader_takes_say_what_to_do(tmp_path: Path) -> None
     run = run_cli("scan", xls, "--agency-name", "Salem PD", "--agency-state", "OR")
     assert run.code == 2 and "not a readable workbook; save it as .xlsx or CSV" in run.stderr and str(xls) in run.stderr
     run = run_cli("scan", pdf, "--agency-name", "Salem PD", "--agency-state", "OR")
-    assert run.code == 2 and "extract its text" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    # PDFs are read now (test_pdf_tables); a damaged one is still one line naming the file
+    assert run.code == 2 and "not a readable PDF" in run.stderr and str(pdf) in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
 
 
 def test_forcing_a_format_that_reads_nothing_is_an_error_not_an_empty_export(tmp_path: Path) -> None:
