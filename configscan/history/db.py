@@ -19,7 +19,6 @@ from pathlib import Path
 import platformdirs
 
 BUSY_TIMEOUT_MS = 30_000
-DB_ENV = "CONFIGSCAN_DB"
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: runs, their findings and their input files.
