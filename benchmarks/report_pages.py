@@ -8,6 +8,7 @@ Letter, the report's print stylesheet) and its pages counted; with ``--shots`` t
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +22,7 @@ from configscan.reports.pdf_report import page_count  # noqa: E402
 
 from conftest import EXAMPLES, run_cli  # noqa: E402
 
-EUGENE = ROOT / "tests" / "data" / "real" / "eugene-or"
+EUGENE = Path("tests/data/real/eugene-or")  # relative, so the reports name files as a user would
 EUGENE_ARGS = (EUGENE / "sharing-list.csv", "--agency-name", "Eugene Police Department", "--agency-state", "OR")
 SHOTS = ROOT / "docs" / "screenshots"
 
@@ -32,7 +33,8 @@ def main(shots: bool) -> None:
         raise SystemExit("install Chromium first (apt-get install chromium)")
     work = Path(tempfile.mkdtemp(prefix="configscan-pages-"))
     reports: dict[str, Path] = {}
-    for example in sorted(EXAMPLES.glob("*.*")):
+    os.chdir(ROOT)
+    for example in sorted(EXAMPLES.relative_to(ROOT).glob("*.*")):
         if not example.name.startswith("policy-"):
             reports[example.stem] = work / f"{example.stem}.html"
             run_cli("scan", example, "--html", reports[example.stem])

@@ -162,8 +162,10 @@ def pack_rules(result: ScanResult) -> dict[str, tuple[str, list[Rule]]]:
     return packs
 
 
-def renewal_date(unknown: Mapping[str, Any], agency: Mapping[str, Any]) -> tuple[dt.date | None, str | None]:
-    """A contract renewal or expiry date anywhere in the export's unknown fields (``contract.renewal_date``)."""
+def renewal_date(unknown: Mapping[str, Any], agency: Mapping[str, Any],
+                 config: Mapping[str, Any] | None = None) -> tuple[dt.date | None, str | None]:
+    """A contract renewal or expiry date in the export: its unknown fields (``contract.renewal_date``), the
+    agency block, or the normalised configuration (should the interchange model come to name the contract)."""
     def walk(node: object, path: str) -> Iterable[tuple[str, object]]:
         if isinstance(node, Mapping):
             for key, value in node.items():
@@ -171,7 +173,7 @@ def renewal_date(unknown: Mapping[str, Any], agency: Mapping[str, Any]) -> tuple
         else:
             yield path, node
 
-    for path, value in [*walk(unknown, ""), *walk(agency, "agency")]:
+    for path, value in [*walk(unknown, ""), *walk(agency, "agency"), *walk(config or {}, "")]:
         name = path.lower()
         if ("renew" in name or "expir" in name or "term_end" in name) and isinstance(value, str | dt.date):
             try:
@@ -186,7 +188,7 @@ def _matches(check: str, prefixes: Sequence[str]) -> bool:
 
 
 def build(result: ScanResult, rules: Mapping[str, tuple[str, list[Rule]]]) -> Renewal:
-    date, where = renewal_date(result.unknown_fields, result.agency)
+    date, where = renewal_date(result.unknown_fields, result.agency, getattr(result, "config", None))
     days_left = (date - result.scanned_at.date()).days if date else None
     in_force = [(pack, role, rule) for pack, (role, items) in rules.items() for rule in items
                 if rule.in_force(result.as_of)]
