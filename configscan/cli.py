@@ -115,6 +115,9 @@ def scan_command(
                        fail_on_new=parse_fail_on(fail_on_new) if fail_on_new else None, log=Log(quiet=quiet))
     if evidence_csv is not None and not audit:
         fail("--evidence-csv needs --audit (the evidence rows come from audit logs)")
+    if redact and evidence_csv is not None:
+        fail("--redact cannot apply to --evidence-csv (it holds the log's rows as they are); leave the evidence "
+             "file out of a public packet")
     with tempfile.TemporaryDirectory(prefix="configscan-") as work, failing_cleanly(evidence_csv):
         formats = [f"{name}={path}" for name, path in (("md", md), ("csv", csv_out), ("sarif", sarif),
                                                         ("pdf", pdf)) if path is not None]
