@@ -254,3 +254,10 @@ def test_contract_terms_follow_the_law_that_writes_them(tmp_path: Path) -> None:
     assert "this list is advisory" in tx_text
     terms = [a for t, a in _doc(wa).tags if t == "tr" and "data-term" in a]
     assert len(terms) == 6
+
+
+def test_redact_refuses_the_raw_evidence_csv(tmp_path: Path) -> None:
+    run = run_cli("scan", *EUGENE_ARGS, "--redact", "--audit", EUGENE / "portal-search-audit.csv",
+                  "--evidence-csv", tmp_path / "rows.csv", "--json", tmp_path / "r.json")
+    assert run.code == 2 and "--redact cannot apply to --evidence-csv" in run.stderr
+    assert not (tmp_path / "rows.csv").exists() and not (tmp_path / "r.json").exists()
