@@ -36,11 +36,21 @@ EXAMPLES: dict[str, Sequence[str]] = {
     "formats": ("configscan formats",),
     "schema": ("configscan schema > agency-config.schema.json",),
     "audit": ("configscan audit 'logs/*.csv.gz' --agency-state CA --html audit.html",),
-    "portfolio": ("configscan portfolio exports/ --html portfolio.html",),
+    "portfolio": ("configscan portfolio exports/ --out portfolio/",),
     "fetch": ("configscan fetch portal pinecrest-ca --out snap/",),
     "map": ("configscan map suggest release.xlsx > mapping.toml",),
     "partners": ("configscan partners classify orgs.csv --agency-state CA",),
     "rules": ("configscan rules list", "configscan rules show US-WA"),
+    "fetch portal": ("configscan fetch portal pinecrest-ca --out snap/",),
+    "fetch muckrock": ("configscan fetch muckrock 123456 --out snap/",),
+    "fetch url": ("configscan fetch url https://example.org/export.xlsx --out snap/ --token-env PORTAL_TOKEN",),
+    "map suggest": ("configscan map suggest release.xlsx > mapping.toml",),
+    "partners classify": ("configscan partners classify orgs.csv --agency-state CA --json",),
+    "rules list": ("configscan rules list --json",),
+    "rules show": ("configscan rules show US-WA", "configscan rules show US-CA-OAKLAND --json"),
+    "rules validate": ("configscan rules validate ours.yaml",),
+    "rules stale": ("configscan rules stale --older-than 1y",),
+    "rules docs": ("configscan rules docs -o docs/jurisdictions.md",),
 }
 
 
@@ -65,7 +75,8 @@ def decorate(app: typer.Typer) -> None:
             instance.info.epilog = epilog(name)
         for command in instance.registered_commands if instance is not None else []:
             if command.epilog is None:
-                command.epilog = EXIT_CODES
+                sub = command.name or (command.callback.__name__.replace("_", "-") if command.callback else "")
+                command.epilog = epilog(f"{name} {sub}")
 
 
 def show_version(value: bool) -> None:

@@ -97,8 +97,13 @@ def test_version_short_help_and_completion() -> None:
     assert completion.code == 0 and "_configscan_completion" in completion.stdout
 
 
-@pytest.mark.parametrize("command", sorted(c.name or "" for c in app.registered_commands))
-def test_every_command_help_has_examples_and_exit_codes(command: str) -> None:
-    text = " ".join(run_cli(command, "--help").stdout.split())
-    assert "Examples:" in text and f"$ configscan {command}" in text
+COMMANDS = sorted([(c.name or "",) for c in app.registered_commands] + [
+    (g.name or "", c.name or "") for g in app.registered_groups if g.typer_instance
+    for c in g.typer_instance.registered_commands])
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_help_has_examples_and_exit_codes(command: tuple[str, ...]) -> None:
+    text = " ".join(run_cli(*command, "--help").stdout.split())
+    assert "Examples:" in text and f"$ configscan {' '.join(command)}" in text
     assert "Exit codes: 0 clean" in text and "75 another run of the same scan file" in text
