@@ -1,10 +1,15 @@
-"""The sharing network of a batch of agencies: a directed graph "can search the data of".
+"""The sharing network of a batch of agencies: who "can search the data of" whom.
 
-An edge ``owner -> searcher`` means the searcher can search the owner's plates; its attributes say how
-(``via``) and which setting in the owner's export grants it (``setting``, ``source``). Edges come from every
-export in the batch: 1:1 and group links (an outbound or two-way partner can search us; an inbound one lets
-us search them, which is an edge the other way), statewide pools and national lookup (members from the batch
-or from a membership list the user gives), and radius sharing where agencies' locations are known.
+An edge ``owner -> searcher`` means the searcher can search the owner's plates; it says how (``via``) and
+which setting in the owner's export grants it (``setting``, ``source``). Edges come from every export in the
+batch: 1:1 and group links (an outbound or two-way partner can search us; an inbound one lets us search them,
+which is an edge the other way), statewide pools and national lookup (members from the batch or from a
+membership list the user gives), and radius sharing where agencies' locations are known.
+
+The network is held as plain adjacency (``out[owner][searcher] = (via, setting, source)``) and one slotted
+``Node`` per organisation, classified once: a national network has 280,000 edges, and a networkx edge-data
+dict or a pydantic model per edge costs more than everything else together. ``Network.to_networkx`` gives
+the same graph as a ``networkx.DiGraph`` with the same attributes, for analysis outside the hot path.
 
 Pools are nodes (``pool:national``, ``pool:state:CA``) with per-pool counts computed once, so a national-lookup
 member's reach is a pool summary rather than 4,500 materialised paths (``network.reach``).
@@ -14,14 +19,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from configscan.checks._sharing import setting_state
-from configscan.model import AgencyConfig, Direction, Partner, Status
-from configscan.network.model import Contradiction
+from configscan.model import AgencyConfig, Direction, LinkType, Partner, Status
 from configscan.partners import Classifier
 from configscan.partners.g287 import Roster
 from configscan.partners.identity import agency_key
@@ -29,6 +33,13 @@ from configscan.partners.names import normalise
 from configscan.partners.states import usps
 
 NATIONAL = "pool:national"
+FEDERAL = frozenset({"federal_immigration", "federal_other"})
+
+Edge = tuple[str, str, str | None]  # (via, setting, source): how the searcher can search the owner's data
+# A disagreement between two batch agencies' exports, held once for both of them:
+# (owner, other, owner's direction for other, other's direction for owner or None when other does not list owner,
+#  where the owner's entry was read)
+Disagreement = tuple[str, str, str, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,23 @@ class AgencyInput:
     source: str = ""
 
 
+@dataclass(slots=True)
+class Node:
+    """An organisation in the network, classified once however many exports name it."""
+
+    name: str
+    state: str | None
+    category: str
+    batch: bool
+    g287: str | None = None  # the name ICE lists it under, when it has a 287(g) agreement
+    federal_links: list[str] = field(default_factory=list)  # batch agencies: federal organisations they share with
+    task_force_users: int = 0  # batch agencies: users whose e-mail is federal
+    federal: bool = field(init=False)  # decided once: every reach walk asks it of every searcher
+
+    def __post_init__(self) -> None:
+        self.federal = self.category in FEDERAL
+
+
 @dataclass
 class PoolStats:
     """Counts over a pool's members, computed once for every member's reach."""
@@ -65,13 +93,31 @@ class PoolStats:
 
 @dataclass
 class Network:
-    graph: nx.DiGraph
+    nodes: dict[str, Node]
+    out: dict[str, dict[str, Edge]]  # owner -> searcher -> how: every edge, in the order it was found
     agencies: dict[str, AgencyInput]  # node id -> the batch agency
     pools: dict[str, PoolStats]
-    contradictions: dict[str, list[Contradiction]]
+    contradictions: dict[str, list[Disagreement]]
 
-    def node(self, node_id: str) -> dict[str, object]:
-        return dict(self.graph.nodes[node_id])
+    def edges(self) -> Iterator[tuple[str, str]]:
+        for owner, searchers in self.out.items():
+            for searcher in searchers:
+                yield owner, searcher
+
+    def edge_count(self) -> int:
+        return sum(len(searchers) for searchers in self.out.values())
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The network as a networkx DiGraph: node attributes as ``Node``'s fields, edges with via/setting/source."""
+        graph = nx.DiGraph()
+        for nid, node in self.nodes.items():
+            graph.add_node(nid, name=node.name, state=node.state, category=node.category, batch=node.batch,
+                           g287=node.g287, federal_links=list(node.federal_links),
+                           task_force_users=node.task_force_users)
+        graph.add_edges_from((owner, searcher, {"via": via, "setting": setting, "source": source})
+                             for owner, searchers in self.out.items()
+                             for searcher, (via, setting, source) in searchers.items())
+        return graph
 
 
 def node_id(config: AgencyConfig) -> str:
@@ -85,7 +131,8 @@ def node_id(config: AgencyConfig) -> str:
 
 class _Builder:
     def __init__(self, classifier: Classifier, roster: Roster | None) -> None:
-        self.graph = nx.DiGraph()
+        self.nodes: dict[str, Node] = {}
+        self.out: dict[str, dict[str, Edge]] = {}
         self.classifier = classifier
         self.roster = roster
         self.by_ori: dict[str, str] = {}
@@ -104,13 +151,12 @@ class _Builder:
             self.by_key[str(key)] = nid
 
     def _node(self, nid: str, name: str, state: str | None, category: str, batch: bool) -> None:
-        hit = self.roster.match(name, state) if self.roster and category not in ("federal_immigration",
-                                                                                  "federal_other") else None
-        self.graph.add_node(nid, name=name, state=state, category=category, batch=batch,
-                            g287=hit.listed_as if hit else None, federal_links=[], task_force_users=0)
+        hit = self.roster.match(name, state) if self.roster and category not in FEDERAL else None
+        self.nodes[nid] = Node(name=name, state=state, category=category, batch=batch,
+                               g287=hit.listed_as if hit else None)
+        self.out.setdefault(nid, {})
 
-    def resolve(self, name: str, state: str | None, ori: str | None, org_type: str | None,
-                owner_state: str) -> str:
+    def resolve(self, name: str, state: str | None, ori: str | None, org_type: str | None) -> str:
         """The node a partner entry means: a batch agency by ORI or name key, else an organisation of its own."""
         if ori and (found := self.by_ori.get(ori.strip().upper())):
             return found
@@ -128,10 +174,10 @@ class _Builder:
         if key is not None and (found := self.by_key.get(str(key))):
             self.resolved[memo] = found
             return found
-        nid = f"ext:{key}" if key is not None and verdict.category.value not in (
-            "federal_immigration", "federal_other") else f"ext:{normalise(name)}"
-        if nid not in self.graph:
-            self._node(nid, name, where or verdict.state, verdict.category.value, batch=False)
+        category = verdict.category.value
+        nid = f"ext:{key}" if key is not None and category not in FEDERAL else f"ext:{normalise(name)}"
+        if nid not in self.nodes:
+            self._node(nid, name, where or verdict.state, category, batch=False)
         self.resolved[memo] = nid
         return nid
 
@@ -144,7 +190,7 @@ def build_network(agencies: Sequence[AgencyInput], classifier: Classifier, roste
         nid = node_id(item.config)
         ids[nid] = item
         builder.add_agency(nid, item.config)
-    graph = builder.graph
+    nodes, out = builder.nodes, builder.out
     listed: dict[str, dict[str, Partner]] = {}  # owner -> partner node -> its entry in the owner's export
     for nid, item in ids.items():
         config = item.config
@@ -152,50 +198,51 @@ def build_network(agencies: Sequence[AgencyInput], classifier: Classifier, roste
         for partner in config.partners or []:
             if partner.status is Status.revoked:
                 continue
-            other = builder.resolve(partner.name, partner.state, partner.ori, partner.org_type,
-                                    config.agency.state)
+            other = builder.resolve(partner.name, partner.state, partner.ori, partner.org_type)
             if other == nid:
                 continue
             entries[other] = partner
-            _link_edges(graph, nid, other, partner, item.source)
-        _users(graph, nid, config, classifier)
+            _link_edges(nodes, out, nid, other, partner, item.source)
+        nodes[nid].task_force_users = _task_force_users(config, classifier)
     for nid in ids:
-        graph.nodes[nid]["federal_links"] = sorted(
-            graph.nodes[s]["name"] for s in graph.successors(nid)
-            if str(graph.nodes[s]["category"]).startswith("federal"))
+        nodes[nid].federal_links = sorted(nodes[s].name for s in out[nid] if nodes[s].federal)
     pools = _pools(builder, ids, memberships)
-    _radius(graph, ids)
-    return Network(graph=graph, agencies=ids, pools=pools, contradictions=_contradictions(graph, ids, listed))
+    _radius(out, ids)
+    return Network(nodes=nodes, out=out, agencies=ids, pools=pools, contradictions=_contradictions(ids, listed))
 
 
-def _link_edges(graph: nx.DiGraph, owner: str, other: str, partner: Partner, source: str) -> None:
+_DIRECTION = {d: d.value for d in Direction}  # an enum's .value is a descriptor call: 200,000 of them add up
+_LINK = {k: k.value for k in LinkType}
+
+
+def _link_edges(nodes: dict[str, Node], out: dict[str, dict[str, Edge]], owner: str, other: str, partner: Partner,
+                source: str) -> None:
     where = partner.provenance.label() if partner.provenance else source
-    link = partner.link.value if partner.link else "1:1"
-    reach = partner.can_reach_us()
-    if reach is not False:
-        shown = partner.direction.value if partner.direction else "not exported"
+    direction = partner.direction
+    if partner.status is not Status.revoked and direction is not Direction.inbound:  # can reach us, or unknown
+        link = _LINK[partner.link] if partner.link else "1:1"
+        shown = _DIRECTION[direction] if direction else "not exported"
         pending = " (pending request)" if partner.status is Status.pending else ""
-        graph.add_edge(owner, other, via=link + pending, source=where,
-                       setting=f"partners[{partner.name}].direction = {shown}")
+        out[owner][other] = (link + pending, f"partners[{partner.name}].direction = {shown}", where)
     # The owner can search the other agency: an edge into the owner, granted by the other's settings.
-    if (partner.direction in (Direction.inbound, Direction.both) and graph.nodes[other]["batch"]
-            and not graph.has_edge(other, owner)):
-        graph.add_edge(other, owner, via="inbound listing", source=where,
-                           setting=f"sharing with {graph.nodes[owner]['name']} (as {graph.nodes[owner]['name']}'s "
-                           f"export lists it; {graph.nodes[other]['name']}'s own export is the place to change)")
+    if (direction is Direction.inbound or direction is Direction.both) and nodes[other].batch \
+            and owner not in out[other]:
+        a, b = nodes[owner].name, nodes[other].name
+        out[other][owner] = ("inbound listing", f"sharing with {a} (as {a}'s export lists it; {b}'s own export is "
+                             "the place to change)", where)
 
 
-def _users(graph: nx.DiGraph, nid: str, config: AgencyConfig, classifier: Classifier) -> None:
+def _task_force_users(config: AgencyConfig, classifier: Classifier) -> int:
     count = 0
     for user in config.users or []:
         if user.email and "@" in user.email:
             verdict = classifier.classify(user.name or user.email, email_domains=[user.email.rsplit("@", 1)[1].lower()])
             count += verdict.category.is_federal
-    graph.nodes[nid]["task_force_users"] = count
+    return count
 
 
 def _pools(builder: _Builder, ids: dict[str, AgencyInput], memberships: Iterable[Membership]) -> dict[str, PoolStats]:
-    graph = builder.graph
+    nodes, out = builder.nodes, builder.out
     pools: dict[str, PoolStats] = {}
 
     def join(pool: str, label: str, member: str, setting: str, from_list: bool) -> None:
@@ -204,18 +251,18 @@ def _pools(builder: _Builder, ids: dict[str, AgencyInput], memberships: Iterable
         if member in stats.members:
             return
         stats.members.add(member)
-        node = graph.nodes[member]
-        stats.by_category[str(node["category"])] += 1
-        if node["state"]:
-            stats.by_state[str(node["state"])] += 1
-        if str(node["category"]).startswith("federal"):
-            stats.federal.append(str(node["name"]))
-        if node["g287"]:
-            stats.g287.append(str(node["name"]))
-        if str(node["category"]).startswith("federal") or node["g287"]:
+        node = nodes[member]
+        stats.by_category[node.category] += 1
+        if node.state:
+            stats.by_state[node.state] += 1
+        if node.federal:
+            stats.federal.append(node.name)
+        if node.g287:
+            stats.g287.append(node.name)
+        if node.federal or node.g287:
             stats.flagged.append(member)
-        graph.add_edge(member, pool, via=label, setting=setting)
-        graph.add_edge(pool, member, via=label, setting=setting)
+        out[member][pool] = (label, setting, None)
+        out.setdefault(pool, {})[member] = (label, setting, None)
 
     for nid, item in ids.items():
         sharing = item.config.sharing
@@ -225,15 +272,15 @@ def _pools(builder: _Builder, ids: dict[str, AgencyInput], memberships: Iterable
             state = item.config.agency.state
             join(f"pool:state:{state}", f"statewide pool {state}", nid, "sharing.statewide_lookup = true", False)
     for member in memberships:
-        nid = builder.resolve(member.name, member.state, member.ori, None, member.state or "")
+        nid = builder.resolve(member.name, member.state, member.ori, None)
         if member.pool == "national":
             join(NATIONAL, "national lookup", nid, "sharing.national_lookup = true", True)
         elif member.state:
             join(f"pool:state:{member.state}", f"statewide pool {member.state}", nid,
                  "sharing.statewide_lookup = true", True)
-    for pool in pools:
-        graph.add_node(pool, name=pools[pool].name, state=None, category="pool", batch=False, g287=None,
-                       federal_links=[], task_force_users=0)
+    for pool, stats in pools.items():
+        stats.federal.sort()
+        nodes[pool] = Node(name=stats.name, state=None, category="pool", batch=False)
     return pools
 
 
@@ -253,7 +300,7 @@ def _miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 3958.8 * 2 * math.asin(math.sqrt(h))
 
 
-def _radius(graph: nx.DiGraph, ids: dict[str, AgencyInput]) -> None:
+def _radius(out: dict[str, dict[str, Edge]], ids: dict[str, AgencyInput]) -> None:
     """Radius sharing: every batch agency within the owner's radius can search it (locations from
     ``agency.location`` {lat, lon} or ``agency.latitude``/``longitude``; agencies without one are left out)."""
     located = {nid: loc for nid, item in ids.items() if (loc := _location(item.config)) is not None}
@@ -262,9 +309,10 @@ def _radius(graph: nx.DiGraph, ids: dict[str, AgencyInput]) -> None:
         radius = sharing.radius_miles if sharing else None
         if not radius or nid not in located:
             continue
+        mine = out[nid]
         for other, where in located.items():
-            if other != nid and not graph.has_edge(nid, other) and _miles(located[nid], where) <= radius:
-                graph.add_edge(nid, other, via="radius", setting=f"sharing.radius_miles = {radius:g}")
+            if other != nid and other not in mine and _miles(located[nid], where) <= radius:
+                mine[other] = ("radius", f"sharing.radius_miles = {radius:g}", None)
 
 
 _MIRROR = {Direction.outbound: (Direction.inbound, Direction.both),
@@ -272,23 +320,23 @@ _MIRROR = {Direction.outbound: (Direction.inbound, Direction.both),
            Direction.both: (Direction.both,)}
 
 
-def _contradictions(graph: nx.DiGraph, ids: dict[str, AgencyInput],
-                    listed: dict[str, dict[str, Partner]]) -> dict[str, list[Contradiction]]:
-    """A lists B (B can search A, or A can search B); B's export, which has a partner list, says otherwise."""
-    found: dict[str, list[Contradiction]] = {}
+def _contradictions(ids: dict[str, AgencyInput],
+                    listed: dict[str, dict[str, Partner]]) -> dict[str, list[Disagreement]]:
+    """A lists B (B can search A, or A can search B); B's export, which has a partner list, says otherwise.
+    Held as plain tuples, once per pair; the words are written only for the reports that show them."""
+    found: dict[str, list[Disagreement]] = {}
+    with_list = {nid for nid, item in ids.items() if item.config.partners is not None}
     for owner, entries in listed.items():
         for other, partner in entries.items():
-            if other not in ids or ids[other].config.partners is None or partner.direction is None:
+            direction = partner.direction
+            if direction is None or other not in with_list:
                 continue
-            back = listed.get(other, {}).get(owner)
-            if back is not None and (back.direction is None or back.direction in _MIRROR[partner.direction]):
+            back = listed[other].get(owner)
+            if back is not None and (back.direction is None or back.direction in _MIRROR[direction]):
                 continue
-            a, b = graph.nodes[owner]["name"], graph.nodes[other]["name"]
-            says = f"{a}'s export lists {b} as {partner.direction.value}"
-            other_says = (f"{b}'s export lists {a} as {back.direction.value}" if back is not None and back.direction
-                          else f"{b}'s export does not list {a}")
             source = partner.provenance.label() if partner.provenance else ids[owner].source
-            for who, counterpart in ((owner, b), (other, a)):
-                found.setdefault(who, []).append(Contradiction.model_construct(
-                    other=counterpart, says=says, other_says=other_says, source=source))
+            item: Disagreement = (owner, other, _DIRECTION[direction],
+                                  _DIRECTION[back.direction] if back is not None and back.direction else None, source)
+            found.setdefault(owner, []).append(item)
+            found.setdefault(other, []).append(item)
     return found

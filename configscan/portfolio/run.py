@@ -115,7 +115,7 @@ def plan(options: PortfolioOptions) -> tuple[list[Job], Portfolio]:
         job.options = replace(job.options, reach=reach_of(network, node_id(config)))
     order = [j.slug for j in jobs]
     links = sorted({(order.index(configs[index[a]][0].slug), order.index(configs[index[b]][0].slug))
-                    for a, b in network.graph.edges if a in index and b in index})
+                    for a, b in network.edges() if a in index and b in index})
     portfolio = Portfolio(tool={"name": "configscan", "version": __version__},
                           generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0), as_of=options.base.as_of,
                           fail_on=options.base.fail_on.value if options.base.fail_on else "never", exit_code=0,
