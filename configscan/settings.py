@@ -82,16 +82,29 @@ def default_map(root: Any, config: Path | None, environ: Mapping[str, str]) -> d
         for name, option in _options(command).items():
             for source in (data, table if isinstance(table, dict) else {}):  # top level, then [command]
                 for key in (name, name.replace("-", "_")):
-                    if key in source and not isinstance(source[key], dict):
+                    if key in source and _fits(option, source[key]):
                         values[option.name or name] = source[key]
             env = environ.get(ENV_PREFIX + name.replace("-", "_").upper())
-            if env is not None and env != "":
+            if env is not None and env != "" and _fits(option, env):
                 values[option.name or name] = env.split() if option.multiple else env
         node = result
         for part in path[:-1]:
             node = node.setdefault(part, {})
         node.setdefault(path[-1], {}).update(values)
     return result
+
+
+def _fits(option: Any, value: Any) -> bool:
+    """Whether a value can be this option's: ``json = "r.json"`` is ``scan --json PATH``, not ``checks --json``
+    (a flag), so one name shared by a flag and a valued option goes only where it fits."""
+    if isinstance(value, dict):
+        return False
+    if getattr(option, "is_flag", False):
+        return isinstance(value, bool) or (isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS)
+    return not isinstance(value, bool)
+
+
+_BOOLEAN_WORDS = frozenset({"1", "0", "true", "false", "yes", "no", "on", "off"})
 
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[Any, int]]:

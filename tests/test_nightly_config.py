@@ -77,6 +77,14 @@ def test_precedence_flag_over_env_over_file_over_default(tmp_path: Path, monkeyp
     assert run_cli("--config", other, "scan", export).code == 0 and (tmp_path / "other.json").is_file()
 
 
+def test_a_top_level_key_goes_only_where_it_fits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "configscan.toml").write_text('json = "top.json"\n')  # scan --json PATH; checks --json is a flag
+    listed = run_cli("checks")
+    assert listed.code == 0 and not listed.stdout.lstrip().startswith("[")
+    assert run_cli("scan", EXAMPLES / "harbor-view-ca.json").code == 0 and (tmp_path / "top.json").is_file()
+
+
 def test_unknown_option_in_the_config_file_names_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "configscan.toml").write_text('db = "h.db"\n\n[run]\nlog-formt = "json"\n')
