@@ -54,7 +54,7 @@ def test_webhook_retries_5xx_with_backoff_then_delivers_the_json_summary() -> No
     assert done.failed == [] and done.sent == ["webhook https://hooks.example.org"]
     assert len(responses.calls) == 3
     body = json.loads(responses.calls[-1].request.body or b"")
-    assert body["new"] == [{"severity": "high", "outcome": "fail", "check": "history.drift",
+    assert body["new"] == [{"severity": "high", "outcome": "fail", "check": "history.drift", "rule": None,
                             "title": "National lookup was re-enabled between 2026-12-01 and 2026-12-02",
                             "subject": "sharing.national_lookup", "fingerprint": "ab12"}]  # medium: below threshold
     assert body["run_id"] == 7 and body["scan"] == "harbor-view"

@@ -26,16 +26,21 @@ def summary(result: ScanResult, new: Sequence[Finding], label: str | None) -> di
         "as_of": result.as_of.isoformat(),
         "verdict": result.summary.verdict,
         "counts": result.summary.counts,
-        "new": [{"severity": f.severity.value, "outcome": f.outcome.value, "check": f.check, "title": f.title,
-                 "subject": f.subject, "fingerprint": f.fingerprint} for f in new],
+        "new": [{"severity": f.severity.value, "outcome": f.outcome.value, "check": f.check, "rule": f.rule,
+                 "title": f.title, "subject": f.subject, "fingerprint": f.fingerprint} for f in new],
     }
 
 
 def lines(new: Sequence[Finding]) -> list[str]:
-    shown = [f"- {f.severity.value.upper()} {f.outcome.value}: {f.title} ({f.subject})" for f in new[:_MAX_LISTED]]
+    shown = [f"- {f.severity.value.upper()} {f.outcome.value}: {f.title} ({_where(f)})" for f in new[:_MAX_LISTED]]
     if len(new) > _MAX_LISTED:
         shown.append(f"- ... and {len(new) - _MAX_LISTED} more (see the report)")
     return shown
+
+
+def _where(finding: Finding) -> str:
+    """The subject, and the rule when there is one: two rules broken by one setting are two lines."""
+    return "; ".join(x for x in (finding.subject, finding.rule) if x)
 
 
 def slack(result: ScanResult, new: Sequence[Finding]) -> dict[str, Any]:
