@@ -63,7 +63,7 @@ def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[i
 
 def _subtract(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
     """Add negative counts for this source's extra copies (all copies of an ID are the same search)."""
-    plain = rows(replace(scan, dedup=False, inner_duplicates=False))
+    plain = rows(replace(scan, dedup=False, inner_duplicates=False), facts=True)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE gone AS
         SELECT any_value(r.org) AS org, any_value(r.reason) AS reason, any_value(r.ts) AS ts,

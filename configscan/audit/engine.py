@@ -172,7 +172,7 @@ def _read_csv(scan: Scan) -> str:
             f"rejects_scan='rejscan{src}')")
 
 
-def _select(scan: Scan, numbered: bool) -> str:
+def _select(scan: Scan, numbered: bool, facts: bool = False) -> str:
     """Map one source's columns to the shared row shape; untyped columns go through TRY_*."""
     source, layout = scan.source, scan.source.layout
     # Layouts without a searcher column (the portal) log only the publishing agency's own searches.
@@ -208,10 +208,12 @@ def _select(scan: Scan, numbered: bool) -> str:
     net_col = _col(source, "networks")
     networks = "NULL::INTEGER" if not net_col else (
         net_col if scan.typed.get(layout.columns["networks"]) == "INTEGER" else f"TRY_CAST({net_col} AS INTEGER)")
-    devices = _integer(scan, "devices")
+    # The columns only the main pass measures (reach in cameras, Time Frame, Moderation): other passes leave
+    # them out, so the evidence pass does not carry a Time Frame text per row.
     tf_col, mod_col = _col(source, "time_frame"), _col(source, "moderation")
-    tf_raw = f"nullif({tf_col}, '')" if tf_col else "NULL::VARCHAR"
-    moderation = f"nullif(trim({mod_col}), '')" if mod_col else "NULL::VARCHAR"
+    devices = _integer(scan, "devices") if facts else "NULL::INTEGER"
+    tf_raw = f"nullif({tf_col}, '')" if tf_col and facts else "NULL::VARCHAR"
+    moderation = f"nullif(trim({mod_col}), '')" if mod_col and facts else "NULL::VARCHAR"
     header = _header_reason(source)
     is_header = f"coalesce({reason} = {quote(header)}, false)" if header is not None else "false"
     # Blank: none of the cells that make a row a search -- what the audit reads, and what identifies a search
@@ -254,15 +256,16 @@ def lookback_sql(scan: Scan) -> str:
     every = "[" + ", ".join(quote(f) for f in TIME_FORMATS) + "]"
     parsed = (f"coalesce(try_strptime({start}, {quote(fmt)}), try_strptime({start}, {every}))"
               if fmt not in (None, EXCEL_SERIAL, ISO_TZ) else f"try_strptime({start}, {every})")
-    return f"(epoch(ts) - epoch({parsed})) / 86400.0"
+    # Most searches have no Time Frame: skip them before parsing (the fallback would run on every NULL).
+    return f"CASE WHEN tf_raw IS NOT NULL THEN (epoch(ts) - epoch({parsed})) / 86400.0 END"
 
 
-def base(scan: Scan, numbered: bool = False) -> str:
+def base(scan: Scan, numbered: bool = False, facts: bool = False) -> str:
     """The source's rows in the shared shape, before flags (``rn`` too when numbered or de-duplicating)."""
-    return _select(scan, numbered or scan.inner_duplicates)
+    return _select(scan, numbered or scan.inner_duplicates, facts)
 
 
-def rows(scan: Scan, numbered: bool = False, over: str | None = None) -> str:
+def rows(scan: Scan, numbered: bool = False, over: str | None = None, facts: bool = False) -> str:
     """Every row of the source with its ``flag`` (KEPT, HEADER, DUPLICATE, BLANK) and, if ``numbered``, ``rn``.
 
     ``rn`` (1-based record number) needs an order-preserving read; the aggregation pass does without it
@@ -270,7 +273,7 @@ def rows(scan: Scan, numbered: bool = False, over: str | None = None) -> str:
     ``rn``). A duplicate is an ID an earlier source already had (``seen_*`` tables: each duplicated ID's
     first source, filled by ``dedup``) or, when IDs repeat inside this source, any but the first occurrence.
     """
-    relation = over or f"({base(scan, numbered)})"
+    relation = over or f"({base(scan, numbered, facts)})"
     if not scan.dedup:
         return (f"SELECT *, CASE WHEN is_header THEN {HEADER} WHEN is_blank THEN {BLANK} ELSE {KEPT} END::UTINYINT "
                 f"AS flag FROM {relation}")

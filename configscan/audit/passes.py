@@ -121,7 +121,7 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
         branches.append(_branch(BY_ID, {"uid": "uid", "id_raw": "id_raw"},
                                 {"n": "count(*)", "hmin": "min(hc)", "hmax": "max(hc)"}))
     ids = ", uid, id_raw, hash(org, reason, ts, networks) AS hc" if scan.dedup else ""
-    relation = rows(scan if joins else replace(scan, dedup=False, inner_duplicates=False))
+    relation = rows(scan if joins else replace(scan, dedup=False, inner_duplicates=False), facts=True)
     con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
     con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
     try:
