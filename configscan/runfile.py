@@ -184,8 +184,9 @@ class _Checker:
                                    f"(known: {', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS))})")
 
 
-def load(path: Path) -> RunFile:
-    """Read and check the scan file; raises RunFileError listing every mistake."""
+def load(path: Path, files: bool = False) -> RunFile:
+    """Read and check the scan file; raises RunFileError listing every mistake. With ``files`` (``--check``)
+    the files it names without a placeholder must exist too, and the waiver files must read."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -217,6 +218,8 @@ def load(path: Path) -> RunFile:
             check.error(("scan", index), "name", f"scan {entry.name!r}: two scans have this name")
         seen.add(entry.name)
         run.scans.append(entry)
+    if files:
+        _files(check, run)
     if check.errors:
         raise RunFileError(check.errors)
     return run
@@ -309,3 +312,29 @@ def _alerts(check: _Checker, data: Any) -> AlertConfig | None:
 
 def _path(value: object) -> Path | None:
     return Path(str(value)).expanduser() if value else None
+
+
+def _files(check: _Checker, run: RunFile) -> None:
+    """Named files that do not exist, and waiver files that do not read, each reported with its line."""
+    from configscan.errors import InputError
+    from configscan.waivers import load as load_waivers
+
+    def exists(where: Where, key: str, value: str | None, what: str, waivers: bool = False) -> None:
+        if value is None or "{" in value:
+            return
+        path = run.resolve(value)
+        if path is None or not path.exists():
+            check.error(where, key, f"{what}: {key} {value!r}: no such file")
+        elif waivers:
+            try:
+                load_waivers(path)
+            except InputError as exc:
+                check.error(where, key, f"{what}: {key}: {exc}")
+
+    exists((), "waivers", run.waivers, "top level", waivers=True)
+    for index, entry in enumerate(run.scans):
+        where: Where = ("scan", index)
+        what = f"scan {entry.name!r}"
+        for key in ("policy", "mapping", "directory"):
+            exists(where, key, getattr(entry, key), what)
+        exists(where, "waivers", entry.waivers, what, waivers=True)

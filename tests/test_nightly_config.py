@@ -55,6 +55,13 @@ def test_check_passes_a_good_file_and_scans_nothing(tmp_path: Path) -> None:
     result = run_cli("run", "--check", path)
     assert (result.code, result.stdout.strip()) == (0, f"{path}: OK: 1 scan(s): harbor-view")
     assert not (tmp_path / "state").exists() and not (tmp_path / "reports").exists()
+    (tmp_path / "waivers.yaml").write_text("waivers:\n  - check: a\n    subject: b\n    approved_by: c\n")
+    text = path.read_text().replace('json = "reports', 'policy = "ours.yaml"\njson = "reports')
+    path.write_text(text)
+    errors = run_cli("run", "--check", path).stderr.splitlines()
+    assert errors == [f"configscan: error: {path}:2: top level: waivers: {tmp_path / 'waivers.yaml'}: "
+                      "entry 1 (line 2): missing 'reason' (every waiver says why and who)",
+                      f"configscan: error: {path}:8: scan 'harbor-view': policy 'ours.yaml': no such file"]
     bad = tmp_path / "bad.toml"
     bad.write_text("[[scan]\nname = 1\n")
     result = run_cli("run", "--check", bad)

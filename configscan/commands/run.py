@@ -52,7 +52,7 @@ def run_command(
             parse_fail_on(gate)
     log = Log(fmt=log_format, quiet=quiet)
     try:
-        plan = load(scan_file)
+        plan = load(scan_file, files=check)
     except RunFileError as exc:
         for line in exc.lines:
             log.event("error", line)
