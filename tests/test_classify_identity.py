@@ -117,7 +117,11 @@ def _partner_inputs() -> Iterator[tuple[str, str | None, str | None]]:
         for name in (f"Springfield {state} PD", f"{state} Department of Justice", f"{state} Homeland Security",
                      f"State of {state} DPS", f"{state} - National Park PD", f"National Park {state} PD",
                      f"Ohio County {state} SO", f"{state} Parks and Wildlife", "Iowa City PD", "VA - Richmond PD",
-                     "VA Puget Sound Health Care System", "Texas DPS", "Indiana State Police"):
+                     "VA Puget Sound Health Care System", "Texas DPS", "Indiana State Police",
+                     f"Loma Linda {state} Police", f"Richmond {state} Police Department",
+                     f"Gordonsville {state} Police", f"Presidio of Monterey {state} PD", f"Fort Irwin {state} PD",
+                     f"Fort Worth {state} PD",
+                     "Federal Reserve Bank of Kansas City", "Federal Reserve Employees Credit Union"):
             yield name, state, None
 
 
@@ -198,4 +202,6 @@ def test_partner_shortcuts_equal_the_plain_rules() -> None:
         assert bool("ice" in norm and signals._LOWER_ICE.search(norm)) == bool(signals._LOWER_ICE.search(norm))
         assert bool(("oig" in norm or "inspector general" in norm) and signals._FEDERAL_OIG.search(norm)) == bool(
             signals._FEDERAL_OIG.search(norm)), raw
+        assert bool(("federal" in norm or "export" in norm) and signals._PUBLIC_BODY.search(norm)) == bool(
+            signals._PUBLIC_BODY.search(norm)), raw
     assert names.normalise("U.S. Border Patrol – Río Grande") == "us border patrol rio grande"

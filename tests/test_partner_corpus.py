@@ -30,12 +30,12 @@ def test_corpus_is_large_sourced_and_covers_every_category() -> None:
 def test_classifier_meets_the_quality_thresholds() -> None:
     scores = evaluate(CORPUS)
     print("\n" + scores.report())
-    # The hard cases added for issue 17 that the rules still miss (they stay listed in docs/accuracy.md); any
-    # other federal miss fails this test.
-    known = {"Presidio of Monterey Police Department", "Loma Linda VA Police", "Palo Alto VA Police Department",
-             "Federal Reserve Bank of San Francisco Police"}
-    federal_misses = {name for name, truth, predicted in scores.misses if truth.is_federal and not predicted.is_federal}
-    assert federal_misses == known, scores.report()
+    # No federal partner is guessed to be something else. One stays unverified by design: "Palo Alto VA Police
+    # Department" may be a Virginia town's police or a VA medical centre's, and no bundled data settles Palo
+    # Alto (docs/accuracy.md); any other federal miss, and any miss classified other than unknown, fails.
+    federal_misses = {(name, predicted) for name, truth, predicted in scores.misses
+                      if truth.is_federal and not predicted.is_federal}
+    assert federal_misses == {("Palo Alto VA Police Department", Category.unknown)}, scores.report()
     assert scores.federal_false_positive_rate() <= 0.01, scores.report()
     immigration = scores.recall(Category.federal_immigration)
     assert immigration is not None and immigration >= 0.98, scores.report()

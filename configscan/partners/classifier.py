@@ -5,12 +5,15 @@ evidence; multi-agency bodies (unless the vendor itself labels the organisation 
 evidence; tribal; state; private; local; otherwise unknown. Federal evidence is looked for first because
 a missed federal partner is a missed back door -- but only in precise forms (vendor label, ORI agency
 code, e-mail domain, directory aliases on whole words), so look-alike city names never trigger it.
+A name of the form "<place> VA Police" is Virginia's or Veterans Affairs' only as data or evidence beside the
+name says (``va_names``); otherwise it stays unknown rather than guessed.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from configscan.partners.names import ParsedName, parse
 from configscan.partners.ori import looks_like_ori, parse_ori
 from configscan.partners.signals import Signal, email_signals, name_signals, org_type_signals, ori_signals
 from configscan.partners.states import usps
+from configscan.partners.va_names import ambiguity_reason, read_va, settling_signals
 
 _ORDER = (Category.federal_immigration, Category.multi_agency, Category.federal_other, Category.tribal,
           Category.state, Category.private, Category.local)
@@ -65,10 +69,21 @@ class Classifier:
             reasons.append(f"your directory CSV lists it as {override.category.value} ({override.source})")
             signals: list[Signal] = []
         else:
-            signals = (org_type_signals(org_type, parsed.tags) + email_signals(list(email_domains), self._directory)
-                       + ori_signals(info, self._directory) + name_signals(parsed, self._directory))
+            beside = email_signals(list(email_domains), self._directory) + ori_signals(info, self._directory)
+            va = read_va(parsed, state)
+            if va is None:
+                signals = org_type_signals(org_type, parsed.tags) + beside + name_signals(parsed, self._directory)
+            elif va.signal is not None:  # data settles what "VA" means; the name says nothing more
+                signals = org_type_signals(org_type, parsed.tags) + beside + [va.signal]
+                parsed = replace(parsed, state=va.state, state_how="the place of the VA-named police")
+            else:  # "<place> VA Police" with nothing settling it: read neither a state nor a town from it
+                signals = settling_signals(va, org_type, parsed.tags, info) + beside
+                parsed = replace(parsed, state=None, state_how=None)
             category, confidence, decided = _decide(signals)
-            reasons.extend(_explain(signals, category))
+            if va is not None and va.signal is None:
+                reasons.append(ambiguity_reason(va, settled=category is not Category.unknown))
+            if signals or va is None or va.signal is not None:
+                reasons.extend(_explain(signals, category))
         if "inactive" in parsed.tags or "retired" in parsed.tags or "revoked" in parsed.tags:
             reasons.append(f"the vendor marks this entry {'/'.join(t for t in parsed.tags if t != 'federal')}; "
                            "confirm its access is really off")

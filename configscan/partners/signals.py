@@ -64,6 +64,7 @@ _FEDERAL_DEPARTMENTS = (
     r"veterans affairs)|usda|doc|dod|hhs|hud|doi|dol|dot|va|ssa|social security administration|epa|"
     r"environmental protection agency|gsa|general services administration|opm|office of personnel management|"
     r"sba|small business administration|nasa|amtrak|usps|postal service|fdic|railroad retirement board|"
+    r"federal deposit insurance corporation|export import bank(?: of the united states)?|"
     r"nuclear regulatory commission|nrc|federal reserve board|smithsonian|peace corps|usaid"
 )
 _FEDERAL_OIG = re.compile(
@@ -105,6 +106,19 @@ _LEGAL_ENTITY = re.compile(
     r"\b(?:inc|incorporated|llc|ltd|corp|corporation|credit union|bank|hoa|poa|homeowners association|"
     r"condominiums?|apartments|employees association|officers association)\b")
 _PRIVATE_CO = re.compile(r"(?<![A-Za-z])Co\.(?![A-Za-z])")
+# Federal bodies whose names hold a business word: a Federal Reserve Bank's police is federal law enforcement
+# (12 U.S.C. 248(q)), not a bank's security desk. These words are taken out before the business tests; a
+# business named after one keeps its own form ("Federal Reserve Employees Credit Union").
+_PUBLIC_BODY = re.compile(r"\b(?:federal reserve banks?|federal deposit insurance corporation|export import bank)\b")
+# Military installations name themselves with these words and no town does; bare "fort" and "camp" are not
+# among them ("Fort Worth", "Camp Verde"), nor "presidio" without "of" (Presidio County, Texas).
+_INSTALLATION = re.compile(
+    r"\b(?:presidio of \w+|joint base|joint reserve base|naval (?:air |weapons |submarine )?(?:station|base)|"
+    r"naval support activity|air force base|air reserve base|space force (?:base|station)|"
+    r"marine corps (?:base|air station|logistics base|recruit depot|air ground combat center)|army garrison)\b")
+# The directory names some installations by their own names ("Fort Irwin", "Camp Pendleton"): these are the
+# installation wherever they appear, also in the "<Town> PD" position.
+_NAMED_INSTALLATION = re.compile(r"^(?:fort|camp|presidio of)\s")
 # A state, county or city named in the name makes an "Office of Inspector General" that government's own.
 _PLACE_GOVERNMENT = re.compile(rf"\b(?:county|city|parish|borough|town|village|state|{STATE_NAME_ALTERNATION})\b")
 _LOCAL = re.compile(
@@ -169,7 +183,8 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
             continue  # "Texas Parks and Wildlife" is not the federal Fish and Wildlife Service
         if entry.alias in _SHARED_STATE_ACRONYMS and _LOCAL_INSTITUTION.search(norm):
             continue  # "DFW Airport DPS", "University of X DPS": a local department of public safety
-        if entry.category.is_federal and not entry.case_sensitive and _names_the_town(entry.alias, norm):
+        if (entry.category.is_federal and not entry.case_sensitive and _names_the_town(entry.alias, norm)
+                and not _NAMED_INSTALLATION.match(entry.alias)):
             continue  # "National Park NJ PD": the borough of National Park, not the Park Service
         found.append(Signal(entry.category, 0.9, "directory",
                             f"name contains {entry.alias!r} ({entry.component}; source: {entry.source})", entry.state))
@@ -187,6 +202,9 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
                                 "names the Department of Homeland Security with no state before it"))
     if ("ice" in norm and _LOWER_ICE.search(norm)) or (_IMMIGRATION_WORD.search(norm) and not qualified):
         found.append(Signal(Category.federal_immigration, 0.75, "name", "names a federal immigration function"))
+    if not qualified and _INSTALLATION.search(norm):
+        found.append(Signal(Category.federal_other, 0.85, "name", "names a military installation "
+                            "(\"Presidio of\", \"Joint Base\", \"Naval Station\", \"Air Force Base\"...)"))
     if not qualified and (_FEDERAL_PREFIX.search(norm) or _FEDERAL_WORD.search(norm)):
         found.append(Signal(Category.federal_other, 0.75, "name", "name starts with a U.S./federal agency phrase"))
     if (not qualified and ("oig" in norm or "inspector general" in norm) and _FEDERAL_OIG.search(norm)
@@ -198,8 +216,9 @@ def name_signals(parsed: ParsedName, directory: Directory) -> list[Signal]:
     if _TRIBAL.search(norm):
         found.append(Signal(Category.tribal, 0.85, "name", "name marks a tribal nation's agency"))
     if not _POLICE_AGENCY.search(norm):  # tested first: most searching organisations are police or sheriffs
-        legal = _LEGAL_ENTITY.search(norm) or _PRIVATE_CO.search(parsed.text)
-        if legal or _PRIVATE.search(norm):
+        business = _PUBLIC_BODY.sub(" ", norm) if "federal" in norm or "export" in norm else norm
+        legal = _LEGAL_ENTITY.search(business) or _PRIVATE_CO.search(parsed.text)
+        if legal or _PRIVATE.search(business):
             found.append(Signal(Category.private, 0.75, "name",
                                 "name carries a business's legal form" if legal else
                                 "name marks a business or private association", legal_entity=bool(legal)))
