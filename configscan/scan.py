@@ -161,19 +161,23 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
 
 def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check], fragments: Sequence[Fragment] = (),
              conflicts: Sequence[Conflict] = (), audit_config: AgencyConfig | None = None,
-             inventory: Inventory | None = None) -> ScanResult:
+             inventory: Inventory | None = None, library: PackLibrary | None = None,
+             classifier: Classifier | None = None) -> ScanResult:
     """Rules, checks and (with audit files) the audit log against one normalised configuration.
 
     ``audit_config`` is the configuration the audit log is compared with; None when the agency's settings
     were not given (``configscan audit`` without ``--config``), so no back-door or contradiction findings.
+    ``library`` and ``classifier`` let a portfolio load the packs and the partner directory once per process
+    rather than once per agency (each load costs more than evaluating an agency); a classifier must have been
+    built with ``options.directory``.
     """
     config, assumptions = assume_direction(config, options.direction)  # said on the report's first screen
     if audit_config is not None:
         audit_config = assume_direction(audit_config, options.direction)[0]
-    library = PackLibrary()
+    library = library or PackLibrary()
     jurisdiction = options.jurisdiction or f"US-{config.agency.state}"
     ruleset = build_ruleset(library, jurisdiction, options.as_of, options.local, options.policy)
-    classifier = Classifier(options.directory)  # one directory load and one name cache for config and audit
+    classifier = classifier or Classifier(options.directory)  # one directory load and name cache: config + audit
     partners, users = classify(config, classifier)
     ctx = CheckContext(config=config, rules=ruleset, partners=partners, users=users)
     engine = run_checks(checks, ctx)

@@ -14,7 +14,7 @@ import typer
 from configscan import exitcodes
 from configscan.clikit import failing_cleanly, parse_as_of, parse_fail_on
 from configscan.network.graph import Membership
-from configscan.portfolio.run import PortfolioOptions, cached_registry, plan, progress_bar, run_all, summarise
+from configscan.portfolio.run import PortfolioOptions, plan, progress_bar, run_all, summarise
 from configscan.portfolio.write import write_portfolio
 from configscan.readers.memberships import read_memberships
 from configscan.scan import ScanOptions
@@ -51,12 +51,11 @@ def portfolio_command(
         planned, portfolio = plan(options)
         advance, stop = progress_bar(len(planned))
         try:
-            results = run_all(planned, options.jobs, advance)
+            results = run_all(planned, options.jobs, advance, out)
         finally:
             stop()
         portfolio = summarise(portfolio, planned, results)
-        write_portfolio(out, portfolio, [(j.slug, r) for j, r in zip(planned, results, strict=True)],
-                        cached_registry())
+        write_portfolio(out, portfolio)
     if not quiet:
         verdicts: dict[str, int] = {}
         for row in portfolio.agencies:

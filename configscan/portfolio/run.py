@@ -24,6 +24,7 @@ from configscan import __version__, exitcodes
 from configscan.errors import InputError
 from configscan.findings import Outcome, ScanResult, Severity
 from configscan.inputs import survey
+from configscan.jurisdictions.library import PackLibrary
 from configscan.model import AgencyConfig
 from configscan.network.graph import AgencyInput, Membership, build_network, node_id
 from configscan.network.reach import reach_of
@@ -32,6 +33,7 @@ from configscan.partners.g287 import cached_roster
 from configscan.partners.names import normalise as normalise_name
 from configscan.portfolio.group import AgencyGroup, group_fragments
 from configscan.portfolio.model import AgencyRow, Portfolio, WorstFinding
+from configscan.portfolio.write import write_agency
 from configscan.readers.base import Fragment
 from configscan.readers.merge import Conflict, merge
 from configscan.readers.pick import read_all
@@ -109,7 +111,7 @@ def plan(options: PortfolioOptions) -> tuple[list[Job], Portfolio]:
     _attach_audit(options.audit, groups, jobs)
     roster = cached_roster(options.base.g287)
     network = build_network([AgencyInput(config=c, source=j.label) for j, c in configs],
-                            Classifier(options.base.directory), roster, options.memberships)
+                            cached_classifier(options.base.directory), roster, options.memberships)
     index = {node_id(c): i for i, (_, c) in enumerate(configs)}
     for job, config in configs:
         job.options = replace(job.options, reach=reach_of(network, node_id(config)))
@@ -163,38 +165,64 @@ def cached_registry() -> Registry:
     return load_registry()
 
 
-def evaluate_job(job: Job) -> ScanResult | None:
-    """One agency's scan (in a worker process or in this one); None when its inputs could not be read."""
+@cache
+def cached_library() -> PackLibrary:
+    """The rule packs once per process: parsing the 59 bundled packs costs more than evaluating an agency."""
+    return PackLibrary()
+
+
+@cache
+def cached_classifier(directory: Path | None) -> Classifier:
+    """One partner directory load and one name cache per process, shared by every agency it evaluates
+    (classification is a pure function of the name and the directory)."""
+    return Classifier(directory)
+
+
+def warm() -> None:
+    """Load what every evaluation needs before worker processes fork from this one, so they inherit it."""
+    cached_registry()
+    cached_library()
+
+
+def evaluate_job(job: Job, out: Path | None = None) -> ScanResult | None:
+    """One agency's scan (in a worker process or in this one); None when its inputs could not be read.
+
+    With ``out``, the agency's own reports are written here too, by the process that evaluated it: rendering
+    a report costs more than evaluating the agency, so it is spread over the workers with the evaluation."""
     if job.config is None:
         return None
     registry = cached_registry()
     with tempfile.TemporaryDirectory(prefix="configscan-portfolio-") as work:
         options = replace(job.options, work=Path(work))
-        result = evaluate(options, job.config, registry.checks, job.fragments, job.conflicts, audit_config=job.config)
+        result = evaluate(options, job.config, registry.checks, job.fragments, job.conflicts, audit_config=job.config,
+                          library=cached_library(), classifier=cached_classifier(options.directory))
     if job.errors:
         result.errors.extend(job.errors)
         result.summary.verdict = "incomplete"
+    if out is not None:
+        write_agency(out, job.slug, result, registry)
     return result
 
 
 def run_all(jobs: Sequence[Job], workers: int, progress: Callable[[], None] | None = None,
-            ) -> list[ScanResult | None]:
-    """Evaluate every job, in parallel when it pays; results in job order."""
+            out: Path | None = None) -> list[ScanResult | None]:
+    """Evaluate every job (writing its reports into ``out``), in parallel when it pays; results in job order."""
+    warm()
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
         results = []
         for job in jobs:
-            results.append(evaluate_job(job))
+            results.append(evaluate_job(job, out))
             if progress:
                 progress()
         return results
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(evaluate_job, job) for job in jobs]
-        out = []
+        futures = [pool.submit(evaluate_job, job, out) for job in jobs]
+        done = []
         for future in futures:
-            out.append(future.result())
+            done.append(future.result())
             if progress:
                 progress()
-        return out
+        return done
 
 
 def summarise(portfolio: Portfolio, jobs: Sequence[Job], results: Sequence[ScanResult | None]) -> Portfolio:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -58,14 +57,15 @@ def render_index(portfolio: Portfolio) -> str:
     return env.get_template("portfolio.html.j2").render(p=portfolio, picture=Markup(picture))
 
 
-def write_portfolio(out: Path, portfolio: Portfolio, results: Sequence[tuple[str, ScanResult | None]],
-                    registry: Registry) -> None:
-    """Agency reports first, the index last: an index never links to a report that is not there."""
-    for slug, result in results:
-        if result is None:
-            continue
-        for name in ("html", "json"):
-            registry.writers[name].write(result, out / "agencies" / f"{slug}.{name}")
+def write_agency(out: Path, slug: str, result: ScanResult, registry: Registry) -> None:
+    """One agency's HTML and JSON reports (written by the process that evaluated it)."""
+    for name in ("html", "json"):
+        registry.writers[name].write(result, out / "agencies" / f"{slug}.{name}")
+
+
+def write_portfolio(out: Path, portfolio: Portfolio) -> None:
+    """The index files, written after every agency's reports: an index never links to a report that is not
+    there."""
     write_atomic(out / "portfolio.json", portfolio.model_dump_json(indent=2) + "\n")
     write_atomic(out / "portfolio.csv", render_csv(portfolio))
     write_atomic(out / "index.html", render_index(portfolio))
