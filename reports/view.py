@@ -28,10 +28,10 @@ LAYER_LABELS = {
     "policy": "Agency policy",
     "advisory-baseline": "Advisory baseline (no law)",
 }
-# Checks whose failure means a federal agency can reach the data (the verdict names these first).
+# Checks whose failure means a federal agency can reach the data (the verdict names these first): a federal
+# partner, a federal account, national lookup, or federal searches found in the audit log.
 FEDERAL_CHECKS = ("partners.federal_link", "users.federal_accounts", "sharing.national_lookup",
-                  "sharing.federal_toggle", "hotlists.immigration", "audit.federal_searcher",
-                  "audit.immigration_reason")
+                  "audit.federal_searcher")
 # Evidence keys that repeat the subject or are too long for a table cell of a rolled-up card.
 _ROW_SKIP = ("name", "classified_because")  # the partner inventory gives every partner's reasons
 
@@ -230,7 +230,10 @@ def verdict_sentence(result: ScanResult, groups: Sequence[Group]) -> str:
         if federal:
             both = "it breaks" if len(federal) == 1 else ("both break" if len(federal) == 2 else "they break")
             links = _plural(len(federal), "link or setting", "links or settings")
-            return f"Federal agencies can reach this agency's data through {links}; {both} {_cites(federal)}."
+            others = len(legal) - len(federal)
+            more = f"; {_plural(others, 'other finding')} also {'breaks' if others == 1 else 'break'} the law" \
+                if others else ""
+            return f"Federal agencies can reach this agency's data through {links}; {both} {_cites(federal)}{more}."
         verb = "breaks" if len(legal) == 1 else "break"
         return f"{_plural(len(legal), 'setting or link', 'settings or links')} {verb} {_cites(legal)}."
     if failed:

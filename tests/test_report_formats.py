@@ -68,6 +68,9 @@ def test_markdown_csv_and_sarif_agree_with_the_json_report(tmp_path: Path) -> No
                              "fingerprint", "file", "row"]
     assert {r["file"] for r in rows} == {str(EXAMPLES / "pinecrest-ca.json")}
     md = out["md"].read_text()
+    federal = {(f["check"], f["subject"]) for f in report["findings"] if f["outcome"] == "fail"
+               and f["check"] in ("partners.federal_link", "users.federal_accounts", "sharing.national_lookup")}
+    assert f"Federal agencies can reach this agency's data through {len(federal)} links or settings" in md
     assert md.startswith("# ALPR sharing scan: Pinecrest Police Department")
     assert "**Verdict: violations found.**" in md and "Contract renewal: **2027-01-31**" in md
     assert "## Before you renew" in md and "## Top findings" in md and "*Not legal advice.*" in md
