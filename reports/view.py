@@ -235,10 +235,10 @@ def verdict_sentence(result: ScanResult, groups: Sequence[Group]) -> str:
                 if others else ""
             return f"Federal agencies can reach this agency's data through {links}; {both} {_cites(federal)}{more}."
         verb = "breaks" if len(legal) == 1 else "break"
-        return f"{_plural(len(legal), 'setting or link', 'settings or links')} {verb} {_cites(legal)}."
+        return f"{_plural(len(legal), 'finding')} {verb} {_cites(legal)}."
     if failed:
-        return (f"No cited law is broken, but {_plural(len(failed), 'setting or link', 'settings or links')} "
-                "expose this agency's data to risks configscan's advisory baseline flags.")
+        return (f"No cited law is broken, but {_plural(len(failed), 'finding')} "
+                f"{'shows' if len(failed) == 1 else 'show'} risks that configscan's advisory baseline flags.")
     if unverified:
         return (f"Nothing was found to break the law, but {_plural(len(unverified), 'thing')} could not be "
                 "checked from this export and must be confirmed.")
