@@ -22,11 +22,13 @@ import errno
 import os
 import re
 import shutil
+import signal
 import stat
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 if sys.platform != "win32":
@@ -61,19 +63,37 @@ def lock(fd: int) -> None:
 
 
 @contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C and SIGTERM while a leftover is created and its cleanup registered.
+
+    A signal landing between ``mkdtemp`` and the ``with`` that removes the directory would leave it behind
+    (a real Ctrl-C test hit that gap); held, it is delivered right after, inside the cleanup's reach.
+    """
+    if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
 def work_directory(prefix: str) -> Iterator[str]:
     """A run's temporary work directory, named ``{prefix}{pid}-{random}`` and locked while the run lives.
 
     A drop-in for ``tempfile.TemporaryDirectory(prefix=...)``: removed on any exit Python sees (errors,
     Ctrl-C, SIGTERM); after a SIGKILL the next run's :func:`sweep_leftovers` removes it.
     """
-    with tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-") as work:
-        fd = os.open(work, os.O_RDONLY)
-        try:
+    with ExitStack() as stack:
+        with signals_held():
+            work = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-"))
+            fd = os.open(work, os.O_RDONLY)
+            stack.callback(os.close, fd)
             lock(fd)
-            yield work
-        finally:
-            os.close(fd)
+        yield work
 
 
 def _alive(pid: int) -> bool:

@@ -84,7 +84,7 @@ def _reading(child: subprocess.Popen[str], log: Path, out: Path) -> bool:
         return False
     for fd in fds:
         try:
-            if os.readlink(fd) == str(log):
+            if os.readlink(fd) == str(log.resolve()):
                 return True
         except OSError:
             continue

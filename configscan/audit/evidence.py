@@ -24,7 +24,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,22 +194,20 @@ def staged(target: Path) -> Iterator[Path]:
     for reports; a folder that cannot be written is an input error up front, not after the whole read.
     """
     target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=leftovers.file_prefix(target), suffix=".partial", dir=target.parent)
-    except OSError as exc:
-        raise InputError(str(target), f"cannot write the evidence file ({exc.strerror or exc})") from exc
-    staging = _Staging(Path(name), fd)
-    token = _STAGED.set({**_STAGED.get({}), _key(target): staging})
-    try:
-        leftovers.lock(fd)
+    with ExitStack() as stack:
+        with leftovers.signals_held():  # a signal now would strand the file before its removal is registered
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, name = tempfile.mkstemp(prefix=leftovers.file_prefix(target), suffix=".partial",
+                                            dir=target.parent)
+            except OSError as exc:
+                raise InputError(str(target), f"cannot write the evidence file ({exc.strerror or exc})") from exc
+            staging = _Staging(Path(name), fd)
+            stack.callback(os.close, fd)
+            stack.callback(_remove, staging.path)
+            stack.callback(_STAGED.reset, _STAGED.set({**_STAGED.get({}), _key(target): staging}))
+            leftovers.lock(fd)
         yield staging.path
-    finally:
-        _STAGED.reset(token)
-        try:
-            _remove(staging.path)
-        finally:
-            os.close(fd)
 
 
 def _current(target: Path) -> _Staging:
