@@ -14,7 +14,7 @@ from audit_fixtures import network_audit
 
 from configscan.atomic import write_atomic
 from configscan.audit import evidence
-from configscan.leftovers import lock, sweep_leftovers
+from configscan.leftovers import lock, signals_held, sweep_leftovers, work_directory
 
 from conftest import run_cli
 
@@ -166,3 +166,19 @@ def test_evidence_folder_is_created_like_a_reports_and_an_unusable_one_is_a_one_
     blocked = run_cli("audit", log, "--agency-state", "CA", "--evidence-csv", tmp_path / "blocker" / "rows.csv")
     assert blocked.code == 2 and len(blocked.stderr.splitlines()) == 1
     assert "blocker/rows.csv: cannot write the evidence file" in blocked.stderr
+
+
+def test_a_signal_while_a_leftover_is_created_arrives_after_its_cleanup_is_registered(tmp_path: Path) -> None:
+    reached = []
+    with pytest.raises(KeyboardInterrupt), signals_held():
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, held back
+        reached.append("still creating")
+    assert reached == ["still creating"]
+    root = tmp_path / "tmp"
+    root.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("tempfile.tempdir", str(root))
+        with pytest.raises(KeyboardInterrupt), work_directory("configscan-audit-") as work:
+            assert Path(work).parent == root and Path(work).name.startswith(f"configscan-audit-{os.getpid()}-")
+            os.kill(os.getpid(), signal.SIGINT)
+    assert list(root.iterdir()) == []
