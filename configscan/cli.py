@@ -107,6 +107,8 @@ def scan_command(
     direction: Annotated[Direction | None, typer.Option("--direction", help="What a one-direction partner list is: "
                                                         "inbound (they share with us), outbound (they can search "
                                                         "ours) or both.")] = None,
+    g287: Annotated[Path | None, typer.Option("--287g", help="A newer ICE 287(g) list (ICE's xlsx or a CSV) than "
+                                              "the bundled one; the report states its date.")] = None,
 ) -> None:
     """Scan one agency's exported configuration and write reports."""
     registry = load_registry()
@@ -129,7 +131,7 @@ def scan_command(
                               agency_name=agency_name, agency_state=agency_state,
                               audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
                               evidence=evidence_csv, exclude=exclude or [],
-                              direction=direction.value if direction else None)
+                              direction=direction.value if direction else None, g287=g287)
         result = scan(options, registry.checks, registry.readers)
         after.begin(after.prepare(result), [str(p) for _, p in targets])
         write_reports(redacted(result) if redact else result, registry, targets, evidence_csv)

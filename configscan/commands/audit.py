@@ -83,6 +83,8 @@ def register(app: typer.Typer) -> None:
                                                      "logs whose headers are not recognised.")] = None,
         exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave out files in folders that "
                                                           "match this glob (repeatable).")] = None,
+        g287: Annotated[Path | None, typer.Option("--287g", help="A newer ICE 287(g) list (ICE's xlsx or a CSV) "
+                                                  "than the bundled one; the report states its date.")] = None,
     ) -> None:
         """Read audit logs: federal, out-of-state and unlisted searchers, immigration and vague reasons, sweeps."""
         registry = load_registry()
@@ -97,7 +99,7 @@ def register(app: typer.Typer) -> None:
                                   policy=policy,
                                   as_of=day, fail_on=threshold, directory=directory,
                                   audit=files, sweep_threshold=sweep_threshold, work=Path(tmp),
-                                  evidence=evidence_csv, mapping=mapping, exclude=exclude or [])
+                                  evidence=evidence_csv, mapping=mapping, exclude=exclude or [], g287=g287)
             result = evaluate(options, agency, [], audit_config=agency if given else None)
             write_reports(result, registry, targets, evidence_csv)
         finish(result, threshold, quiet)

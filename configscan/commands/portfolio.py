@@ -28,8 +28,8 @@ def portfolio_command(
     fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that exits 1, or never.")] = "high",
     policy: Annotated[Path | None, typer.Option("--policy", help="Policy pack applied to every agency.")] = None,
     directory: Annotated[Path | None, typer.Option("--directory", help="Partner directory CSV.")] = None,
-    g287: Annotated[Path | None, typer.Option("--287g", help="A newer ICE 287(g) list (CSV) than the bundled "
-                                              "one.")] = None,
+    g287: Annotated[Path | None, typer.Option("--287g", help="A newer ICE 287(g) list (ICE's xlsx or a CSV) "
+                                              "than the bundled one; the reports state its date.")] = None,
     members: Annotated[Path | None, typer.Option("--members", help="Pool membership CSV: pool,name,state,ori.")
                        ] = None,
     audit: Annotated[list[Path] | None, typer.Option("--audit", help="Audit logs; each joins the agency in its "

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -82,20 +83,88 @@ class Roster:
 
 
 def load_roster(path: Path | None = None) -> Roster:
-    """The bundled list, or the user's CSV (ICE's columns: STATE, LAW ENFORCEMENT AGENCY, TYPE, SUPPORT TYPE,
-    SIGNED; or this project's lower-case names with an optional ``source_list_date``)."""
+    """The bundled list, or the user's file: ICE's own workbook (``participatingAgencies10092026am.xlsx``, the
+    header row found below any title rows) or a CSV, in ICE's columns (STATE, LAW ENFORCEMENT AGENCY, TYPE,
+    SUPPORT TYPE, SIGNED) or this project's lower-case names with an optional ``source_list_date``.
+
+    The list's date is its ``source_list_date`` column, else the date in its file name (ICE names each list
+    by its publication date, MMDDYYYY), else unknown: the reports then say "undated"."""
     if path is None:
         text = resources.files("configscan.partners").joinpath("data", BUNDLED_FILE).read_text(encoding="utf-8")
         return parse_roster(text, "bundled", BUNDLED_DATE)
     try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return roster_from_rows(_workbook_rows(path), str(path), date_in_name(path.name))
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(str(path), f"cannot read the 287(g) list ({exc})") from exc
-    return parse_roster(text, str(path), None)
+    return parse_roster(text, str(path), date_in_name(path.name))
+
+
+_ISO_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_EIGHT_DIGITS = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})(\d{2})(?!\d)")
+
+
+def date_in_name(name: str) -> dt.date | None:
+    """The date a list's file name carries: ISO (``ice-287g-2026-10-09.csv``), ICE's MMDDYYYY
+    (``participatingAgencies10092026am.xlsx``) or YYYYMMDD; None when there is none or it is no real date."""
+    for found in _ISO_IN_NAME.finditer(name):
+        if (day := _date(found.group(1), found.group(2), found.group(3))) is not None:
+            return day
+    for found in _EIGHT_DIGITS.finditer(name):
+        a, b, c, d = found.groups()
+        if (day := _date(c + d, a, b) or _date(a + b, c, d)) is not None:  # MMDDYYYY first: ICE's own names
+            return day
+    return None
+
+
+def _date(year: str, month: str, day: str) -> dt.date | None:
+    try:
+        found = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return found if 2000 <= found.year <= 2099 else None
+
+
+def _workbook_rows(path: Path) -> list[dict[str, str]]:
+    """The first sheet's rows under its header row (the first row naming a state and an agency column)."""
+    from openpyxl import load_workbook  # only for a user's workbook; the bundled list is CSV
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        header: list[str] | None = None
+        rows: list[dict[str, str]] = []
+        for cells in sheet.iter_rows(values_only=True):
+            values = [_cell_text(c) for c in cells]
+            if header is None:
+                names = {v.lower() for v in values}
+                if names & set(_STATE_COLUMNS) and names & set(_AGENCY_COLUMNS):
+                    header = values
+                continue
+            if any(values):
+                rows.append(dict(zip(header, values, strict=False)))
+        if header is None:
+            raise ValueError("no header row with a STATE and an AGENCY column in the first sheet")
+        return rows
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
 
 
 def parse_roster(text: str, source: str, date: dt.date | None) -> Roster:
-    rows = list(csv.DictReader(io.StringIO(text)))
+    return roster_from_rows(list(csv.DictReader(io.StringIO(text))), source, date)
+
+
+def roster_from_rows(rows: list[dict[str, str]], source: str, date: dt.date | None) -> Roster:
+    """The list indexed by agency key; ``date`` is used when no ``source_list_date`` column says otherwise."""
     if not rows:
         raise InputError(source, "the 287(g) list has no rows")
     header = {k.strip().lower(): k for k in rows[0] if k}
@@ -113,7 +182,7 @@ def parse_roster(text: str, source: str, date: dt.date | None) -> Roster:
             raise InputError(source, f"row {number}: state {row.get(state_col)!r} is not a US state")
         grouped.setdefault((state, name), []).append(row)
     dates = sorted({_get(r, header, "source_list_date") for r in rows} - {""})
-    roster = Roster(info=ListInfo(source=source, date=date or (dt.date.fromisoformat(dates[-1]) if dates else None),
+    roster = Roster(info=ListInfo(source=source, date=dt.date.fromisoformat(dates[-1]) if dates else date,
                                   agencies=len(grouped), agreements=sum(len(v) for v in grouped.values())))
     aliases: list[tuple[AgencyKey, Agreement]] = []
     for (state, name), group in grouped.items():
@@ -177,7 +246,18 @@ class AgreementSearches(BaseModel):
     immigration: int = 0  # of them, with an immigration reason
 
 
-@cache
 def cached_roster(path: Path | None = None) -> Roster:
-    """The list once per process: a portfolio evaluates many agencies against the same one."""
+    """The list once per process: a portfolio evaluates many agencies against the same one (a file that
+    changed since is read again)."""
+    if path is None:
+        return _cached_roster(None, 0, 0)
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_roster(path)  # raises the input error naming the file
+    return _cached_roster(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _cached_roster(path: Path | None, mtime_ns: int, size: int) -> Roster:
     return load_roster(path)
