@@ -74,13 +74,18 @@ def slugify(name: str, state: str | None, taken: set[str]) -> str:
     return slug
 
 
-def _read(paths: Sequence[Path], options: ScanOptions) -> tuple[list[Fragment], list[tuple[Path, str]]]:
-    """Every readable fragment, and every input that could not be read with why (one bad file stops nothing)."""
+def _read(paths: Sequence[Path], options: ScanOptions, audit: Sequence[Path] = (),
+          ) -> tuple[list[Fragment], list[tuple[Path, str]]]:
+    """Every readable fragment, and every input that could not be read with why (one bad file stops nothing).
+    Audit logs given with ``--audit`` are left out: in an agency's folder they are its log, not an export."""
     registry = cached_registry()
     inventory = survey(paths, lambda _: None, options.exclude)
+    logs = {Path(p).resolve() for p in audit}
     fragments: list[Fragment] = []
     unreadable: list[tuple[Path, str]] = [(Path(e.split(":", 1)[0]), e) for e in inventory.errors]
     for path in inventory.files:
+        if path.resolve() in logs:
+            continue
         try:
             fragments.extend(read_all([path], registry.readers, options.reader)[0])
         except InputError as exc:
@@ -91,7 +96,7 @@ def _read(paths: Sequence[Path], options: ScanOptions) -> tuple[list[Fragment], 
 def plan(options: PortfolioOptions) -> tuple[list[Job], Portfolio]:
     """Read and group every input, build the network, and make one evaluation job per agency."""
     started = time.perf_counter()
-    fragments, unreadable = _read(options.inputs, options.base)
+    fragments, unreadable = _read(options.inputs, options.base, options.audit)
     groups = group_fragments(fragments, options.agency_name) if fragments else []
     taken: set[str] = set()
     jobs: list[Job] = []
