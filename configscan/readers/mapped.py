@@ -216,6 +216,10 @@ def suggest(path: Path) -> str:
     unmapped = [h for h in header if h and h not in found.values()]
     if unmapped:
         lines.append("# not mapped (prefix a key with x_ to keep one): " + ", ".join(unmapped))
+    if kind == "partners" and "direction" not in found:  # a top-level key: must come before the tables
+        at = lines.index("[columns]") - 1
+        lines[at:at] = ['# direction = "inbound"  # what the list is when no column says: inbound (they share with '
+                        'us) | outbound (they can search ours) | both']
     if kind != "audit":  # audit mappings take columns only
         lines += ["", "# [values.direction]", '# "<as exported>" = "outbound"  # outbound | inbound | both',
                   "", "[defaults]", f"# {REQUIRED[kind]} = \"...\""]
