@@ -78,9 +78,12 @@ def test_wa_before_6002_shows_it_as_upcoming() -> None:
     assert {"wa-6002-retention", "wa-6002-no-out-of-state", "wa-6002-no-federal"} <= set(upcoming)
     assert all(f.severity is Severity.low for f in upcoming.values())  # 29 days away: within 180
     assert upcoming["wa-6002-retention"].title.startswith("Upcoming (in force 2026-03-30)")
-    # Until then the out-of-state partner is only an advisory risk.
-    oos = [f for f in fails(result) if f.subject == "Kootenai County ID SO"]
+    # Until then being out of state is only an advisory risk for the partner; its 287(g) agreement with ICE is
+    # what Keep Washington Working already bars.
+    kootenai = [f for f in fails(result) if f.subject == "Kootenai County ID SO"]
+    oos = [f for f in kootenai if f.check == "partners.out_of_state_link"]
     assert oos and all(f.advisory and f.layer_role == "advisory-baseline" for f in oos)
+    assert {(f.check, f.rule) for f in kootenai if not f.advisory} == {("partners.g287", "wa-kww-immigration")}
 
 
 def test_wa_far_before_6002_upcoming_is_info() -> None:
