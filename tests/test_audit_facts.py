@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from audit_fixtures import L13, uid, write_csv
+
 from conftest import ROOT, run_cli, write_config
 
 EUGENE = ROOT / "tests" / "data" / "real" / "eugene-or" / "portal-search-audit.csv"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from audit_fixtures import network_audit
+
 from conftest import ROOT, run_cli, write_config
 
 EUGENE = ROOT / "tests" / "data" / "real" / "eugene-or"

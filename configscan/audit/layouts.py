@@ -3,9 +3,9 @@
 Columns are found by header name (order, extra columns and spelling variants tolerated). Exports without a
 header row use the vendor's historical column order, told apart by column count. The layouts known from
 public releases are listed in the reference notes: the 13-column network/organisation audit, the older
-11-column one with ``Total Devices Searched``, the network audit without officer names and plates (2025-12-17 on), trimmed
-8/10-column exports (the federal-only search export is the 10-column one), organisation audits with
-``Offense Type``, split ``Search Date`` + ``Search Time``, and the transparency portal's
+11-column one with ``Total Devices Searched``, the network audit without officer names and plates
+(2025-12-17 on), trimmed 8/10-column exports (the federal-only search export is the 10-column one),
+organisation audits with ``Offense Type``, split ``Search Date`` + ``Search Time``, and the transparency portal's
 ``id, userId, searchDate, cameraCount|networkCount, reason[, caseNumber, offenseType]``.
 """
 
