@@ -49,7 +49,7 @@ def _log(folder: Path, name: str, copies: int) -> Path:
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("logs")
-    return {"big": _log(folder, "big", 100), "small": _log(folder, "small", 2)}
+    return {"big": _log(folder, "big", 60), "small": _log(folder, "small", 2)}
 
 
 def _audit(log: Path, out: Path, work: Path) -> subprocess.Popen[str]:
@@ -161,7 +161,7 @@ def test_two_runs_on_one_evidence_path_each_publish_only_their_own_rows(tmp_path
     """Started together on different logs: both succeed, and the file is one run's complete evidence."""
     out = tmp_path / "out"
     out.mkdir()
-    first_log, second_log = _log(tmp_path, "first", 30), _log(tmp_path, "second", 30)
+    first_log, second_log = _log(tmp_path, "first", 15), _log(tmp_path, "second", 15)
     runs = []
     for index, log in enumerate([first_log, second_log]):
         work = tmp_path / f"tmp{index}"
