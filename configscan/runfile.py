@@ -12,6 +12,10 @@
     email = { host = "smtp.example.org", from = "configscan@example.org", to = ["it@example.org"],
               username = "configscan", password_file = "/etc/configscan/smtp.pass" }
 
+    [portfolio]                           # optional, with several scans: an index over them all
+    out = "reports/portfolio/{date}"      # index.html, portfolio.json|csv, agencies/<name>.html|json
+    jobs = 0                              # worker processes for a large batch (0: CPU count)
+
     [[scan]]
     name = "harbor-view"
     inputs = ["exports/harbor-view-{date}.json"]   # files, globs, folders
@@ -22,7 +26,8 @@
 Relative paths resolve against the scan file's folder. Placeholders in paths: ``{date}`` (the run's date,
 ``--as-of``), ``{yyyy}``, ``{mm}``, ``{dd}`` and ``{name}``. A scan may fetch its inputs first:
 ``fetch = { source = "portal", target = "pinecrest-ca", out = "snap/{name}" }`` (``configscan fetch``), and
-the snapshot folder is scanned. Every mistake is reported with its line, all at once.
+the snapshot folder is scanned. With several scans they are evaluated as one batch (``runbatch``). Every
+mistake is reported with its line, all at once.
 """
 
 from __future__ import annotations
@@ -41,7 +46,8 @@ from configscan.findings import Severity
 from configscan.tomllines import Where, key_lines, line_of
 
 PLACEHOLDERS = frozenset({"date", "yyyy", "mm", "dd", "name"})
-_TOP = {"db", "waivers", "fail_on", "fail_on_new", "alerts", "scan", "version"}
+_TOP = {"db", "waivers", "fail_on", "fail_on_new", "alerts", "portfolio", "scan", "version"}
+_PORTFOLIO_KEYS = {"out", "jobs"}
 _SCAN_PATHS = {"policy", "mapping", "directory", "json", "html", "evidence_csv", "waivers"}
 _SCAN_LISTS = {"inputs", "audit", "exclude"}
 _SCAN_TEXT = {"name", "jurisdiction", "local", "agency_name", "agency_state", "format"}
@@ -69,6 +75,14 @@ class Fetch:
     target: str
     out: str
     token_env: str | None = None
+
+
+@dataclass(frozen=True)
+class PortfolioIndex:
+    """``[portfolio]``: where a run over several scans writes the portfolio index (``{date}`` etc. allowed)."""
+
+    out: str | None = None
+    jobs: int = 0  # worker processes for a batch large enough to pay for them; 0: the CPU count
 
 
 @dataclass
@@ -116,6 +130,7 @@ class RunFile:
     fail_on: str | None = None
     fail_on_new: str | None = None
     alerts: AlertConfig | None = None
+    portfolio: PortfolioIndex | None = None
 
     @property
     def base(self) -> Path:
@@ -126,6 +141,13 @@ class RunFile:
             return None
         path = Path(value).expanduser()
         return path if path.is_absolute() else self.base / path
+
+    def index_out(self, day: dt.date) -> Path | None:
+        """The ``[portfolio] out`` folder for the run's date, if the file asks for an index."""
+        if self.portfolio is None or self.portfolio.out is None:
+            return None
+        return self.resolve(self.portfolio.out.format(date=day.isoformat(), yyyy=f"{day.year:04d}",
+                                                      mm=f"{day.month:02d}", dd=f"{day.day:02d}"))
 
 
 class _Checker:
@@ -205,6 +227,8 @@ def load(path: Path, files: bool = False) -> RunFile:
                   fail_on_new=check.gate((), data, "fail_on_new", "top level"))
     if "alerts" in data:
         run.alerts = _alerts(check, data["alerts"])
+    if "portfolio" in data:
+        run.portfolio = _portfolio(check, data["portfolio"])
     tables = data.get("scan", [])
     if not isinstance(tables, list) or not tables:
         check.error((), "scan", "no scans: add at least one [[scan]] table with inputs")
@@ -218,6 +242,8 @@ def load(path: Path, files: bool = False) -> RunFile:
             check.error(("scan", index), "name", f"scan {entry.name!r}: two scans have this name")
         seen.add(entry.name)
         run.scans.append(entry)
+    if run.portfolio is not None and run.portfolio.out is not None and len(tables) < 2:
+        check.error(("portfolio",), "out", "portfolio: an index needs at least two [[scan]] tables")
     if files:
         _files(check, run)
     if check.errors:
@@ -270,6 +296,24 @@ def _fetch(check: _Checker, where: Where, value: Any, what: str) -> Fetch | None
         return None
     check.template(where, "fetch", out, what)
     return Fetch(source=source, target=target, out=out, token_env=check.text(where, value, "token_env", what))
+
+
+def _portfolio(check: _Checker, data: Any) -> PortfolioIndex | None:
+    where: Where = ("portfolio",)
+    if not isinstance(data, dict):
+        check.error((), "portfolio", "portfolio must be a table (out = \"folder\", jobs = N)")
+        return None
+    check.keys(where, data, _PORTFOLIO_KEYS, "portfolio")
+    out = check.text(where, data, "out", "portfolio")
+    if out is not None and "{name}" in out:
+        check.error(where, "out", "portfolio: out is one folder for every scan: {name} cannot be used")
+    else:
+        check.template(where, "out", out, "portfolio")
+    jobs = data.get("jobs", 0)
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
+        check.error(where, "jobs", "portfolio: jobs must be a whole number (0: the CPU count)")
+        jobs = 0
+    return PortfolioIndex(out=out, jobs=jobs)
 
 
 def _alerts(check: _Checker, data: Any) -> AlertConfig | None:

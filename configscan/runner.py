@@ -2,7 +2,8 @@
 
 A scan's input error does not stop the others: it is reported, the scan counts as exit 2, and the run goes
 on. The run's exit code is the highest of its scans' (3 incomplete > 2 input error > 1 findings > 0).
-Several agencies are scanned one by one; the portfolio machinery can take this loop over when it lands.
+Several agencies are scanned as one batch by ``runbatch`` (the portfolio's evaluation); each still ends here,
+in :func:`finish_entry`, exactly as a lone scan does.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import typer
@@ -45,15 +46,19 @@ def _gate(value: str | None) -> Severity | None:
     return parse_fail_on(value) if value is not None else None
 
 
-def run_scan(plan: RunFile, entry: ScanEntry, settings: RunSettings, registry: Registry, log: Log) -> int:
-    """One scan of the file: fetch (if asked), scan, compare, record, write reports, alert. Returns its exit."""
-    base, day = plan.base, settings.as_of
+def afterwards(plan: RunFile, entry: ScanEntry, settings: RunSettings, log: Log) -> Afterwards:
+    """The entry's waivers, gates and history (command line over the entry over the file's top level)."""
     waivers = settings.waivers or plan.resolve(entry.waivers or plan.waivers)
     fail_on = settings.fail_on or entry.fail_on or plan.fail_on or "high"
     fail_on_new = settings.fail_on_new or entry.fail_on_new or plan.fail_on_new
-    after = Afterwards(db_path=settings.db, waivers_path=waivers, fail_on=_gate(fail_on),
-                       fail_on_new=_gate(fail_on_new), label=entry.name, scan_file=str(plan.path), log=log)
-    evidence = entry.path(entry.evidence_csv, base, day)
+    return Afterwards(db_path=settings.db, waivers_path=waivers, fail_on=_gate(fail_on),
+                      fail_on_new=_gate(fail_on_new), label=entry.name, scan_file=str(plan.path), log=log)
+
+
+def run_scan(plan: RunFile, entry: ScanEntry, settings: RunSettings, registry: Registry, log: Log) -> int:
+    """One scan of the file: fetch (if asked), scan, compare, record, write reports, alert. Returns its exit."""
+    after = afterwards(plan, entry, settings, log)
+    evidence = entry.path(entry.evidence_csv, plan.base, settings.as_of)
     code = exitcodes.INPUT_ERROR
     try:
         with tempfile.TemporaryDirectory(prefix="configscan-") as work, failing_cleanly(evidence):
@@ -70,6 +75,14 @@ def run_scan(plan: RunFile, entry: ScanEntry, settings: RunSettings, registry: R
 
 def _scan(plan: RunFile, entry: ScanEntry, settings: RunSettings, registry: Registry, after: Afterwards,
           work: Path, evidence: Path | None, log: Log) -> int:
+    options, targets = prepare(plan, entry, settings, registry, after, evidence, log)
+    result = scan(replace(options, work=work), registry.checks, registry.readers)
+    return finish_entry(plan, entry, after, result, registry, targets, evidence, log)
+
+
+def prepare(plan: RunFile, entry: ScanEntry, settings: RunSettings, registry: Registry, after: Afterwards,
+            evidence: Path | None, log: Log) -> tuple[ScanOptions, list[tuple[str, Path]]]:
+    """Before the scan: fetch (if asked), open the history and waivers, check the report targets."""
     base, day = plan.base, settings.as_of
     inputs = [Path(p) for p in entry.paths(entry.inputs, base, day)]
     if entry.fetch is not None:
@@ -81,9 +94,14 @@ def _scan(plan: RunFile, entry: ScanEntry, settings: RunSettings, registry: Regi
                           reader=entry.format, directory=entry.path(entry.directory, base, day),
                           mapping=entry.path(entry.mapping, base, day), agency_name=entry.agency_name,
                           agency_state=entry.agency_state, audit=entry.paths(entry.audit, base, day),
-                          work=work, evidence=evidence, exclude=entry.exclude,
+                          evidence=evidence, exclude=entry.exclude,
                           sweep_threshold=entry.sweep_threshold or DEFAULT_SWEEP_THRESHOLD)
-    result = scan(options, registry.checks, registry.readers)
+    return options, targets
+
+
+def finish_entry(plan: RunFile, entry: ScanEntry, after: Afterwards, result: ScanResult, registry: Registry,
+                 targets: Sequence[tuple[str, Path]], evidence: Path | None, log: Log) -> int:
+    """After the scan: compare, record (pending), write the reports, gate, report, alert, mark complete."""
     reports = [str(path) for _, path in targets]
     after.begin(after.prepare(result), reports)
     write_reports(result, registry, targets, evidence)

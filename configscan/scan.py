@@ -148,6 +148,13 @@ def audit_mapping(options: ScanOptions) -> Mapping | None:
 
 
 def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader]) -> ScanResult:
+    config, fragments, conflicts, inventory = read_agency(options, readers)
+    return evaluate(options, config, checks, fragments, conflicts, audit_config=config, inventory=inventory)
+
+
+def read_agency(options: ScanOptions, readers: Sequence[Reader],
+                ) -> tuple[AgencyConfig, list[Fragment], list[Conflict], Inventory]:
+    """``scan``'s reading half, apart so ``run`` can read each of several agencies and evaluate them as a batch."""
     if options.mapping is not None and audit_mapping(options) is None:
         readers = [mapped_reader(load_mapping(options.mapping)), *readers]
     fragments, inventory = read_all(options.inputs, readers, options.reader, options.exclude)
@@ -156,7 +163,7 @@ def scan(options: ScanOptions, checks: Sequence[Check], readers: Sequence[Reader
     data, conflicts = merge(fragments, {"agency": defaults} if defaults else None)
     source = ", ".join(str(p) for p in options.inputs)
     config = normalise(data, source)
-    return evaluate(options, config, checks, fragments, conflicts, audit_config=config, inventory=inventory)
+    return config, list(fragments), list(conflicts), inventory
 
 
 def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check], fragments: Sequence[Fragment] = (),

@@ -12,6 +12,7 @@ from configscan.clikit import fail, parse_as_of, parse_fail_on
 from configscan.errors import InputError
 from configscan.history import db as history_db
 from configscan.registry import load_registry
+from configscan.runbatch import run_batch
 from configscan.runfile import RunFile, RunFileError, ScanEntry, load
 from configscan.runlock import LOCKED, Busy, holding
 from configscan.runlog import FORMATS, Log
@@ -69,26 +70,29 @@ def run_command(
                            fail_on_new=fail_on_new)
     try:
         with holding(scan_file, db_path.parent):
-            codes = _each(plan, scans, settings, log)
+            codes, index = _each(plan, scans, settings, log)
     except Busy as exc:
         log.event("error", str(exc), exit_code=LOCKED)
         raise typer.Exit(LOCKED) from None
     except OSError as exc:
         raise InputError(str(db_path.parent), f"cannot take the run lock ({exc.strerror or exc})") from exc
-    code = max(codes, default=exitcodes.OK)
+    code = max([*codes, index], default=exitcodes.OK)
     log.event("info", f"{scan_file}: {len(scans)} scan(s), exit {code}", exit_code=code,
               scans=dict(zip((s.name for s in scans), codes, strict=True)))
     raise typer.Exit(code)
 
 
-def _each(plan: RunFile, scans: list[ScanEntry], settings: RunSettings, log: Log) -> list[int]:
+def _each(plan: RunFile, scans: list[ScanEntry], settings: RunSettings, log: Log) -> tuple[list[int], int]:
+    """Each scan's exit code, and the portfolio index's; several scans are evaluated as one batch."""
     registry = load_registry()
     for failure in registry.failures:
         log.event("error", f"incomplete: {failure}")
     codes = []
     with log.progress([s.name for s in scans]) as bar:
+        if len(scans) > 1:
+            return run_batch(plan, scans, settings, registry, log, bar)
         for entry in scans:
             bar.step(entry.name)
             codes.append(run_scan(plan, entry, settings, registry, log))
             bar.advance()
-    return codes
+    return codes, exitcodes.OK
