@@ -234,8 +234,9 @@ def _main(argv: Sequence[str] | None = None, stopped: Sequence[int] = ()) -> Non
     _mount_subcommands()
     options: dict[str, Any] = {"debug": os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")}
     try:
-        code = app(args=settings.hoist(_debug_first(sys.argv[1:] if argv is None else argv)), standalone_mode=False,
-                   obj=options)
+        own = settings.commands_with_config(typer.main.get_command(app))
+        code = app(args=settings.hoist(_debug_first(sys.argv[1:] if argv is None else argv), own),
+                   standalone_mode=False, obj=options)
     except CommandLineError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # bare command: show its help
             typer.echo(exc.ctx.get_help())

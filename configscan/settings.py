@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +30,32 @@ ENV_PREFIX = "CONFIGSCAN_"
 _NOT_SETTABLE = frozenset({"help", "install_completion", "show_completion", "version", "config", "debug"})
 
 
-def hoist(argv: Sequence[str]) -> list[str]:
-    """``--config PATH`` is global but may be typed after the command: move it to the front (before ``--``)."""
+def hoist(argv: Sequence[str], own_config: Collection[str] = ()) -> list[str]:
+    """``--config PATH`` is global but may be typed after the command: move it to the front (before ``--``).
+
+    Not for a command that has a ``--config`` of its own (``own_config``: ``audit --config agency.json`` names
+    the agency's configuration export, not an options file), and not when it already precedes the command.
+    """
     args = list(argv)
     end = args.index("--") if "--" in args else len(args)
+    command = next((i for i, arg in enumerate(args[:end]) if not arg.startswith("-")
+                    and not (i and args[i - 1] == "--config")), end)
+    if command < end and args[command] in own_config:
+        return args
     for i, arg in enumerate(args[:end]):
+        if i < command and (arg == "--config" or arg.startswith("--config=")):
+            return args  # already global
         if arg.startswith("--config="):
             return [arg, *args[:i], *args[i + 1:]]
         if arg == "--config" and i + 1 < end:
             return [arg, args[i + 1], *args[:i], *args[i + 2:]]
     return args
+
+
+def commands_with_config(root: Any) -> set[str]:
+    """Top-level commands that define a ``--config`` option of their own (``hoist`` leaves theirs alone)."""
+    return {path[0] for path, command in _commands(root) if len(path) == 1 and any(
+        "--config" in getattr(param, "opts", ()) for param in getattr(command, "params", []))}
 
 
 def config_file(flag: Path | None, environ: Mapping[str, str], cwd: Path) -> Path | None:
