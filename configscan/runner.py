@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
 from configscan.clikit import failing_cleanly, parse_fail_on, report_targets, write_reports
 from configscan.errors import InputError, UsageError
 from configscan.findings import ScanResult, Severity
+from configscan.leftovers import work_directory
 from configscan.nightly import Afterwards
 from configscan.registry import Registry
 from configscan.runfile import RunFile, ScanEntry
@@ -61,7 +61,7 @@ def run_scan(plan: RunFile, entry: ScanEntry, settings: RunSettings, registry: R
     evidence = entry.path(entry.evidence_csv, plan.base, settings.as_of)
     code = exitcodes.INPUT_ERROR
     try:
-        with tempfile.TemporaryDirectory(prefix="configscan-") as work, failing_cleanly(evidence):
+        with work_directory("configscan-") as work, failing_cleanly(evidence):
             try:
                 code = _scan(plan, entry, settings, registry, after, Path(work), evidence, log)
             except (InputError, UsageError) as exc:

@@ -5,7 +5,6 @@ Thin: parse options, plan (read, group, network), evaluate every agency, write, 
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ import typer
 
 from configscan import exitcodes
 from configscan.clikit import failing_cleanly, parse_as_of, parse_fail_on
+from configscan.leftovers import work_directory
 from configscan.network.graph import Membership
 from configscan.portfolio.run import PortfolioOptions, plan, progress_bar, run_all, summarise
 from configscan.portfolio.write import write_portfolio
@@ -42,7 +42,7 @@ def portfolio_command(
 ) -> None:
     """Scan many agencies at once: one report per agency, who can reach each agency's data, and an index."""
     threshold = parse_fail_on(fail_on)
-    with tempfile.TemporaryDirectory(prefix="configscan-") as work, failing_cleanly(None):
+    with work_directory("configscan-") as work, failing_cleanly(None):
         base = ScanOptions(inputs=[], as_of=parse_as_of(as_of), fail_on=threshold, policy=policy,
                            directory=directory, g287=g287, exclude=exclude or [], work=Path(work))
         memberships: list[Membership] = read_memberships(members) if members else []

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +24,7 @@ from configscan.errors import InputError
 from configscan.findings import Outcome, ScanResult, Severity
 from configscan.inputs import survey
 from configscan.jurisdictions.library import PackLibrary
+from configscan.leftovers import work_directory
 from configscan.model import AgencyConfig
 from configscan.network.graph import AgencyInput, Membership, build_network, node_id
 from configscan.network.reach import reach_of
@@ -197,7 +197,7 @@ def evaluate_job(job: Job, out: Path | None = None) -> ScanResult | None:
     if job.config is None:
         return None
     registry = cached_registry()
-    with tempfile.TemporaryDirectory(prefix="configscan-portfolio-") as work:
+    with work_directory("configscan-portfolio-") as work:
         options = replace(job.options, work=Path(work))
         result = evaluate(options, job.config, registry.checks, job.fragments, job.conflicts, audit_config=job.config,
                           library=cached_library(), classifier=cached_classifier(options.directory))
