@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +25,7 @@ from typer._click.exceptions import UsageError as CommandLineError
 from configscan import exitcodes, helptext, settings
 from configscan.clikit import fail, failing_cleanly, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import InputError, UsageError
+from configscan.leftovers import work_directory
 from configscan.model import AgencyConfig, Direction
 from configscan.nightly import Afterwards, finish_scan
 from configscan.redact import redacted
@@ -120,7 +120,7 @@ def scan_command(
     if redact and evidence_csv is not None:
         fail("--redact cannot apply to --evidence-csv (it holds the log's rows as they are); leave the evidence "
              "file out of a public packet")
-    with tempfile.TemporaryDirectory(prefix="configscan-") as work, failing_cleanly(evidence_csv):
+    with work_directory("configscan-") as work, failing_cleanly(evidence_csv):
         formats = [f"{name}={path}" for name, path in (("md", md), ("csv", csv_out), ("sarif", sarif),
                                                         ("pdf", pdf)) if path is not None]
         targets = report_targets(registry, html, json_out, [*formats, *(output or [])])

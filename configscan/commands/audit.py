@@ -5,19 +5,20 @@ Thin: parse options, build the scan options, call the scanner, write reports, pu
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
-from configscan.clikit import failing_cleanly, finish, parse_as_of, parse_fail_on, report_targets, write_reports
+from configscan.clikit import fail, failing_cleanly, finish, parse_as_of, parse_fail_on, report_targets, write_reports
 from configscan.errors import UsageError
 from configscan.jurisdictions.library import PackLibrary
+from configscan.leftovers import work_directory
 from configscan.model import Agency, AgencyConfig
 from configscan.readers.mapped import load_mapping
 from configscan.readers.merge import merge
+from configscan.redact import redacted
 from configscan.registry import Registry, load_registry
 from configscan.scan import ScanOptions, evaluate, normalise, read_inputs
 
@@ -85,13 +86,27 @@ def register(app: typer.Typer) -> None:
                                                           "match this glob (repeatable).")] = None,
         g287: Annotated[Path | None, typer.Option("--287g", help="A newer ICE 287(g) list (ICE's xlsx or a CSV) "
                                                   "than the bundled one; the report states its date.")] = None,
+        md: Annotated[Path | None, typer.Option("--md", help="Write a Markdown summary here.")] = None,
+        csv_out: Annotated[Path | None, typer.Option("--csv", help="Write one CSV row per finding here.")] = None,
+        sarif: Annotated[Path | None, typer.Option("--sarif", help="Write SARIF 2.1.0 here (code scanning).")] = None,
+        pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the report as PDF here (needs Chromium).")]
+        = None,
+        output: Annotated[list[str] | None, typer.Option("--output", "-o", help="Other writers as NAME=PATH.")]
+        = None,
+        redact: Annotated[bool, typer.Option("--redact", help="Remove officer names, e-mail addresses, plates and "
+                                             "case numbers from every report, keeping counts.")] = False,
     ) -> None:
         """Read audit logs: federal, out-of-state and unlisted searchers, immigration and vague reasons, sweeps."""
         registry = load_registry()
         threshold = parse_fail_on(fail_on)
         day = parse_as_of(as_of)
-        with tempfile.TemporaryDirectory(prefix="configscan-audit-") as tmp, failing_cleanly(evidence_csv):
-            targets = report_targets(registry, html, json_out)
+        if redact and evidence_csv is not None:
+            fail("--redact cannot apply to --evidence-csv (it holds the log's rows as they are); leave the "
+                 "evidence file out of a public packet")
+        with work_directory("configscan-audit-") as tmp, failing_cleanly(evidence_csv):
+            formats = [f"{name}={path}" for name, path in (("md", md), ("csv", csv_out), ("sarif", sarif),
+                                                            ("pdf", pdf)) if path is not None]
+            targets = report_targets(registry, html, json_out, [*formats, *(output or [])])
             if mapping is not None and (kind := load_mapping(mapping).kind) != "audit":
                 raise UsageError(f"--mapping {mapping}: kind must be \"audit\" for audit logs (got {kind!r})")
             agency, given = _config(config, agency_state, registry, agency_name, jurisdiction)
@@ -101,5 +116,5 @@ def register(app: typer.Typer) -> None:
                                   audit=files, sweep_threshold=sweep_threshold, work=Path(tmp),
                                   evidence=evidence_csv, mapping=mapping, exclude=exclude or [], g287=g287)
             result = evaluate(options, agency, [], audit_config=agency if given else None)
-            write_reports(result, registry, targets, evidence_csv)
+            write_reports(redacted(result) if redact else result, registry, targets, evidence_csv)
         finish(result, threshold, quiet)
