@@ -14,6 +14,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -28,11 +29,11 @@ from configscan.errors import InputError, UsageError
 from configscan.leftovers import work_directory
 from configscan.model import AgencyConfig, Direction
 from configscan.nightly import Afterwards, finish_scan
+from configscan.progress import audit_progress, on_terminal
 from configscan.redact import redacted
 from configscan.registry import load_registry
 from configscan.runlog import Log
 from configscan.scan import ScanOptions, scan
-from configscan.textsafe import visible
 
 app = typer.Typer(
     name="configscan",
@@ -133,7 +134,8 @@ def scan_command(
                               audit=audit or [], work=Path(work), sweep_threshold=sweep_threshold,
                               evidence=evidence_csv, exclude=exclude or [],
                               direction=direction.value if direction else None, g287=g287)
-        result = scan(options, registry.checks, registry.readers)
+        with audit_progress(bool(audit) and on_terminal(quiet)) as progress:  # long audits: a sign of life
+            result = scan(replace(options, progress=progress), registry.checks, registry.readers)
         after.begin(after.prepare(result), [str(p) for _, p in targets])
         write_reports(redacted(result) if redact else result, registry, targets, evidence_csv)
     finish_scan(after, result, threshold, quiet)
@@ -152,7 +154,7 @@ def checks_command(
         for meta in metas:
             typer.echo(f"{meta.id:<36} {meta.severity.value:<9} {meta.title}")
     for failure in registry.failures:
-        typer.echo(f"configscan: {visible(str(failure))}", err=True)
+        typer.echo(f"configscan: {failure}", err=True)
     if registry.failures:
         raise typer.Exit(exitcodes.INCOMPLETE)
 
@@ -244,7 +246,7 @@ def _main(argv: Sequence[str] | None = None, stopped: Sequence[int] = ()) -> Non
             sys.exit(exitcodes.OK)
         # One line naming what was wrong (click's own boxed, multi-line message is for humans at a prompt).
         command = exc.ctx.command_path if exc.ctx else "configscan"
-        sys.stderr.write(f"configscan: error: {_one_line(exc.format_message())} (see '{command} --help')\n")
+        sys.stderr.write(f"configscan: error: {exc.format_message()} (see '{command} --help')\n")
         sys.exit(exitcodes.INPUT_ERROR)
     except (InputError, UsageError) as exc:  # raised outside a command's own handler: still one line, exit 2
         if stopped:
@@ -298,5 +300,5 @@ def _internal_error(exc: Exception, debug: bool) -> None:
 
 
 def _one_line(text: str, limit: int = 500) -> str:
-    line = visible(" ".join(text.split()))  # control and bidi characters shown, never sent to the terminal
+    line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 3] + "..."

@@ -41,6 +41,7 @@ from configscan.network.reach import own_reach
 from configscan.partners import Classification, Classifier
 from configscan.partners.g287 import cached_roster
 from configscan.portfolio.group import one_agency
+from configscan.progress import AuditProgress
 from configscan.readers.base import Fragment, Reader
 from configscan.readers.mapped import Mapping, load_mapping, mapped_reader
 from configscan.readers.merge import Conflict, merge
@@ -70,6 +71,7 @@ class ScanOptions:
     direction: str | None = None  # --direction: what a one-direction partner list is (configscan.direction)
     g287: Path | None = None  # a newer 287(g) list than the bundled one (--287g)
     reach: Reach | None = None  # portfolio: this agency's reach in the batch's network (else its own links)
+    progress: AuditProgress | None = None  # audit progress on a terminal (configscan.progress); None: nothing
 
 
 def sha256_of(path: Path) -> str:
@@ -207,7 +209,7 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
             files=list(options.audit), agency_state=config.agency.state, rules=ruleset,
             classifier=classifier, work=options.work, config=audit_config,
             threshold=options.sweep_threshold, evidence_target=options.evidence, mapping=audit_mapping(options),
-            exclude=list(options.exclude), roster=roster))
+            exclude=list(options.exclude), roster=roster, progress=options.progress))
         findings.extend(outcome.findings)
         skipped.extend(SkippedInput(path=s.path, reason=s.reason, blocking=s.blocking) for s in outcome.skipped)
         errors.extend(outcome.errors)

@@ -32,6 +32,7 @@ from configscan.jurisdictions.schema import RuleKind, duration_days
 from configscan.model import AgencyConfig
 from configscan.partners import Classifier
 from configscan.partners.g287 import Roster
+from configscan.progress import AuditProgress
 from configscan.readers.mapped import Mapping
 
 DEFAULT_SWEEP_THRESHOLD = 2000  # national lookups typically cover hundreds to ~3,500 networks
@@ -56,6 +57,7 @@ class AuditRequest:
     exclude: list[str] = field(default_factory=list)  # --exclude globs for files in folders
     roster: Roster | None = None  # the 287(g) list: searches by its agencies are counted
     wide_devices: int = DEFAULT_WIDE_DEVICES  # cameras per search that prove national lookup
+    progress: AuditProgress | None = None  # a terminal's progress display (configscan.progress); None: nothing
 
 
 @dataclass
@@ -77,35 +79,42 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         raise InputError(", ".join(request.files), f"no audit log found ({detail})")
     con = engine.connect(request.work)
     counter = records.Counter()  # counts every source's records independently, beside the engine
+    progress = request.progress or AuditProgress()
     try:
+        progress.watch(con)
+        progress.sources(len(sources))
         for source in sources:
             counter.start(source.path)
         limit = lookback_limit(request.rules)
         scans = [engine.Scan(source, index, dedup=len(sources) > 1, wide_devices=request.wide_devices,
                              lookback_limit=limit[0] if limit else None) for index, source in enumerate(sources)]
-        files, removed = _load(con, scans, request.threshold, errors, request.work, counter)
+        files, removed = _load(con, scans, request.threshold, errors, request.work, counter, progress)
+        progress.phase("grouping searchers and reasons")
         outcome = _analyse(con, request, scans, files, notes, errors, removed, started)
         outcome.skipped = inventory.skipped
         return outcome
     finally:
+        progress.unwatch()
         counter.close()
         con.close()
 
 
 def _load(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path,
-          counter: records.Counter) -> tuple[list[AuditFile], int]:
+          counter: records.Counter, progress: AuditProgress) -> tuple[list[AuditFile], int]:
     try:
-        return _load_all(con, scans, threshold, errors, work, counter, hashed=True)
+        return _load_all(con, scans, threshold, errors, work, counter, hashed=True, progress=progress)
     except passes.HashCollision:
         passes.reset(con)  # astronomically rare; read again keyed on the reason text
-        return _load_all(con, scans, threshold, errors, work, counter, hashed=False)
+        progress.sources(len(scans))
+        return _load_all(con, scans, threshold, errors, work, counter, hashed=False, progress=progress)
 
 
 def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path,
-              counter: records.Counter, hashed: bool) -> tuple[list[AuditFile], int]:
+              counter: records.Counter, hashed: bool, progress: AuditProgress) -> tuple[list[AuditFile], int]:
     passes.prepare(con, dedup=len(scans) > 1)
     files, removed, problems = [], 0, []
     for scan in scans:
+        progress.reading(scan.source.label)
         try:
             stats = passes.load(con, scan, threshold, hashed)
         except passes.NotUtf8:  # bytes past the sniffed head are not UTF-8: transcode, then read again
@@ -118,7 +127,9 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
         files.append(AuditFile(label=scan.source.label, layout=scan.source.layout.name, rows=stats.rows,
                                rows_unreadable=stats.rejected, header_repeats=stats.header_repeats,
                                blank_rows=stats.blank, encoding=scan.source.encoding))
+        progress.read()
     if len(scans) > 1:
+        progress.phase("removing duplicates across sources")
         removed = sum(dedup.resolve(con, scans, threshold, hashed).values())
     passes.combine(con)
     errors.extend(problems)  # only once the load succeeded, so a second attempt does not repeat them

@@ -5,6 +5,7 @@ Thin: parse options, build the scan options, call the scanner, write reports, pu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from configscan.errors import UsageError
 from configscan.jurisdictions.library import PackLibrary
 from configscan.leftovers import work_directory
 from configscan.model import Agency, AgencyConfig
+from configscan.progress import audit_progress, on_terminal
 from configscan.readers.mapped import load_mapping
 from configscan.readers.merge import merge
 from configscan.redact import redacted
@@ -115,6 +117,8 @@ def register(app: typer.Typer) -> None:
                                   as_of=day, fail_on=threshold, directory=directory,
                                   audit=files, sweep_threshold=sweep_threshold, work=Path(tmp),
                                   evidence=evidence_csv, mapping=mapping, exclude=exclude or [], g287=g287)
-            result = evaluate(options, agency, [], audit_config=agency if given else None)
+            with audit_progress(on_terminal(quiet)) as progress:  # a long audit shows a sign of life
+                result = evaluate(replace(options, progress=progress), agency, [],
+                                  audit_config=agency if given else None)
             write_reports(redacted(result) if redact else result, registry, targets, evidence_csv)
         finish(result, threshold, quiet)
