@@ -34,6 +34,7 @@ from configscan.redact import redacted
 from configscan.registry import load_registry
 from configscan.runlog import Log
 from configscan.scan import ScanOptions, scan
+from configscan.textsafe import visible
 
 app = typer.Typer(
     name="configscan",
@@ -154,7 +155,7 @@ def checks_command(
         for meta in metas:
             typer.echo(f"{meta.id:<36} {meta.severity.value:<9} {meta.title}")
     for failure in registry.failures:
-        typer.echo(f"configscan: {failure}", err=True)
+        typer.echo(f"configscan: {visible(str(failure))}", err=True)
     if registry.failures:
         raise typer.Exit(exitcodes.INCOMPLETE)
 
@@ -246,7 +247,7 @@ def _main(argv: Sequence[str] | None = None, stopped: Sequence[int] = ()) -> Non
             sys.exit(exitcodes.OK)
         # One line naming what was wrong (click's own boxed, multi-line message is for humans at a prompt).
         command = exc.ctx.command_path if exc.ctx else "configscan"
-        sys.stderr.write(f"configscan: error: {exc.format_message()} (see '{command} --help')\n")
+        sys.stderr.write(f"configscan: error: {_one_line(exc.format_message())} (see '{command} --help')\n")
         sys.exit(exitcodes.INPUT_ERROR)
     except (InputError, UsageError) as exc:  # raised outside a command's own handler: still one line, exit 2
         if stopped:
@@ -300,5 +301,5 @@ def _internal_error(exc: Exception, debug: bool) -> None:
 
 
 def _one_line(text: str, limit: int = 500) -> str:
-    line = " ".join(text.split())
+    line = visible(" ".join(text.split()))  # control and bidi characters shown, never sent to the terminal
     return line if len(line) <= limit else line[: limit - 3] + "..."

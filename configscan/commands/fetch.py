@@ -23,6 +23,7 @@ from configscan.fetch import defaults as d
 from configscan.fetch.credentials import CredentialError, Credentials, is_loopback, one_line, origin, token_from_env
 from configscan.fetch.limits import Limits
 from configscan.fetch.manifest import redact_url
+from configscan.textsafe import visible
 
 if TYPE_CHECKING:
     from configscan.fetch.http import Fetcher, FetchError
@@ -53,7 +54,7 @@ def _limits(retries: int, backoff: float, max_retry_wait: float, read_timeout: f
 
 
 def _fail(message: str, code: int = exitcodes.INPUT_ERROR) -> NoReturn:
-    typer.echo(f"configscan: error: {message}", err=True)
+    typer.echo(f"configscan: error: {visible(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -119,7 +120,7 @@ def _finish(outcome: Outcome, folder: Path) -> NoReturn:
     typer.echo(f"configscan: fetched {len(outcome.downloaded)}, unchanged {len(outcome.unchanged)}, "
                f"failed {len(outcome.failed)}{kept} -> {folder}", err=True)
     for failure in outcome.failed:
-        typer.echo(f"configscan: fetch failed: {one_line(failure, 500)}", err=True)
+        typer.echo(f"configscan: fetch failed: {visible(one_line(failure, 500))}", err=True)
     raise typer.Exit(exitcodes.INCOMPLETE if outcome.failed else exitcodes.OK)
 
 

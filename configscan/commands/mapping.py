@@ -11,6 +11,7 @@ from configscan import exitcodes
 from configscan.atomic import write_atomic
 from configscan.errors import InputError
 from configscan.readers.mapped import suggest
+from configscan.textsafe import visible
 
 
 def suggest_command(
@@ -19,12 +20,12 @@ def suggest_command(
 ) -> None:
     """Propose a TOML column mapping from the file's headers; edit it, then scan with --mapping."""
     if not file.is_file():
-        typer.echo(f"configscan: error: {file}: no such file", err=True)
+        typer.echo(f"configscan: error: {visible(str(file))}: no such file", err=True)
         raise typer.Exit(exitcodes.INPUT_ERROR)
     try:
         text = suggest(file)
     except InputError as exc:
-        typer.echo(f"configscan: error: {exc}", err=True)
+        typer.echo(f"configscan: error: {visible(str(exc))}", err=True)
         raise typer.Exit(exitcodes.INPUT_ERROR) from None
     if out is None:
         typer.echo(text, nl=False)

@@ -23,6 +23,7 @@ from configscan.jurisdictions.library import PackLibrary
 from configscan.jurisdictions.packfile import check_pack_file
 from configscan.jurisdictions.review import due_for_review, parse_age
 from configscan.jurisdictions.schema import RulePack
+from configscan.textsafe import visible
 
 rules_app = typer.Typer(name="rules", help="The rule packs: list, show, validate, stale, docs.",
                         no_args_is_help=True)
@@ -32,7 +33,7 @@ def _library() -> PackLibrary:
     try:
         return PackLibrary()
     except InputError as exc:  # a broken bundled pack is an installation fault, said in one line
-        typer.echo(f"configscan: error: {exc}", err=True)
+        typer.echo(f"configscan: error: {visible(str(exc))}", err=True)
         raise typer.Exit(exitcodes.INPUT_ERROR) from exc
 
 
@@ -76,7 +77,7 @@ def show_command(
     try:
         pack = library.get(pack_id)
     except UsageError as exc:
-        typer.echo(f"configscan: error: {exc}", err=True)
+        typer.echo(f"configscan: error: {visible(str(exc))}", err=True)
         raise typer.Exit(exitcodes.INPUT_ERROR) from exc
     if as_json:
         typer.echo(pack.model_dump_json(indent=2))
@@ -128,7 +129,7 @@ def validate_command(
         for problem in result.problems:
             line = f":{problem.line}" if problem.line else ""
             where = f" {problem.field}:" if problem.field else ""
-            typer.echo(f"{path}{line}:{where} {problem.message}", err=True)
+            typer.echo(visible(f"{path}{line}:{where} {problem.message}"), err=True)
     if failed:
         raise typer.Exit(exitcodes.INPUT_ERROR)
 
@@ -144,7 +145,7 @@ def stale_command(
     try:
         days = parse_age(older_than)
     except UsageError as exc:
-        typer.echo(f"configscan: error: {exc}", err=True)
+        typer.echo(f"configscan: error: {visible(str(exc))}", err=True)
         raise typer.Exit(exitcodes.INPUT_ERROR) from exc
     on = parse_as_of(as_of)
     library = _library()
