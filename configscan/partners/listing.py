@@ -7,6 +7,7 @@ such as Eugene's (``Name,State,Type``) works as it is. Errors name the file and 
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def read_partner_list(path: Path) -> list[ListedPartner]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(path), f"cannot read ({exc})") from exc
     try:
-        reader = csv.reader(text.splitlines())
+        # The csv module splits records itself: str.splitlines would also break at a CR or U+2028 inside a
+        # name (two partners from one) and drop a line break inside a quoted cell.
+        reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, None)
         if header is None:
             raise InputError(str(path), "empty file; expected a header row with a 'name' column")
@@ -44,7 +47,7 @@ def read_partner_list(path: Path) -> list[ListedPartner]:
         if "name" not in keys:
             raise InputError(str(path), f"row 1: no 'name' column (found: {', '.join(h for h in header) or 'none'})")
         partners = []
-        for number, values in enumerate(reader, start=2):
+        for number, values in enumerate(reader, start=2):  # the row a spreadsheet shows (header = 1)
             if not any(v.strip() for v in values):
                 continue
             if len(values) > len(keys):
