@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit import aggregate, dedup, engine, evidence, passes, records, samples
+from configscan.audit import aggregate, dedup, engine, evidence, passes, reason_sql, records, samples
 from configscan.audit.agreements import agreement_searches
 from configscan.audit.findings import (
     MAX_IMMIGRATION_FINDINGS,
@@ -20,7 +20,6 @@ from configscan.audit.findings import (
     all_findings,
     top_orgs,
 )
-from configscan.audit.reasons import classify_reason
 from configscan.audit.searchers import classify_searchers
 from configscan.audit.sources import Source, expand, reencoded
 from configscan.audit.summary import AuditFile, AuditSummary
@@ -180,9 +179,7 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
     engine.put_table(con, "org_class", ("org", "klass", "state", "listed"), (
         (org, s.klass, s.state or "", "" if s.listed is None else str(int(s.listed)))
         for org, s in searchers.items()), request.work)
-    verdicts = {reason: classify_reason(reason) for reason in aggregate.distinct(con, "reason")}
-    engine.put_table(con, "reason_class", ("reason", "category", "rule", "agency"),
-                     ((r, v.category, v.rule or "", v.agency or "") for r, v in verdicts.items()), request.work)
+    categories = reason_sql.classify(con, request.work)  # in the engine; Python sees only context-rule reasons
     aggregate.build_groups(con)
     facts_by_org = aggregate.org_facts(con)
     totals = aggregate.totals(con)
@@ -197,7 +194,7 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
 
     labels = samples.Labels(klass={o: s.klass for o, s in searchers.items()},
                             state={o: s.state or "??" for o, s in searchers.items()},
-                            category={r: v.category for r, v in verdicts.items()})
+                            category=categories)
     wanted = {
         "org": [o for o, v in searchers.items() if v.klass == "federal"],
         "immigration": top_orgs(facts, lambda f: f.immigration, MAX_IMMIGRATION_FINDINGS),

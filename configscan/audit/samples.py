@@ -33,7 +33,8 @@ _MAX_READS = 8  # per source: the last read always runs to the end of the file
 
 @dataclass(frozen=True)
 class Labels:
-    """What Python knows of each distinct value: an organisation's class and state, a reason's category."""
+    """What Python knows of each distinct value: an organisation's class and state; the category of each reason
+    in a sampled category (``reason_sql.SAMPLED``): any other reason is absent, read as "other"."""
 
     klass: dict[str | None, str]
     state: dict[str | None, str]
@@ -63,7 +64,7 @@ def quotas(con: Any, wanted: dict[str, list[str | None]], per_key: int) -> dict[
 
 def _subjects(org: str | None, reason: str | None, networks: int | None, labels: Labels, threshold: int,
               ) -> Iterable[Subject]:
-    category = labels.category.get(reason, "vague")
+    category = labels.category.get(reason, "other")  # only sampled categories are listed (reason_sql.SAMPLED)
     yield ("org", org)
     if category == "immigration_purpose":
         yield ("immigration", org)
