@@ -22,6 +22,7 @@ import yaml
 
 from configscan.errors import InputError
 from configscan.findings import Finding, WaiverNote, WaiverStatus
+from configscan.readers import safeyaml
 
 _ALIASES = {"approver": "approved_by", "check_id": "check", "document": "legal_basis", "expiry": "expires"}
 _KNOWN = {"check", "subject", "fingerprint", "reason", "approved_by", "legal_basis", "expires"}
@@ -85,8 +86,8 @@ def load(path: Path) -> list[Waiver]:
 
 def _yaml_items(path: Path, text: str) -> tuple[Any, list[int | None]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)  # nodes only: aliases are not expanded here
+        data = safeyaml.load(text, str(path))  # aliases counted and bounded (an alias bomb is refused)
     except yaml.YAMLError as exc:
         raise InputError(str(path), f"not valid YAML ({' '.join(str(exc).split())})") from exc
     if isinstance(data, dict):

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from configscan.errors import InputError
 from configscan.jurisdictions.schema import Confidence, Level, RuleKind, RulePack, SourceGrade
+from configscan.readers import safeyaml
 
 US_STATES = frozenset({
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
@@ -169,7 +170,12 @@ def _source_problems(pack: RulePack, root: yaml.Node | None) -> list[PackProblem
 def check_pack_text(text: str, path: Path, known_ids: set[str] | None = None) -> PackCheck:
     """Validate a pack's text and collect every problem (not only the first), each with its line."""
     try:
-        data: Any = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader (C when built)
+        if "&" in text and "*" in text:  # anchors and aliases: a user's pack could be an alias bomb; bounded
+            data: Any = safeyaml.load(text, str(path))
+        else:
+            data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader (C when built)
+    except InputError as exc:
+        return PackCheck(path, None, [PackProblem(1, "", exc.detail)])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
