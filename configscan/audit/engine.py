@@ -172,8 +172,10 @@ def _read_csv(scan: Scan) -> str:
             f"rejects_scan='rejscan{src}')")
 
 
-def _select(scan: Scan, numbered: bool, facts: bool = False) -> str:
-    """Map one source's columns to the shared row shape; untyped columns go through TRY_*."""
+def _select(scan: Scan, numbered: bool, facts: bool = False, extra: tuple[str, ...] = ()) -> str:
+    """Map one source's columns to the shared row shape; untyped columns go through TRY_*. ``extra`` names
+    further layout columns to carry as trimmed text (NULL where the layout lacks them): corpus mode's case
+    number and Time Frame for de-duplication."""
     source, layout = scan.source, scan.source.layout
     # Layouts without a searcher column (the portal) log only the publishing agency's own searches.
     org = f"nullif({_col(source, 'org')}, '')" if _col(source, "org") else quote(OWN_AGENCY)
@@ -231,9 +233,14 @@ def _select(scan: Scan, numbered: bool, facts: bool = False) -> str:
         f"SELECT {rn}{uid} AS uid, {id_raw} AS id_raw, {org} AS org, {reason} AS reason, "
         f"{plausible} AS ts, raw_time AS ts_raw, {networks} AS networks, {devices} AS devices, "
         f"{tf_raw} AS tf_raw, {moderation} AS moderation, "
-        f"{is_header} AS is_header, {is_blank} AS is_blank "
+        f"{is_header} AS is_header, {is_blank} AS is_blank{_extra(source, extra)} "
         f"FROM (SELECT *, {ts} AS ts0 FROM (SELECT *, {raw} AS raw_time FROM {_read_csv(scan)}))"
     )
+
+
+def _extra(source: Source, names: tuple[str, ...]) -> str:
+    return "".join(f", nullif(trim({c}::VARCHAR), '') AS x_{n}" if (c := _col(source, n))
+                   else f", NULL::VARCHAR AS x_{n}" for n in names)
 
 
 def _integer(scan: Scan, name: str) -> str:
@@ -260,9 +267,10 @@ def lookback_sql(scan: Scan) -> str:
     return f"CASE WHEN tf_raw IS NOT NULL THEN (epoch(ts) - epoch({parsed})) / 86400.0 END"
 
 
-def base(scan: Scan, numbered: bool = False, facts: bool = False) -> str:
-    """The source's rows in the shared shape, before flags (``rn`` too when numbered or de-duplicating)."""
-    return _select(scan, numbered or scan.inner_duplicates, facts)
+def base(scan: Scan, numbered: bool = False, facts: bool = False, extra: tuple[str, ...] = ()) -> str:
+    """The source's rows in the shared shape, before flags (``rn`` too when numbered or de-duplicating), with
+    ``x_<name>`` for each ``extra`` layout column."""
+    return _select(scan, numbered or scan.inner_duplicates, facts, extra)
 
 
 def rows(scan: Scan, numbered: bool = False, over: str | None = None, facts: bool = False) -> str:

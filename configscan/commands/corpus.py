@@ -1,0 +1,49 @@
+"""``configscan corpus``: a state's (or a country's) released audit logs in one run, findings per camera owner.
+
+Thin: parse options, then manifest -> load -> link duplicates -> owners' findings -> outputs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
+from configscan.clikit import failing_cleanly, parse_as_of, parse_fail_on
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("corpus")
+    def corpus_command(
+        source: Annotated[Path, typer.Argument(help="A manifest (CSV or TOML: release, path, agency, state, "
+                                               "request_url, sha256) or a folder with one sub-folder per release.")],
+        out: Annotated[Path, typer.Option("--out", help="Folder for corpus.json and index.csv.")],
+        state: Annotated[str | None, typer.Option("--state", help="Owners' state for a folder without a "
+                                                  "manifest (USPS code).")] = None,
+        evidence_csv: Annotated[Path | None, typer.Option("--evidence-csv", help="Every released row behind a "
+                                                          "flagged search, with release, file, sheet, row.")] = None,
+        as_of: Annotated[str | None, typer.Option("--as-of", help="Law in force on YYYY-MM-DD.")] = None,
+        sweep_threshold: Annotated[int, typer.Option("--sweep-threshold", min=1,
+                                                     help="Networks per search that make a mass sweep.")]
+        = DEFAULT_SWEEP_THRESHOLD,
+        fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that exits 1, or never.")] = "high",
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+    ) -> None:
+        """Many releases by many agencies: searches de-duplicated across releases, findings per camera owner."""
+        from configscan.corpus.run import CorpusRequest, run_corpus
+
+        threshold = parse_fail_on(fail_on)
+        day = parse_as_of(as_of)
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="configscan-corpus-") as tmp, failing_cleanly(None):
+            result = run_corpus(CorpusRequest(source=source, out=out, state=state, evidence=evidence_csv, as_of=day,
+                                              threshold=sweep_threshold, work=Path(tmp)), started)
+        if not quiet:
+            typer.echo(result.summary_line(), err=True)
+            for error in result.errors:
+                typer.echo(f"configscan: incomplete: {error}", err=True)
+        raise typer.Exit(result.exit_code(threshold))

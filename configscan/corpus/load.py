@@ -1,0 +1,134 @@
+"""Every release's rows into one engine table, ``crow``, each row keeping where it came from.
+
+CSV, XLSX, PDF, .gz and .zip go through the audit's own sources (layouts, title rows, time shapes, the same
+row shape via ``engine.base``); Parquet is read by the engine natively, its columns found by the same header
+names. Only the columns corpus mode uses are kept: release, source, file label, row (as a spreadsheet shows
+it, or the Parquet row number), ID, searching organisation, reason, case number, time, networks and Time
+Frame. Repeated header rows and blank rows are left out; rows the reader rejects are counted per file and
+make the run incomplete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from configscan.audit import engine
+from configscan.audit.layouts import header_layout
+from configscan.audit.sources import expand
+from configscan.corpus.manifest import Release
+from configscan.errors import InputError
+
+_TABLE = """CREATE TABLE crow (rel USMALLINT, src INTEGER, file VARCHAR, sheet VARCHAR, row BIGINT, uid UUID,
+    id_raw VARCHAR, org VARCHAR, reason VARCHAR, case_no VARCHAR, ts TIMESTAMP, networks INTEGER, tf VARCHAR)"""
+_SHEET = "CASE WHEN contains({x}, '#') THEN split_part({x}, '#', -1) END"
+
+
+@dataclass
+class SourceInfo:
+    rel: int
+    label: str
+    path: Path
+    sha256: str = ""  # the manifest's, for the file this source was read from
+    rows: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class Loaded:
+    sources: list[SourceInfo] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def load(con: Any, releases: list[Release], work: Path) -> Loaded:
+    con.execute(_TABLE)
+    out = Loaded()
+    for rel, release in enumerate(releases):
+        for file in release.files:
+            parquet = [file.path] if file.path.suffix.lower() == ".parquet" else sorted(
+                file.path.rglob("*.parquet")) if file.path.is_dir() else []
+            for path in parquet:
+                _parquet(con, rel, path, out, file.sha256 if path == file.path else "")
+            others = file.path.is_file() and not parquet or file.path.is_dir() and any(
+                p.is_file() and p.suffix.lower() != ".parquet" for p in file.path.rglob("*"))
+            if others:
+                _tables(con, rel, file.path, work, out, file.sha256 if file.path.is_file() else "")
+    return out
+
+
+def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str) -> None:
+    sources, skipped, inventory = expand([str(path)], work, None, ("*.parquet",))
+    out.skipped += [f"{s.label}: {s.why}" for s in skipped] + [f"{s.path}: {s.reason}" for s in inventory.skipped]
+    out.errors += inventory.errors
+    for source in sources:
+        info = SourceInfo(rel, source.label, source.path, sha256)
+        scan = engine.Scan(source, len(out.sources))
+        for _ in range(2):  # a second read pads rows that leave out trailing cells
+            rows = engine.base(scan, numbered=True, extra=("case", "time_frame"))
+            con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
+            con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
+            con.execute(f"DELETE FROM crow WHERE src = {scan.src}")
+            label = engine.quote(source.label)
+            con.execute(f"""
+                INSERT INTO crow SELECT {rel}, {scan.src}, split_part({label}, '#', 1), {_SHEET.format(x=label)},
+                       rn - 1 + {scan.row_offset}, uid, id_raw, org, reason, x_case, ts, networks, x_time_frame
+                FROM ({rows}) WHERE NOT is_header AND NOT is_blank""")
+            info.rejected, _, short = engine.rejected(con, scan.src)
+            if not short or scan.padded:
+                break
+            scan.padded = True
+        info.rows = int(con.execute(f"SELECT count(*) FROM crow WHERE src = {scan.src}").fetchone()[0])
+        if info.rejected:
+            out.errors.append(f"{source.label}: {info.rejected} row(s) could not be read")
+        if not info.rows:
+            out.errors.append(f"{source.label}: no searches were read from it; an empty log proves nothing")
+        out.sources.append(info)
+
+
+def _parquet(con: Any, rel: int, path: Path, out: Loaded, sha256: str) -> None:
+    """A Parquet file: columns found by header name; times typed already or parsed as the CSV reader would."""
+    import duckdb
+
+    relation = f"read_parquet({engine.quote(str(path))}, file_row_number=true)"
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    except duckdb.Error as exc:
+        raise InputError(str(path), f"cannot be read as Parquet ({str(exc).splitlines()[0]})") from exc
+    names = [r[0] for r in described if r[0] != "file_row_number"]
+    types = {r[0]: str(r[1]) for r in described}
+    layout = header_layout(names)
+    if layout is None or layout.column("org") is None:
+        raise InputError(str(path), "no audit-log columns found (searching organisation, time, ...)")
+
+    def col(name: str) -> str | None:
+        index = layout.column(name)
+        return '"' + names[index].replace('"', '""') + '"' if index is not None else None
+
+    def text(name: str) -> str:
+        c = col(name)
+        return f"nullif(trim({c}::VARCHAR), '')" if c else "NULL::VARCHAR"
+
+    time_col = col("search_time")
+    if time_col and types.get(names[layout.column("search_time") or 0], "").startswith("TIMESTAMP"):
+        ts = f"{time_col}::TIMESTAMP"
+    elif time_col:
+        every = "[" + ", ".join(engine.quote(f) for f in engine.TIME_FORMATS) + "]"
+        ts = (f"coalesce(try_strptime({time_col}::VARCHAR, {every}), "
+              f"TRY_CAST({time_col}::VARCHAR AS TIMESTAMPTZ)::TIMESTAMP)")
+    else:
+        ts = "NULL::TIMESTAMP"
+    id_text = text("id")
+    info = SourceInfo(rel, str(path), path, sha256)
+    src = len(out.sources)
+    networks = f"TRY_CAST({col('networks')} AS INTEGER)" if col("networks") else "NULL::INTEGER"
+    con.execute(f"""
+        INSERT INTO crow SELECT {rel}, {src}, {engine.quote(str(path))}, NULL, file_row_number + 1,
+               TRY_CAST({id_text} AS UUID), CASE WHEN TRY_CAST({id_text} AS UUID) IS NULL THEN {id_text} END,
+               {text('org')}, {text('reason')}, {text('case')}, {ts}, {networks}, {text('time_frame')}
+        FROM {relation}""")
+    info.rows = int(con.execute(f"SELECT count(*) FROM crow WHERE src = {src}").fetchone()[0])
+    if not info.rows:
+        out.errors.append(f"{path}: no searches were read from it; an empty log proves nothing")
+    out.sources.append(info)

@@ -1,0 +1,105 @@
+"""Findings per camera owner, under the owner's state law, with each searcher's category.
+
+The owner of a release is its producing agency (a network audit logs searches of the producer's cameras).
+Its searches are the distinct searches (``dedup``) that appear in any of its releases, each with the reason
+recovered across releases. For each owner the audit's own tables are built from those searches (``g``,
+``by_org_month``, ``by_reason_month``), searchers are classified against the owner's state, and the audit's
+aggregates and findings run unchanged against a rule set built for the owner's state (one per state).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from configscan.audit import aggregate, reason_sql
+from configscan.audit.engine import put_table
+from configscan.audit.findings import AuditFacts, all_findings
+from configscan.audit.run import DEFAULT_WIDE_DEVICES, lookback_limit
+from configscan.audit.searchers import classify_searchers
+from configscan.corpus.manifest import Release
+from configscan.findings import Finding
+from configscan.jurisdictions.layers import build_ruleset
+from configscan.jurisdictions.loader import PackLibrary, RuleSet
+from configscan.partners import Classifier
+
+
+@dataclass
+class Owner:
+    agency: str
+    state: str
+    releases: list[str]
+    searches: int = 0
+    searchers: int = 0
+    by_searcher: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def owners_of(releases: list[Release]) -> tuple[list[Owner], dict[int, int]]:
+    """One owner per (agency, state); and each release's owner index."""
+    index: dict[tuple[str, str], int] = {}
+    owners: list[Owner] = []
+    of_release: dict[int, int] = {}
+    for rel, release in enumerate(releases):
+        key = (release.agency, release.state)
+        if key not in index:
+            index[key] = len(owners)
+            owners.append(Owner(release.agency, release.state, []))
+        owners[index[key]].releases.append(release.name)
+        of_release[rel] = index[key]
+    return owners, of_release
+
+
+def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifier, as_of: dt.date,
+             threshold: int) -> list[Owner]:
+    owners, of_release = owners_of(releases)
+    put_table(con, "rel_owner", ("rel", "owner"), ((r, o) for r, o in of_release.items()), work)
+    reason_sql.classify(con, work, "(SELECT DISTINCT reason FROM searches)")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE osearch AS
+        SELECT w.owner::INTEGER AS owner, s.* FROM (SELECT DISTINCT o.owner, l.sk FROM linked l
+                                                   JOIN rel_owner o ON l.rel = o.rel::INTEGER) w
+        JOIN searches s USING (sk)""")
+    con.execute("CREATE OR REPLACE TEMP TABLE owner_class (owner INTEGER, org VARCHAR, klass VARCHAR, state VARCHAR)")
+    library = PackLibrary()
+    rules: dict[str, RuleSet] = {}
+    for number, owner in enumerate(owners):
+        if owner.state not in rules:
+            rules[owner.state] = build_ruleset(library, f"US-{owner.state}", as_of, None, None)
+        _one(con, number, owner, rules[owner.state], classifier, threshold, work)
+    return owners
+
+
+def _one(con: Any, number: int, owner: Owner, rules: RuleSet, classifier: Classifier, threshold: int,
+         work: Path) -> None:
+    mine = f"(SELECT *, date_trunc('month', ts) AS m FROM osearch WHERE owner = {number})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT org, reason, count(*) AS n FROM {mine} GROUP BY ALL")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE by_org_month AS
+        SELECT m, org, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, max(networks) AS max_net,
+               count_if(networks >= {int(threshold)}) AS sweeps, count_if(ts IS NULL) AS bad_time,
+               NULL::INTEGER AS max_dev, count_if(networks >= {int(threshold)}) AS wide,
+               min(ts) FILTER (networks >= {int(threshold)}) AS wide_first,
+               max(ts) FILTER (networks >= {int(threshold)}) AS wide_last, 0::BIGINT AS deep,
+               NULL::DOUBLE AS max_back, NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last,
+               0::BIGINT AS moderated, NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max
+        FROM {mine} GROUP BY ALL""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE by_reason_month AS SELECT m, reason, count(*) AS n FROM {mine} "
+                "GROUP BY ALL")
+    names = aggregate.distinct(con, "org")
+    searchers = classify_searchers(names, classifier, owner.state, None)
+    put_table(con, "org_class", ("org", "klass", "state", "listed"), (
+        (org, s.klass, s.state or "", "" if s.listed is None else str(int(s.listed))) for org, s in searchers.items()),
+        work)
+    aggregate.build_groups(con)
+    facts = aggregate.org_facts(con)
+    totals = aggregate.totals(con)
+    owner.searches, owner.searchers = totals["searches"], totals["orgs_total"]
+    owner.by_searcher, owner.by_category = totals["by_searcher"], totals["by_category"]
+    audit = AuditFacts(orgs=facts, searchers=searchers, threshold=threshold, wide_devices=DEFAULT_WIDE_DEVICES,
+                       retention=lookback_limit(rules))
+    owner.findings = all_findings(audit, rules, None, {})
+    con.execute(f"INSERT INTO owner_class SELECT {number}, org, klass, nullif(state, '') FROM org_class")

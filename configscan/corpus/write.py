@@ -1,0 +1,126 @@
+"""Corpus outputs: the JSON report, the per-owner index (CSV) and the evidence CSV.
+
+The portfolio's index pages are built from per-agency scan results (settings, partners, reports); a corpus
+owner has only audit figures, so the index here is its own table, one row per owner, with the same role:
+where to look first. Every evidence row is one released row: release, request URL, file, sheet, row and
+the manifest's SHA-256, with the search it belongs to, the tier that linked it and, for a reason or case
+number recovered from another copy, the release it came from. Formula-looking text is neutralised as in the
+audit's evidence CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from configscan.atomic import write_atomic
+from configscan.audit.engine import put_table
+from configscan.corpus.dedup import Tiers, missing_sql
+from configscan.corpus.load import Loaded
+from configscan.corpus.manifest import Release
+from configscan.corpus.owners import Owner
+from configscan.textsafe import neutralise_cell
+
+INDEX = ("owner", "state", "releases", "searches", "searchers", "federal", "out_of_state", "immigration_purpose",
+         "immigration_agency", "findings", "worst")
+EVIDENCE = ("owner", "owner_state", "release", "request_url", "file", "sheet", "row", "sha256", "search", "tier",
+            "copies", "searcher", "searcher_class", "searcher_state", "time", "reason", "reason_from_release",
+            "case", "case_from_release", "category", "rule", "networks")
+FLAGGED = ("immigration_purpose", "immigration_agency", "reproductive_health")
+
+
+def report(releases: list[Release], loaded: Loaded, tiers: Tiers, owners: list[Owner], seconds: float,
+           ) -> dict[str, Any]:
+    return {
+        "format": "configscan/corpus@1",
+        "releases": [{"name": r.name, "agency": r.agency, "state": r.state, "request_url": r.url or None,
+                      "files": [{"path": str(f.path), "sha256": f.sha256 or None} for f in r.files]}
+                     for r in releases],
+        "sources": [{"release": releases[s.rel].name, "file": s.label, "rows": s.rows, "rows_unreadable": s.rejected}
+                    for s in loaded.sources],
+        "deduplication": vars(tiers),
+        "owners": [_owner(o) for o in owners],
+        "errors": loaded.errors, "skipped": loaded.skipped, "seconds": round(seconds, 3),
+    }
+
+
+def _owner(owner: Owner) -> dict[str, Any]:
+    return {"agency": owner.agency, "state": owner.state, "releases": owner.releases, "searches": owner.searches,
+            "searchers": owner.searchers, "by_searcher": owner.by_searcher, "by_category": owner.by_category,
+            "findings": [f.model_dump(mode="json") for f in owner.findings]}
+
+
+def _worst(owner: Owner) -> str:
+    return max(owner.findings, key=lambda f: f.severity.rank).severity.value if owner.findings else ""
+
+
+def index_rows(owners: list[Owner]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for o in sorted(owners, key=lambda o: (-max((f.severity.rank for f in o.findings), default=-1), o.agency)):
+        rows.append([o.agency, o.state, "; ".join(o.releases), o.searches, o.searchers,
+                     o.by_searcher.get("federal", 0), o.by_searcher.get("out_of_state", 0),
+                     o.by_category.get("immigration_purpose", 0), o.by_category.get("immigration_agency", 0),
+                     len(o.findings), _worst(o)])
+    return rows
+
+
+def write_outputs(out: Path, data: dict[str, Any], owners: list[Owner]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(out / "corpus.json", json.dumps(data, indent=2, default=str) + "\n")
+    lines: list[list[object]] = [list(INDEX), *index_rows(owners)]
+    write_atomic(out / "index.csv", _csv_text(lines))
+
+
+def _csv_text(rows: list[list[object]]) -> str:
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([neutralise_cell(v) if isinstance(v, str) else v for v in row])
+    return buffer.getvalue()
+
+
+def write_evidence(con: Any, path: Path, releases: list[Release], loaded: Loaded, threshold: int, work: Path) -> int:
+    """Every released row of a flagged search (immigration or health reason, federal or out-of-state searcher,
+    a sweep), once per owner that released it; returns the number of rows written."""
+    put_table(con, "src_meta", ("src", "sha256"), ((i, s.sha256) for i, s in enumerate(loaded.sources)), work)
+    put_table(con, "rel_meta", ("rel", "name", "url"), ((i, r.name, r.url) for i, r in enumerate(releases)), work)
+    put_table(con, "owner_meta", ("owner", "agency", "state"), _owner_meta(releases), work)
+    query = f"""
+        SELECT om.agency, om.state, rm.name, rm.url, l.file, l.sheet, l.row, sm.sha256, l.sk, l.tier, s.copies,
+               s.org, coalesce(oc.klass, 'redacted'), oc.state, strftime(s.ts, '%Y-%m-%d %H:%M:%S'),
+               s.reason, CASE WHEN {missing_sql('l.reason')} AND NOT s.reason_missing THEN rr.name END, s.case_no,
+               CASE WHEN {missing_sql('l.case_no')} AND NOT s.case_missing THEN cr.name END,
+               coalesce(c.category, 'vague'),
+               CASE WHEN c.category = 'immigration_agency' THEN c.agency ELSE c.rule END, l.networks
+        FROM linked l
+        JOIN rel_owner ro ON l.rel = ro.rel::INTEGER
+        JOIN searches s ON l.sk = s.sk
+        JOIN owner_meta om ON om.owner::INTEGER = ro.owner::INTEGER
+        JOIN rel_meta rm ON rm.rel::INTEGER = l.rel
+        JOIN src_meta sm ON sm.src::INTEGER = l.src
+        LEFT JOIN owner_class oc ON oc.owner = ro.owner::INTEGER AND oc.org IS NOT DISTINCT FROM s.org
+        LEFT JOIN reason_class c ON c.reason IS NOT DISTINCT FROM s.reason
+        LEFT JOIN rel_meta rr ON rr.rel::INTEGER = s.reason_rel
+        LEFT JOIN rel_meta cr ON cr.rel::INTEGER = s.case_rel
+        WHERE c.category IN {FLAGGED} OR oc.klass IN ('federal', 'out_of_state') OR s.networks >= {int(threshold)}
+        ORDER BY l.rel, l.src, l.row"""
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EVIDENCE)
+        cursor = con.execute(query)
+        while batch := cursor.fetchmany(10_000):
+            writer.writerows([neutralise_cell(v) if isinstance(v, str) else v for v in row] for row in batch)
+            count += len(batch)
+    return count
+
+
+def _owner_meta(releases: list[Release]) -> list[tuple[int, str, str]]:
+    seen: dict[tuple[str, str], int] = {}
+    for release in releases:
+        seen.setdefault((release.agency, release.state), len(seen))
+    return [(i, agency, state) for (agency, state), i in seen.items()]

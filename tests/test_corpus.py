@@ -1,0 +1,121 @@
+"""Corpus mode on generated multi-release trees: overlapping releases, UUIDs stripped from some, a redacted
+reason recovered from another release, Parquet and CSV mixed, owners judged under their own state's law."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import uuid
+from pathlib import Path
+
+import duckdb
+from typer.testing import CliRunner
+
+from configscan.cli import _mount_subcommands, app
+
+HEADER = ["ID", "Name", "Org Name", "Total Networks Searched", "Time Frame", "License Plate", "Reason", "Case #",
+          "Filters", "Search Time", "Search Type", "Text Prompt", "Moderation"]
+
+
+def _search(i: int, org: str, reason: str, case: str = "") -> list[str]:
+    sid = str(uuid.UUID(int=i + 1))
+    return [sid, "***", org, str(3 + i % 5), "", "***", reason, case, "", f"03/{1 + i % 27:02d}/2025, {1 + i % 9:02d}:"
+            f"{i % 60:02d}:00 PM UTC", "search", "", ""]
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+
+
+def _corpus(tmp: Path) -> tuple[Path, dict[str, list[list[str]]]]:
+    """Three releases by three owners (two in California, one in Oregon) sharing searches."""
+    shared = [_search(i, f"City{i % 4} CA PD", "stolen vehicle") for i in range(40)]
+    shared.append(_search(100, "Fresno CA PD", "ICE detainer", "25-000777"))  # an immigration search
+    shared.append(_search(101, "Kent WA PD", "burglary"))  # an out-of-state searcher for California owners
+    redacted = [r[:6] + ["[REDACTED]", "***"] + r[8:] if r[0] == str(uuid.UUID(int=101)) else r for r in shared]
+    stripped = [[""] + r[1:] for r in shared[:20]]  # UUIDs removed: linked by the loose key
+    oakland = shared[:30] + shared[40:] + [_search(200 + i, "Oakland CA PD", "welfare check") for i in range(5)]
+    _write_csv(tmp / "oakland" / "2025.csv", oakland)
+    _write_csv(tmp / "sanjose" / "march.csv", redacted)
+    portland = stripped + [_search(300, "Portland OR PD", "robbery")]
+    # the same loose key twice in one release (two searches that second, no IDs): ambiguous, left unlinked
+    twin = [""] + shared[25][1:]
+    portland += [twin, twin[:6] + ["other twin"] + twin[7:]]
+    pq = tmp / "portland" / "audit.parquet"
+    pq.parent.mkdir(parents=True, exist_ok=True)
+    _write_csv(tmp / "portland.csv", portland)
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{tmp / 'portland.csv'}', all_varchar=true)) TO '{pq}' (FORMAT parquet)")
+    (tmp / "portland.csv").unlink()
+    digest = hashlib.sha256((tmp / "sanjose" / "march.csv").read_bytes()).hexdigest()
+    manifest = tmp / "manifest.csv"
+    manifest.write_text(
+        "release,path,agency,state,request_url,sha256\n"
+        "oakland-2025,oakland/2025.csv,Oakland Police Department,CA,https://example.org/r/1,\n"
+        f"sanjose-2025,sanjose/march.csv,San Jose Police Department,CA,https://example.org/r/2,{digest}\n"
+        "portland-2025,portland/audit.parquet,Portland Police Bureau,OR,https://example.org/r/3,\n", encoding="utf-8")
+    return manifest, {"oakland": oakland, "sanjose": redacted, "portland": portland}
+
+
+def _run(args: list[str]) -> tuple[int, str]:
+    _mount_subcommands()
+    result = CliRunner().invoke(app, args)
+    return result.exit_code, result.output
+
+
+def test_corpus_links_releases_recovers_reasons_and_judges_each_owner(tmp_path: Path) -> None:
+    manifest, releases = _corpus(tmp_path)
+    out, evidence = tmp_path / "out", tmp_path / "evidence.csv"
+    code, output = _run(["corpus", str(manifest), "--out", str(out), "--evidence-csv", str(evidence), "-q"])
+    assert code == 1, output  # findings (the immigration search, out-of-state searchers)
+    data = json.loads((out / "corpus.json").read_text())
+    tiers = data["deduplication"]
+    rows = sum(len(r) for r in releases.values())
+    assert tiers["rows"] == rows
+    # distinct: 42 shared + 5 Oakland-only + 1 Portland-only + the two ambiguous twins (each its own search)
+    assert tiers["searches"] == 42 + 5 + 1 + 2
+    assert tiers["linked_by_loose_key"] == 20 and tiers["ambiguous_unlinked"] == 2
+    assert tiers["linked_by_id"] == rows - 20 - 2 - tiers["searches"] + 2
+    assert tiers["reasons_recovered"] == 1 and tiers["cases_recovered"] == 1
+    owners = {o["agency"]: o for o in data["owners"]}
+    assert owners["Oakland Police Department"]["searches"] == 37
+    assert owners["San Jose Police Department"]["searches"] == 42
+    assert owners["Portland Police Bureau"]["state"] == "OR"
+    # the Washington searcher is out of state for the California owners
+    assert owners["San Jose Police Department"]["by_searcher"].get("out_of_state", 0) >= 1
+    # San Jose's copy of the ICE search had its reason redacted: recovered from Oakland's release
+    assert owners["San Jose Police Department"]["by_category"].get("immigration_purpose") == 1
+    with evidence.open(encoding="utf-8") as handle:
+        ev = list(csv.DictReader(handle))
+    ice = [r for r in ev if r["search"] == str(uuid.UUID(int=101))]
+    sj = [r for r in ice if r["release"] == "sanjose-2025"]
+    assert sj and sj[0]["reason"] == "ICE detainer" and sj[0]["reason_from_release"] == "oakland-2025"
+    assert sj[0]["case_from_release"] == "oakland-2025" and sj[0]["case"] == "25-000777"
+    assert sj[0]["sha256"] == hashlib.sha256((tmp_path / "sanjose" / "march.csv").read_bytes()).hexdigest()
+    assert sj[0]["row"] == str(1 + [r[0] for r in releases["sanjose"]].index(str(uuid.UUID(int=101))) + 1)
+    assert sj[0]["request_url"] == "https://example.org/r/2"
+    index = (out / "index.csv").read_text().splitlines()
+    assert index[0].startswith("owner,state,releases,searches") and len(index) == 4
+
+
+def test_a_changed_file_is_an_input_error(tmp_path: Path) -> None:
+    manifest, _ = _corpus(tmp_path)
+    with (tmp_path / "sanjose" / "march.csv").open("a", encoding="utf-8") as handle:
+        handle.write(",".join(_search(999, "X CA PD", "theft")) + "\n")
+    code, output = _run(["corpus", str(manifest), "--out", str(tmp_path / "out")])
+    assert code == 2 and "SHA-256" in output
+
+
+def test_folder_tree_without_manifest_needs_state_and_reads_each_folder_as_a_release(tmp_path: Path) -> None:
+    _corpus(tmp_path)
+    (tmp_path / "manifest.csv").unlink()
+    code, output = _run(["corpus", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert code == 2 and "--state" in output
+    code, output = _run(["corpus", str(tmp_path), "--out", str(tmp_path / "out"), "--state", "CA", "-q"])
+    data = json.loads((tmp_path / "out" / "corpus.json").read_text())
+    assert [r["name"] for r in data["releases"]] == ["oakland", "portland", "sanjose"]
+    assert data["deduplication"]["searches"] == 50
