@@ -113,13 +113,15 @@ class _Terminal(AuditProgress):
         self.bar.update(self.current, engine="")
 
     def sources(self, total: int) -> None:
-        self.bar.update(self.task, total=total, completed=0, description="audit: reading sources")
+        self.bar.update(self.task, total=total, completed=0, description="audit: reading sources", refresh=True)
 
     def reading(self, label: str) -> None:
-        self.bar.update(self.task, description=visible(f"audit: reading {label}"))
+        name = label.rsplit("/", 1)[-1]  # the file (and sheet or member) alone: a full path would wrap the line
+        self.bar.update(self.task, description=visible(f"audit: reading {name}"), refresh=True)
 
     def read(self) -> None:
         self.bar.advance(self.task)
+        self.bar.refresh()  # drawn now, not at the next tick: a person sees every source, however fast
 
     def phase(self, text: str) -> None:
         self.bar.update(self.task, description="audit: sources read", engine="")
@@ -127,6 +129,7 @@ class _Terminal(AuditProgress):
             self.step = self.current = self.bar.add_task(f"audit: {text}", total=None, engine="")
         else:
             self.bar.update(self.step, description=f"audit: {text}")
+        self.bar.refresh()
 
     def close(self) -> None:
         self.unwatch()
