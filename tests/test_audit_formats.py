@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from audit_fixtures import network_audit
+
 from conftest import run_cli
 
 
