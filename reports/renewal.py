@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from configscan.findings import Finding, Outcome, ScanResult
@@ -158,8 +160,15 @@ def pack_rules(result: ScanResult) -> dict[str, tuple[str, list[Rule]]]:
     for ref in result.jurisdictions:
         path = pack_dir() / f"{ref.id}.yaml"
         if path.is_file():
-            packs[ref.id] = (ref.role, list(parse_pack(path).rules))
+            packs[ref.id] = (ref.role, list(_bundled_rules(path)))
     return packs
+
+
+@cache
+def _bundled_rules(path: Path) -> tuple[Rule, ...]:
+    """A bundled pack's rules, parsed once per process: a portfolio renders hundreds of reports, and parsing
+    the packs again for each was a sixth of its time."""
+    return tuple(parse_pack(path).rules)
 
 
 def renewal_date(unknown: Mapping[str, Any], agency: Mapping[str, Any],
