@@ -238,9 +238,12 @@ def _main(argv: Sequence[str] | None = None, stopped: Sequence[int] = ()) -> Non
     _mount_subcommands()
     options: dict[str, Any] = {"debug": os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")}
     try:
-        own = settings.commands_with_config(typer.main.get_command(app))
-        code = app(args=settings.hoist(_debug_first(sys.argv[1:] if argv is None else argv), own),
-                   standalone_mode=False, obj=options)
+        args = _debug_first(sys.argv[1:] if argv is None else argv)
+        # Which commands have a --config of their own: asked only when --config is typed (building the click
+        # command tree costs as much as a small scan's reading).
+        own = settings.commands_with_config(typer.main.get_command(app)) if any(
+            a == "--config" or a.startswith("--config=") for a in args) else set()
+        code = app(args=settings.hoist(args, own), standalone_mode=False, obj=options)
     except CommandLineError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # bare command: show its help
             typer.echo(exc.ctx.get_help())
