@@ -24,7 +24,16 @@ import typer
 from typer._click.exceptions import UsageError as CommandLineError
 
 from configscan import exitcodes, helptext, settings
-from configscan.clikit import fail, failing_cleanly, parse_as_of, parse_fail_on, report_targets, write_reports
+from configscan.clikit import (
+    fail,
+    failing_cleanly,
+    formats,
+    parse_as_of,
+    parse_fail_on,
+    refuse_redacted_evidence,
+    report_targets,
+    write_reports,
+)
 from configscan.errors import InputError, UsageError
 from configscan.leftovers import work_directory
 from configscan.model import AgencyConfig, Direction
@@ -120,13 +129,9 @@ def scan_command(
                        fail_on_new=parse_fail_on(fail_on_new) if fail_on_new else None, log=Log(quiet=quiet))
     if evidence_csv is not None and not audit:
         fail("--evidence-csv needs --audit (the evidence rows come from audit logs)")
-    if redact and evidence_csv is not None:
-        fail("--redact cannot apply to --evidence-csv (it holds the log's rows as they are); leave the evidence "
-             "file out of a public packet")
+    refuse_redacted_evidence(redact, evidence_csv)
     with work_directory("configscan-") as work, failing_cleanly(evidence_csv):
-        formats = [f"{name}={path}" for name, path in (("md", md), ("csv", csv_out), ("sarif", sarif),
-                                                        ("pdf", pdf)) if path is not None]
-        targets = report_targets(registry, html, json_out, [*formats, *(output or [])])
+        targets = report_targets(registry, html, json_out, formats(md, csv_out, sarif, pdf, output or []))
         after.open()
         options = ScanOptions(inputs=inputs, jurisdiction=jurisdiction, local=local, policy=policy,
                               as_of=parse_as_of(as_of), fail_on=threshold,

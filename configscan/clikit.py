@@ -50,6 +50,20 @@ def parse_fail_on(value: str) -> Severity | None:
         fail(f"--fail-on {value!r}: choose critical, high, medium, low, info or never")
 
 
+def formats(md: Path | None, csv: Path | None, sarif: Path | None, pdf: Path | None,
+            others: Sequence[str] = ()) -> list[str]:
+    """The NAME=PATH specs of the format options ``scan`` and ``audit`` share, then any ``-o NAME=PATH``."""
+    named = [f"{name}={path}" for name, path in (("md", md), ("csv", csv), ("sarif", sarif), ("pdf", pdf))
+             if path is not None]
+    return [*named, *others]
+
+
+def refuse_redacted_evidence(redact: bool, evidence_csv: Path | None) -> None:
+    if redact and evidence_csv is not None:
+        fail("--redact cannot apply to --evidence-csv (it holds the log's rows as they are); leave the evidence "
+             "file out of a public packet")
+
+
 def report_targets(registry: Registry, html: Path | None, json_out: Path | None,
                    others: Sequence[str] = ()) -> list[tuple[str, Path]]:
     """(writer, path) pairs, checked before any work: known writers, one stdout, no two on one file."""

@@ -12,7 +12,16 @@ from typing import Annotated
 import typer
 
 from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
-from configscan.clikit import fail, failing_cleanly, finish, parse_as_of, parse_fail_on, report_targets, write_reports
+from configscan.clikit import (
+    failing_cleanly,
+    finish,
+    formats,
+    parse_as_of,
+    parse_fail_on,
+    refuse_redacted_evidence,
+    report_targets,
+    write_reports,
+)
 from configscan.errors import UsageError
 from configscan.jurisdictions.library import PackLibrary
 from configscan.leftovers import work_directory
@@ -102,13 +111,9 @@ def register(app: typer.Typer) -> None:
         registry = load_registry()
         threshold = parse_fail_on(fail_on)
         day = parse_as_of(as_of)
-        if redact and evidence_csv is not None:
-            fail("--redact cannot apply to --evidence-csv (it holds the log's rows as they are); leave the "
-                 "evidence file out of a public packet")
+        refuse_redacted_evidence(redact, evidence_csv)
         with work_directory("configscan-audit-") as tmp, failing_cleanly(evidence_csv):
-            formats = [f"{name}={path}" for name, path in (("md", md), ("csv", csv_out), ("sarif", sarif),
-                                                            ("pdf", pdf)) if path is not None]
-            targets = report_targets(registry, html, json_out, [*formats, *(output or [])])
+            targets = report_targets(registry, html, json_out, formats(md, csv_out, sarif, pdf, output or []))
             if mapping is not None and (kind := load_mapping(mapping).kind) != "audit":
                 raise UsageError(f"--mapping {mapping}: kind must be \"audit\" for audit logs (got {kind!r})")
             agency, given = _config(config, agency_state, registry, agency_name, jurisdiction)
