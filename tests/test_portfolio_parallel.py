@@ -1,5 +1,6 @@
-"""The portfolio's parallel path: worker processes (``--jobs 2``) evaluate a batch of nine agency exports, one of
-them unreadable and one with its audit log, and every file written is the one a single process writes."""
+"""The portfolio's parallel path: worker processes (``--jobs 2``) read and evaluate a batch of nine agency
+exports, one of them unreadable and one with its audit log, and every file written is the one a single process
+writes."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def test_worker_processes_write_what_one_process_writes(tmp_path: Path, monkeypa
     code1, one, out1 = _portfolio(tmp_path, batch, 1)
     assert pools == []  # one job: evaluated in this process
     code2, two, out2 = _portfolio(tmp_path, batch, 2)
-    assert pools == [2]  # nine agencies, two jobs: worker processes
+    assert pools == [2, 2]  # ten files read and nine agencies evaluated by worker processes
 
     assert code1 == code2 == 3  # the unreadable export makes its agency incomplete, in both
     assert _stable(one) == _stable(two)

@@ -74,29 +74,42 @@ def slugify(name: str, state: str | None, taken: set[str]) -> str:
     return slug
 
 
-def _read(paths: Sequence[Path], options: ScanOptions, audit: Sequence[Path] = (),
+def _read_one(path: Path, reader: str | None) -> tuple[list[Fragment], str | None]:
+    """One input's fragments, or why it could not be read (in a worker process or in this one)."""
+    try:
+        return read_all([path], cached_registry().readers, reader)[0], None
+    except InputError as exc:
+        return [], str(exc)
+
+
+def _read(paths: Sequence[Path], options: ScanOptions, audit: Sequence[Path] = (), workers: int = 1,
           ) -> tuple[list[Fragment], list[tuple[Path, str]]]:
     """Every readable fragment, and every input that could not be read with why (one bad file stops nothing).
-    Audit logs given with ``--audit`` are left out: in an agency's folder they are its log, not an export."""
-    registry = cached_registry()
+    Audit logs given with ``--audit`` are left out: in an agency's folder they are its log, not an export.
+    Many inputs are read by worker processes (recognising a file's format is most of a portfolio's reading)."""
     inventory = survey(paths, lambda _: None, options.exclude)
     logs = {Path(p).resolve() for p in audit}
+    files = [path for path in inventory.files if path.resolve() not in logs]
     fragments: list[Fragment] = []
     unreadable: list[tuple[Path, str]] = [(Path(e.split(":", 1)[0]), e) for e in inventory.errors]
-    for path in inventory.files:
-        if path.resolve() in logs:
-            continue
-        try:
-            fragments.extend(read_all([path], registry.readers, options.reader)[0])
-        except InputError as exc:
-            unreadable.append((path, str(exc)))
+    readers = [options.reader] * len(files)
+    if workers > 1 and len(files) >= PARALLEL_FROM:
+        warm()
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_read_one, files, readers, chunksize=max(1, len(files) // (4 * workers))))
+    else:
+        results = [_read_one(path, reader) for path, reader in zip(files, readers, strict=True)]
+    for path, (found, why) in zip(files, results, strict=True):
+        fragments.extend(found)
+        if why is not None:
+            unreadable.append((path, why))
     return fragments, unreadable
 
 
 def plan(options: PortfolioOptions) -> tuple[list[Job], Portfolio]:
     """Read and group every input, build the network, and make one evaluation job per agency."""
     started = time.perf_counter()
-    fragments, unreadable = _read(options.inputs, options.base, options.audit)
+    fragments, unreadable = _read(options.inputs, options.base, options.audit, options.jobs)
     groups = group_fragments(fragments, options.agency_name) if fragments else []
     taken: set[str] = set()
     jobs: list[Job] = []
