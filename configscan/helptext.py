@@ -37,6 +37,8 @@ EXAMPLES: dict[str, Sequence[str]] = {
     "schema": ("configscan schema > agency-config.schema.json",),
     "audit": ("configscan audit 'logs/*.csv.gz' --agency-state CA --html audit.html",),
     "portfolio": ("configscan portfolio exports/ --out portfolio/",),
+    "corpus": ("configscan corpus releases.csv --out corpus/ --evidence-csv corpus/rows.csv",
+               "configscan corpus releases/ --state CA --out corpus/"),
     "fetch": ("configscan fetch portal pinecrest-ca --out snap/",),
     "map": ("configscan map suggest release.xlsx > mapping.toml",),
     "partners": ("configscan partners classify orgs.csv --agency-state CA",),

@@ -119,3 +119,23 @@ def test_folder_tree_without_manifest_needs_state_and_reads_each_folder_as_a_rel
     data = json.loads((tmp_path / "out" / "corpus.json").read_text())
     assert [r["name"] for r in data["releases"]] == ["oakland", "portland", "sanjose"]
     assert data["deduplication"]["searches"] == 50
+
+
+def test_a_release_read_short_makes_the_corpus_incomplete_and_evidence_is_staged(tmp_path: Path) -> None:
+    """The same independent count as ``audit``: a quote left open swallows the rest of a release, which the
+    engine does not say; the run is incomplete, and the evidence file appears whole or not at all."""
+    rows = [_search(i, f"City{i % 4} CA PD", "ICE hold" if i % 7 == 0 else "burglary") for i in range(30)]
+    _write_csv(tmp_path / "fresno" / "2025.csv", rows)
+    log = tmp_path / "fresno" / "2025.csv"
+    tail = "\n".join(",".join(_search(100 + i, "Kent WA PD", "theft"))[:-2] for i in range(10))
+    log.write_text(log.read_text() + f'{uuid.UUID(int=99)},***,Reno NV PD,3,,***,"stolen car\n{tail}\n')
+    (tmp_path / "manifest.csv").write_text("release,path,agency,state,request_url,sha256\n"
+                                           "fresno-2025,fresno/2025.csv,Fresno Police Department,CA,,\n")
+    _mount_subcommands()
+    out, rows_csv = tmp_path / "out", tmp_path / "out" / "rows.csv"
+    result = CliRunner().invoke(app, ["corpus", str(tmp_path / "manifest.csv"), "--out", str(out),
+                                      "--evidence-csv", str(rows_csv)])
+    assert result.exit_code == 3, result.stderr
+    assert "never closes" in result.stderr
+    assert rows_csv.exists() and rows_csv.read_text().count("\n") > 1
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging file left beside it

@@ -5,15 +5,17 @@ Thin: parse options, then manifest -> load -> link duplicates -> owners' finding
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from configscan.audit import evidence
 from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
 from configscan.clikit import failing_cleanly, parse_as_of, parse_fail_on
+from configscan.leftovers import work_directory
+from configscan.textsafe import visible
 
 
 def register(app: typer.Typer) -> None:
@@ -39,11 +41,13 @@ def register(app: typer.Typer) -> None:
         threshold = parse_fail_on(fail_on)
         day = parse_as_of(as_of)
         started = time.perf_counter()
-        with tempfile.TemporaryDirectory(prefix="configscan-corpus-") as tmp, failing_cleanly(None):
+        with work_directory("configscan-corpus-") as tmp, failing_cleanly(evidence_csv):
             result = run_corpus(CorpusRequest(source=source, out=out, state=state, evidence=evidence_csv, as_of=day,
                                               threshold=sweep_threshold, work=Path(tmp)), started)
+            if evidence_csv is not None:
+                evidence.publish(evidence_csv)  # only once the outputs are written: never half an evidence file
         if not quiet:
-            typer.echo(result.summary_line(), err=True)
+            typer.echo(visible(result.summary_line()), err=True)
             for error in result.errors:
-                typer.echo(f"configscan: incomplete: {error}", err=True)
+                typer.echo(visible(f"configscan: incomplete: {error}"), err=True)
         raise typer.Exit(result.exit_code(threshold))

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit import engine
+from configscan.audit import engine, records
 from configscan.audit.layouts import header_layout
-from configscan.audit.sources import expand
+from configscan.audit.sources import Source, expand
 from configscan.corpus.manifest import Release
 from configscan.errors import InputError
 
@@ -71,20 +71,34 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
             con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
             con.execute(f"DELETE FROM crow WHERE src = {scan.src}")
             label = engine.quote(source.label)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE cur AS SELECT * FROM ({rows})")
             con.execute(f"""
                 INSERT INTO crow SELECT {rel}, {scan.src}, split_part({label}, '#', 1), {_SHEET.format(x=label)},
                        rn - 1 + {scan.row_offset}, uid, id_raw, org, reason, x_case, ts, networks, x_time_frame
-                FROM ({rows}) WHERE NOT is_header AND NOT is_blank""")
+                FROM cur WHERE NOT is_header AND NOT is_blank""")
             info.rejected, _, short = engine.rejected(con, scan.src)
             if not short or scan.padded:
                 break
             scan.padded = True
-        info.rows = int(con.execute(f"SELECT count(*) FROM crow WHERE src = {scan.src}").fetchone()[0])
+        read, skipped_rows = con.execute("SELECT count(*), count_if(is_header OR is_blank) FROM cur").fetchone()
+        con.execute("DROP TABLE cur")
+        info.rows = int(read) - int(skipped_rows)
         if info.rejected:
             out.errors.append(f"{source.label}: {info.rejected} row(s) could not be read")
+        out.errors.extend(_reconcile(source, int(read) + info.rejected))
         if not info.rows:
             out.errors.append(f"{source.label}: no searches were read from it; an empty log proves nothing")
         out.sources.append(info)
+
+
+def _reconcile(source: Source, accounted: int) -> list[str]:
+    """The independent count of the source's records against what the engine read (see ``audit.records``):
+    a release read short, or a damaged compressed file, is never taken as complete."""
+    try:
+        missing = records.shortfall(source.path, source.lead, accounted, records.count(source.path))
+    except records.Damaged as exc:
+        return [f"{source.label}: damaged, not read whole ({exc})"]
+    return [f"{source.label}: {missing}"] if missing else []
 
 
 def _parquet(con: Any, rel: int, path: Path, out: Loaded, sha256: str) -> None:

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from configscan.audit import engine
+from configscan.audit import engine, evidence
 from configscan.corpus import dedup, load, manifest, owners, write
 from configscan.corpus.dedup import Tiers
 from configscan.findings import Severity
@@ -58,7 +58,8 @@ def run_corpus(request: CorpusRequest, started: float | None = None) -> CorpusRe
         found = owners.evaluate(con, releases, request.work, Classifier(None), request.as_of, request.threshold)
         result = CorpusResult(found, tiers, list(loaded.errors))
         if request.evidence is not None:
-            result.evidence_rows = write.write_evidence(con, request.evidence, releases, loaded, request.threshold,
+            staged = evidence.staging_path(request.evidence)  # published by the command after the outputs
+            result.evidence_rows = write.write_evidence(con, staged, releases, loaded, request.threshold,
                                                         request.work)
         data = write.report(releases, loaded, tiers, found, time.perf_counter() - started)
         data["evidence_rows"] = result.evidence_rows
