@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import subprocess
 import sys
 import textwrap
@@ -171,7 +172,10 @@ def test_evidence_folder_is_created_like_a_reports_and_an_unusable_one_is_a_one_
 def test_a_signal_while_a_leftover_is_created_arrives_after_its_cleanup_is_registered(tmp_path: Path) -> None:
     reached = []
     with pytest.raises(KeyboardInterrupt), signals_held():
-        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, held back
+        # A real Ctrl-C, held back. Sent to this thread: a process-directed signal may land on any thread that
+        # does not block it (earlier tests leave engine threads alive), and a run creates its work directory
+        # before it starts any.
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
         reached.append("still creating")
     assert reached == ["still creating"]
     root = tmp_path / "tmp"
@@ -180,5 +184,5 @@ def test_a_signal_while_a_leftover_is_created_arrives_after_its_cleanup_is_regis
         patch.setattr("tempfile.tempdir", str(root))
         with pytest.raises(KeyboardInterrupt), work_directory("configscan-audit-") as work:
             assert Path(work).parent == root and Path(work).name.startswith(f"configscan-audit-{os.getpid()}-")
-            os.kill(os.getpid(), signal.SIGINT)
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
     assert list(root.iterdir()) == []
