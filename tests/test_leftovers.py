@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
