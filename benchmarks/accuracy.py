@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from configscan.audit import reasons
+from configscan.audit.findings import reasons
 from configscan.partners import Classifier
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"

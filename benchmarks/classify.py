@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from configscan.audit import reasons
-from configscan.audit.searchers import classify_searchers
+from configscan.audit.findings import reasons
+from configscan.audit.findings.searchers import classify_searchers
 from configscan.partners import Classification, Classifier, names, signals
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -19,7 +19,7 @@ from typing import NoReturn
 import typer
 
 from configscan import exitcodes, leftovers
-from configscan.audit import evidence
+from configscan.audit.passes import evidence
 from configscan.errors import InputError, UsageError
 from configscan.findings import ScanResult, Severity
 from configscan.registry import Registry

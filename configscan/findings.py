@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from configscan.audit.summary import AuditSummary
+from configscan.audit.findings.summary import AuditSummary
 from configscan.network.model import Reach
 from configscan.partners.g287 import ListInfo
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from configscan.audit.summary import AuditSummary
+from configscan.audit.findings.summary import AuditSummary
 from configscan.readers.base import Fragment
 
 # Interchange lists counted, with the words the report uses.

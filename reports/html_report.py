@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from configscan.audit.summary import AuditSummary
+from configscan.audit.findings.summary import AuditSummary
 from configscan.findings import ScanResult
 from configscan.network.svg import reach_svg
 from configscan.writers import Writer

@@ -186,7 +186,7 @@ def test_one_row_short_of_the_limit_is_read_as_whole(tmp_path: Path) -> None:
 
 
 def test_the_xlsx_limit_counts_data_rows_title_and_header() -> None:
-    from configscan.audit.passes import LoadStats
+    from configscan.audit.passes.load import LoadStats
     from configscan.audit.run import truncated_at
 
     assert truncated_at(1, LoadStats(rows=1_048_570, rejected=2, header_repeats=0, blank=3)) == 1_048_576

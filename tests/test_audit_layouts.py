@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from audit_fixtures import L13, l13_row, uid, write_csv
 
-from configscan.audit.layouts import detect
-from configscan.audit.sources import expand
+from configscan.audit.inputs.layouts import detect
+from configscan.audit.inputs.sources import expand
 from configscan.errors import InputError
 
 # Real public-domain records (CC0), copied unaltered from shared/real/ so the tests never skip.
@@ -126,7 +126,7 @@ def test_separator_is_found_from_the_header(tmp_path: Path, delimiter: str, name
     (["Audit ID", "Agency Name", "Number of Devices", "Search Reason", "Search Timestamp"], "devices", 2),
 ])
 def test_headers_decorated_with_a_time_zone_or_a_count_word(header: list[str], field: str, index: int) -> None:
-    from configscan.audit.layouts import header_layout
+    from configscan.audit.inputs.layouts import header_layout
 
     layout = header_layout(header, 0)
     assert layout is not None and layout.column(field) == index

@@ -9,7 +9,7 @@ import pytest
 from audit_fixtures import network_audit
 from typer.testing import CliRunner
 
-from configscan.audit.layouts import header_layout
+from configscan.audit.inputs.layouts import header_layout
 from configscan.cli import _mount_subcommands, app
 from configscan.errors import InputError
 from configscan.readers.mapped import load_mapping

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from configscan.audit.reasons import (
+from configscan.audit.findings.reasons import (
     IMMIGRATION_AGENCY,
     IMMIGRATION_PURPOSE,
     classify_reason,

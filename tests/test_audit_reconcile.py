@@ -14,7 +14,8 @@ from audit_fixtures import L13, l13_row, network_audit, write_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from configscan.audit import engine, records
+from configscan.audit.inputs import records
+from configscan.audit.passes import engine
 
 from conftest import run_cli
 

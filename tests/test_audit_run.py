@@ -256,7 +256,7 @@ def test_evidence_csv_is_identical_on_a_rerun_and_in_file_order(tmp_path: Path) 
 def test_a_reason_hash_collision_falls_back_to_text_keys_with_the_same_report(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The (reason, month) grouping is keyed on a hash; a collision must give the same report, read by text."""
-    from configscan.audit import passes
+    from configscan.audit.passes import load
 
     rows = [l13_row(n, org, reason, when=f"0{1 + n % 3}/0{1 + n % 7}/2026, 08:15:42 AM UTC")
             for n, (org, reason) in enumerate([("Fresno CA PD", "Robbery"), ("Border Patrol", "ICE hold"),
@@ -265,15 +265,15 @@ def test_a_reason_hash_collision_falls_back_to_text_keys_with_the_same_report(
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     _, hashed, _ = _audit(tmp_path / "a", log)
-    real, calls = passes.combine, []
+    real, calls = load.combine, []
 
     def colliding(con: object) -> None:
         calls.append(con)
         if len(calls) == 1:
-            raise passes.HashCollision
+            raise load.HashCollision
         real(con)
 
-    monkeypatch.setattr(passes, "combine", colliding)
+    monkeypatch.setattr(load, "combine", colliding)
     _, by_text, _ = _audit(tmp_path / "b", log)
     assert len(calls) == 2
     for key in ("months", "reasons", "orgs", "by_category", "searches", "first_seen", "last_seen"):

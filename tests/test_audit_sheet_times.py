@@ -11,8 +11,8 @@ import pytest
 from audit_fixtures import L13, l13_row, write_csv
 from typer.testing import CliRunner
 
-from configscan.audit.engine import time_format
-from configscan.audit.sheettimes import EXCEL_SERIAL, from_serial
+from configscan.audit.inputs.sheettimes import EXCEL_SERIAL, from_serial
+from configscan.audit.passes.engine import time_format
 from configscan.cli import _mount_subcommands, app
 
 _mount_subcommands()

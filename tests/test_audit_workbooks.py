@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from audit_fixtures import L13
 
-from configscan.audit import sources
+from configscan.audit.inputs import sources
 
 
 def _workbook(path: Path, date1904: bool = False) -> Path:

@@ -18,8 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from configscan.audit.reasons import _text_verdict, classify_reason, classify_reason_plain, normalise, reason_key
-from configscan.audit.searchers import state_hint
+from configscan.audit.findings.reasons import (
+    _text_verdict,
+    classify_reason,
+    classify_reason_plain,
+    normalise,
+    reason_key,
+)
+from configscan.audit.findings.searchers import state_hint
 from configscan.partners import Classification, Classifier, names, signals
 
 DATA = Path(__file__).parent / "data"

@@ -14,7 +14,7 @@ import pytest
 from audit_fixtures import network_audit
 
 from configscan.atomic import write_atomic
-from configscan.audit import evidence
+from configscan.audit.passes import evidence
 from configscan.leftovers import lock, signals_held, sweep_leftovers, work_directory
 
 from conftest import run_cli
@@ -27,7 +27,7 @@ _HOLDER = textwrap.dedent("""
     import os, sys, tempfile
     from pathlib import Path
     from configscan import leftovers
-    from configscan.audit import evidence
+    from configscan.audit.passes import evidence
     out = Path(sys.argv[1])
     with leftovers.work_directory("configscan-audit-") as work, evidence.staged(out / "rows.csv") as staging:
         Path(work, "spill.bin").write_bytes(b"x" * 4096)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from configscan.audit.reason_rules import RULES, ReasonRule
-from configscan.audit.reasons import (
+from configscan.audit.findings.reason_rules import RULES, ReasonRule
+from configscan.audit.findings.reasons import (
     IMMIGRATION_AGENCY,
     IMMIGRATION_PURPOSE,
     classify_reason,

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from configscan.audit import reason_rules, reason_sql
-from configscan.audit.reasons import classify_reason
+from configscan.audit.findings import reason_rules
+from configscan.audit.findings.reasons import classify_reason
+from configscan.audit.passes import reason_sql
 
 DATA = Path(__file__).parent / "data"
 WORDS = [

@@ -11,18 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit import aggregate, dedup, engine, evidence, passes, reason_sql, records, samples
-from configscan.audit.agreements import agreement_searches
-from configscan.audit.findings import (
+from configscan.audit.findings.agreements import agreement_searches
+from configscan.audit.findings.build import (
     MAX_IMMIGRATION_FINDINGS,
     MAX_SWEEP_FINDINGS,
     AuditFacts,
     all_findings,
     top_orgs,
 )
-from configscan.audit.searchers import classify_searchers
-from configscan.audit.sources import Source, expand, reencoded
-from configscan.audit.summary import AuditFile, AuditSummary
+from configscan.audit.findings.searchers import classify_searchers
+from configscan.audit.findings.summary import AuditFile, AuditSummary
+from configscan.audit.inputs import records
+from configscan.audit.inputs.sources import Source, expand, reencoded
+from configscan.audit.passes import aggregate, dedup, engine, evidence, load, reason_sql, samples
 from configscan.errors import InputError
 from configscan.findings import Finding
 from configscan.inputs import SkippedFile
@@ -102,23 +103,23 @@ def _load(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str],
           counter: records.Counter, progress: AuditProgress) -> tuple[list[AuditFile], int]:
     try:
         return _load_all(con, scans, threshold, errors, work, counter, hashed=True, progress=progress)
-    except passes.HashCollision:
-        passes.reset(con)  # astronomically rare; read again keyed on the reason text
+    except load.HashCollision:
+        load.reset(con)  # astronomically rare; read again keyed on the reason text
         progress.sources(len(scans))
         return _load_all(con, scans, threshold, errors, work, counter, hashed=False, progress=progress)
 
 
 def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path,
               counter: records.Counter, hashed: bool, progress: AuditProgress) -> tuple[list[AuditFile], int]:
-    passes.prepare(con, dedup=len(scans) > 1)
+    load.prepare(con, dedup=len(scans) > 1)
     files, removed, problems = [], 0, []
     for scan in scans:
         progress.reading(scan.source.label)
         try:
-            stats = passes.load(con, scan, threshold, hashed)
-        except passes.NotUtf8:  # bytes past the sniffed head are not UTF-8: transcode, then read again
+            stats = load.load(con, scan, threshold, hashed)
+        except load.NotUtf8:  # bytes past the sniffed head are not UTF-8: transcode, then read again
             scan.source = reencoded(scan.source, work)
-            stats = passes.load(con, scan, threshold, hashed)
+            stats = load.load(con, scan, threshold, hashed)
         if stats.rejected:
             lines = ", ".join(scan.source.line_name(n) for n in engine.rejected_lines(con, scan.src))
             problems.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at {lines})")
@@ -130,12 +131,12 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
     if len(scans) > 1:
         progress.phase("removing duplicates across sources")
         removed = sum(dedup.resolve(con, scans, threshold, hashed).values())
-    passes.combine(con)
+    load.combine(con)
     errors.extend(problems)  # only once the load succeeded, so a second attempt does not repeat them
     return files, removed
 
 
-def _reconcile(source: Source, stats: passes.LoadStats, counter: records.Counter) -> list[str]:
+def _reconcile(source: Source, stats: load.LoadStats, counter: records.Counter) -> list[str]:
     """What the independent count says is missing from the engine's account of one source (fail closed: a
     log read short, or with no search at all, is never a clean report)."""
     try:
@@ -155,7 +156,7 @@ def _reconcile(source: Source, stats: passes.LoadStats, counter: records.Counter
     return problems
 
 
-def truncated_at(lead: int, stats: passes.LoadStats) -> int | None:
+def truncated_at(lead: int, stats: load.LoadStats) -> int | None:
     """The sheet row limit a source reaches, if it does (its records, title and header rows included, or its
     data rows alone, fill a sheet to the last row): a log cut there is incomplete, whatever it shows."""
     data = stats.rows + stats.rejected + stats.header_repeats + stats.blank

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from configscan.audit import evidence
+from configscan.audit.passes import evidence
 from configscan.audit.run import DEFAULT_SWEEP_THRESHOLD
 from configscan.clikit import failing_cleanly, parse_as_of, parse_fail_on
 from configscan.leftovers import work_directory

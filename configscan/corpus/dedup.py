@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from configscan.audit import reasons
-from configscan.audit.engine import quote
+from configscan.audit.findings import reasons
+from configscan.audit.passes.engine import quote
 
 
 @dataclass

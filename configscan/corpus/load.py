@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit import engine, records
-from configscan.audit.layouts import header_layout
-from configscan.audit.sources import Source, expand
+from configscan.audit.inputs import records
+from configscan.audit.inputs.layouts import header_layout
+from configscan.audit.inputs.sources import Source, expand
+from configscan.audit.passes import engine
 from configscan.corpus.manifest import Release
 from configscan.errors import InputError
 

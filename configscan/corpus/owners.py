@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit import aggregate, reason_sql
-from configscan.audit.engine import put_table
-from configscan.audit.findings import AuditFacts, all_findings
+from configscan.audit.findings.build import AuditFacts, all_findings
+from configscan.audit.findings.searchers import classify_searchers
+from configscan.audit.passes import aggregate, reason_sql
+from configscan.audit.passes.engine import put_table
 from configscan.audit.run import DEFAULT_WIDE_DEVICES, lookback_limit
-from configscan.audit.searchers import classify_searchers
 from configscan.corpus.manifest import Release
 from configscan.findings import Finding
 from configscan.jurisdictions.layers import build_ruleset

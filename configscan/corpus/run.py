@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from configscan.audit import engine, evidence
+from configscan.audit.passes import engine, evidence
 from configscan.corpus import dedup, load, manifest, owners, write
 from configscan.corpus.dedup import Tiers
 from configscan.findings import Severity

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from configscan.atomic import write_atomic
-from configscan.audit.engine import put_table
+from configscan.audit.passes.engine import put_table
 from configscan.corpus.dedup import Tiers, missing_sql
 from configscan.corpus.load import Loaded
 from configscan.corpus.manifest import Release

@@ -22,7 +22,7 @@ assumed from the mapping and stated in the report.
 ``configscan audit --mapping`` and ``scan --audit --mapping``: ``id``, ``org`` (searching organisation),
 ``user``, ``reason``, ``offense_type``, ``search_time`` (or ``search_date`` + ``search_time``), ``networks``,
 ``devices``, ``plate``, ``case``; ``reason`` or ``org`` is required, and it takes no ``[values]`` or
-``[defaults]`` (see ``configscan.audit.mapping``).
+``[defaults]`` (see ``configscan.audit.inputs.mapping``).
 
 ``configscan map suggest FILE`` writes a first draft from the headers. The mapping is applied to the files
 whose headers hold every mapped column; other inputs keep their own readers.
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit import mapping as audit_mapping
+from configscan.audit.inputs import mapping as audit_mapping
 from configscan.errors import InputError
 from configscan.readers import flock_settings, flock_sharing, flock_users, values
 from configscan.readers.base import Fragment, Reader

@@ -61,7 +61,7 @@ _CONTAINER_HINTS = (
 def _what_it_is(path: Path, head: bytes) -> str | None:
     """Say what a file no reader takes is, when it is something configscan knows but does not scan as an
     export: an audit log (for ``--audit``) or a configscan report (its own output, given back as input)."""
-    from configscan.audit.layouts import header_layout  # the audit's header names, only when nothing fitted
+    from configscan.audit.inputs.layouts import header_layout  # the audit's header names, only when nothing fitted
 
     text = head_text(head).lstrip()
     if text.startswith("{") and '"schema_version"' in text and '"configscan"' in text and '"findings"' in text:

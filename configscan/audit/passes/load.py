@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from configscan.audit.engine import (
+from configscan.audit.passes.engine import (
     BLANK,
     DUPLICATE,
     HEADER,

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from configscan.audit import metas
-from configscan.audit.aggregate import OrgFacts
-from configscan.audit.searchers import Searcher
+from configscan.audit.findings import metas
+from configscan.audit.findings.searchers import Searcher
+from configscan.audit.passes.aggregate import OrgFacts
 from configscan.checkapi import CheckMeta, unverified, violation
 from configscan.engine import cap_unverified
 from configscan.findings import Finding, Outcome, Severity

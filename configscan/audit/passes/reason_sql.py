@@ -3,9 +3,9 @@
 A log with case numbers and names typed into the reason holds hundreds of thousands of distinct reasons;
 classifying each in Python cost more than reading the file (5 s for 342,000 at a million rows). Most of them
 need none of the context rules: the immigration and health rules only run on a reason the prefilter
-(:data:`configscan.audit.reasons.PREFILTER`, a superset of their trigger words) matches, and everything else
+(:data:`configscan.audit.findings.reasons.PREFILTER`, a superset of their trigger words) matches, and everything else
 is decided by the redaction markers, the exact vague phrases and the offense patterns, in table order. Those
-are translated here, from the same tables :mod:`configscan.audit.reasons` applies, to RE2 expressions the
+are translated here, from the same tables :mod:`configscan.audit.findings.reasons` applies, to RE2 expressions the
 engine evaluates in parallel, vectorised, once per distinct reason.
 
 Only a reason the translation is exact for is decided in SQL: text of printable ASCII (``' '`` to ``'~'``).
@@ -21,8 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from configscan.audit import reasons
-from configscan.audit.engine import put_table, quote
+from configscan.audit.findings import reasons
+from configscan.audit.passes.engine import put_table, quote
 
 # Python's ``normalise``: '+' and '_' as spaces, runs of spaces collapsed, ends stripped (ASCII text only).
 _NORM = "trim(regexp_replace(translate({x}, '+_', '  '), ' +', ' ', 'g'))"
@@ -78,7 +78,7 @@ def verdict_sql(column: str = "reason") -> str:
 
 def classify(con: Any, work: Path, relation: str = "(SELECT DISTINCT reason FROM g)") -> dict[str | None, str]:
     """Build ``reason_class`` (reason, category, rule, agency) for the distinct reasons of ``relation``: SQL
-    decides where it is exact, Python (:func:`~configscan.audit.reasons.classify_reason`) the rest.
+    decides where it is exact, Python (:func:`~configscan.audit.findings.reasons.classify_reason`) the rest.
 
     Returns the category of each reason in a :data:`SAMPLED` category (what the samples look reasons up by);
     every other reason stays in the engine."""

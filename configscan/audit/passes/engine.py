@@ -3,7 +3,7 @@
 Why DuckDB: its CSV reader is parallel and vectorised (the same speed class as the bare floor it is
 measured against), it reads .gz natively, counts rejected rows instead of failing, and spills to the run's
 temp directory under a memory limit, so peak memory stays bounded whatever the file size. No pass keeps a
-table of rows: the main pass (``passes.py``) folds rows straight into small aggregates, and the evidence
+table of rows: the main pass (``load.py``) folds rows straight into small aggregates, and the evidence
 passes read again only what they must. Python only sees distinct organisations and reasons.
 
 Cells are read as text (``VARCHAR``) unless samples show a column can be typed natively (much cheaper);
@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit.searchers import OWN_AGENCY
-from configscan.audit.sheettimes import EXCEL_SERIAL, is_serial, serial_sql
-from configscan.audit.sources import Source
+from configscan.audit.findings.searchers import OWN_AGENCY
+from configscan.audit.inputs.sheettimes import EXCEL_SERIAL, is_serial, serial_sql
+from configscan.audit.inputs.sources import Source
 
 # Time shapes seen in releases and in exports re-saved from spreadsheets: network/org audits, portal (old and
 # new), US spreadsheet dates (two-digit years before four-digit ones: the reader's %Y would take "25" as

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from configscan.audit.layouts import Layout, find_columns
+from configscan.audit.inputs.layouts import Layout, find_columns
 from configscan.errors import InputError
 from configscan.readers.tabular import norm
 

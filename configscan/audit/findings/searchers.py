@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from configscan.audit.reasons import is_redacted
+from configscan.audit.findings.reasons import is_redacted
 from configscan.model import AgencyConfig, Partner
 from configscan.partners import Category, Classifier
 

@@ -1,7 +1,7 @@
 """Report aggregates from the main pass's grouped tables: per organisation, per month, per reason category.
 
 Everything here is SQL over the grouped tables (``g``, ``by_org_month``, ``by_reason_month``, built by
-``passes.combine``) joined with two small lookup tables (``org_class``: one row per
+``load.combine``) joined with two small lookup tables (``org_class``: one row per
 distinct searcher; ``reason_class``: one row per distinct reason), so Python never iterates over rows.
 The report keeps only what fits on a page: flagged organisations and reasons plus the busiest others.
 """
@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from configscan.audit.summary import MonthStat, OrgStat, ReasonStat
+from configscan.audit.findings.summary import MonthStat, OrgStat, ReasonStat
 
 MAX_ORGS = 500
 MAX_REASONS = 300
@@ -38,7 +38,7 @@ class OrgFacts:
     agency_rules: dict[str, int] = field(default_factory=dict)
     months: int = 0
     max_devices: int | None = None  # widest search in cameras (portal cameraCount, Total Devices Searched)
-    wide: int = 0  # searches wide enough to prove national lookup (see ``passes.wide_sql``)
+    wide: int = 0  # searches wide enough to prove national lookup (see ``load.wide_sql``)
     wide_first: dt.datetime | None = None
     wide_last: dt.datetime | None = None
     deep: int = 0  # searches whose Time Frame reaches back past the retention limit

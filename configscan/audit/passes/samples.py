@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from configscan.audit.engine import KEPT, Scan, label_sql, quote, rows
+from configscan.audit.passes.engine import KEPT, Scan, label_sql, quote, rows
 
 Subject = tuple[str, str | None]
 Samples = dict[Subject, list[dict[str, Any]]]

@@ -31,7 +31,7 @@ from typing import Any
 
 from configscan import leftovers
 from configscan.atomic import mode_for
-from configscan.audit.engine import KEPT, Scan, base, label_sql, quote, rows
+from configscan.audit.passes.engine import KEPT, Scan, base, label_sql, quote, rows
 from configscan.errors import InputError
 from configscan.textsafe import neutralise_cell, neutralise_sql
 

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from configscan import limits
-from configscan.audit import encodings
-from configscan.audit import mapping as audit_mapping
-from configscan.audit.layouts import Layout, detect, header_layout, problem
-from configscan.audit.sheettimes import EPOCH_1900, EPOCH_1904, cell_text
+from configscan.audit.inputs import encodings
+from configscan.audit.inputs import mapping as audit_mapping
+from configscan.audit.inputs.layouts import Layout, detect, header_layout, problem
+from configscan.audit.inputs.sheettimes import EPOCH_1900, EPOCH_1904, cell_text
 from configscan.errors import InputError
 from configscan.inputs import Inventory, survey
 

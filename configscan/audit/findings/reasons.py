@@ -2,7 +2,7 @@
 
 Reasons are free text typed by officers (before 2026) or a dropdown offense type with optional detail.
 Immigration is two facts, an agency named and an enforcement purpose, found by the rule table in
-:mod:`configscan.audit.reason_rules` (word boundaries, case and context, so "police", "notice", "Rice St",
+:mod:`configscan.audit.findings.reason_rules` (word boundaries, case and context, so "police", "notice", "Rice St",
 "justice" or "ice rink" never count, and reversing context such as impersonation or a protest cancels both).
 Every match names the rule that fired, so a reviewer can see why a row was flagged.
 
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from configscan.audit import reason_rules
+from configscan.audit.findings import reason_rules
 
 IMMIGRATION_AGENCY = "immigration_agency"
 IMMIGRATION_PURPOSE = "immigration_purpose"

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from configscan.audit.engine import KEPT, Scan, lookback_sql, rows
-from configscan.audit.passes import BY_ORG_MONTH, BY_ORG_REASON, BY_REASON_MONTH, deep_sql, reaggregate, wide_sql
+from configscan.audit.passes.engine import KEPT, Scan, lookback_sql, rows
+from configscan.audit.passes.load import BY_ORG_MONTH, BY_ORG_REASON, BY_REASON_MONTH, deep_sql, reaggregate, wide_sql
 
 
 def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[int, int]:

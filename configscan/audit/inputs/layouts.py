@@ -65,7 +65,7 @@ class Layout:
     columns: dict[str, int] = field(default_factory=dict)
     split_date: int | None = None  # index of a separate date column (San Jose style)
     skip: int = 0  # records (empty lines included) before the header: title rows in spreadsheets
-    mapped: bool = False  # columns named by the user's mapping (configscan.audit.mapping), not recognised
+    mapped: bool = False  # columns named by the user's mapping (configscan.audit.inputs.mapping), not recognised
 
     def column(self, name: str) -> int | None:
         return self.columns.get(name)
