@@ -21,8 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from configscan.checks._sharing import setting_state
 from configscan.model import AgencyConfig, Direction, LinkType, Partner, Status
@@ -31,6 +30,9 @@ from configscan.partners.g287 import Roster
 from configscan.partners.identity import agency_key
 from configscan.partners.names import normalise
 from configscan.partners.states import usps
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 NATIONAL = "pool:national"
 FEDERAL = frozenset({"federal_immigration", "federal_other"})
@@ -108,7 +110,11 @@ class Network:
         return sum(len(searchers) for searchers in self.out.values())
 
     def to_networkx(self) -> nx.DiGraph:
-        """The network as a networkx DiGraph: node attributes as ``Node``'s fields, edges with via/setting/source."""
+        """The network as a networkx DiGraph: node attributes as ``Node``'s fields, edges with via/setting/source.
+
+        networkx is imported here, not at the top: importing it costs a single scan a fifth of a second."""
+        import networkx as nx
+
         graph = nx.DiGraph()
         for nid, node in self.nodes.items():
             graph.add_node(nid, name=node.name, state=node.state, category=node.category, batch=node.batch,
