@@ -26,7 +26,12 @@ def _log(path: Path, rows: int) -> Path:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_sigterm_mid_run_cleans_up_and_exits_143(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "code", "said"), [
+    (signal.SIGTERM, 143, "configscan: terminated; no report was half-written"),
+    (signal.SIGINT, 130, "configscan: interrupted; no report was half-written"),  # Ctrl-C, inside a DuckDB query
+])
+def test_a_signal_mid_run_cleans_up_and_exits_with_its_code(tmp_path: Path, signum: int, code: int,
+                                                             said: str) -> None:
     log = _log(tmp_path / "audit.csv", 400_000)
     work = tmp_path / "tmp"
     work.mkdir()
@@ -41,9 +46,9 @@ def test_sigterm_mid_run_cleans_up_and_exits_143(tmp_path: Path) -> None:
         assert child.poll() is None, child.stderr.read() if child.stderr else ""
         assert time.monotonic() < deadline
         time.sleep(0.01)
-    child.send_signal(signal.SIGTERM)
+    child.send_signal(signum)
     _, err = child.communicate(timeout=60)
-    assert child.returncode == 143, err
-    assert err.strip().splitlines()[-1] == "configscan: terminated; no report was half-written"
+    assert child.returncode == code, err
+    assert err.strip().splitlines()[-1] == said
     assert list(work.iterdir()) == []
     assert list(out.iterdir()) == []

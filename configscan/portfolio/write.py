@@ -20,6 +20,7 @@ from configscan.findings import ScanResult
 from configscan.network.svg import batch_svg
 from configscan.portfolio.model import Portfolio
 from configscan.registry import Registry
+from configscan.textsafe import neutralise_cell
 
 _CSV_COLUMNS = ("slug", "name", "state", "ori", "verdict", "exit_code", "critical", "high", "medium", "low", "info",
                 "unverified", "national_lookup", "federal_links", "out_of_state_links", "g287_partners",
@@ -41,10 +42,8 @@ def render_csv(portfolio: Portfolio) -> str:
 
 
 def _cell(value: object) -> object:
-    """Cells from exports must not become spreadsheet formulas when the CSV is opened."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Cells from exports must not become spreadsheet formulas when the CSV is opened (text cells only)."""
+    return neutralise_cell(value) if isinstance(value, str) else value
 
 
 def render_index(portfolio: Portfolio) -> str:
