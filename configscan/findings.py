@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -18,7 +20,7 @@ from configscan.audit.findings.summary import AuditSummary
 from configscan.network.model import Reach
 from configscan.partners.g287 import ListInfo
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: summary.counts count findings (one per subject of a check); rule_hits apart
 
 
 class Severity(StrEnum):
@@ -161,11 +163,38 @@ class PartnerView(BaseModel):
 class Summary(BaseModel):
     # "violations found" | "risks found" | "unverified" | "clean" | "no rules in force on that date" | "incomplete"
     verdict: str
-    counts: dict[str, int]
+    counts: dict[str, int]  # failed findings per severity: one per subject of a check (see ``tally``)
     unverified: int = 0
     upcoming: int = 0
+    rule_hits: int = 0  # every rule each finding breaks or may break (a finding can hit several rules)
     fail_on: str = "high"  # a severity, or "never"
     waived: int = 0  # findings accepted by an unexpired waiver (listed, not counted above)
+
+
+@dataclass(frozen=True)
+class Tally:
+    counts: dict[str, int]
+    unverified: int
+    upcoming: int
+    rule_hits: int
+
+
+def tally(findings: Sequence[Finding]) -> Tally:
+    """Findings counted the way a reader counts them, the same in every output (summary line, JSON, HTML
+    banner, portfolio index): one per subject of a check and outcome, at the most severe of the rules it hits.
+    A partner that breaks a state's federal-sharing rule and its immigration rule is one finding with two rule
+    hits; rule hits are counted apart."""
+    worst: dict[tuple[str, str, Outcome], Severity] = {}
+    for f in findings:
+        key = (f.check, f.subject, f.outcome)
+        if key not in worst or f.severity.rank > worst[key].rank:
+            worst[key] = f.severity
+    counts = {s.value: 0 for s in Severity}
+    for (_, _, outcome), severity in worst.items():
+        if outcome is Outcome.fail:
+            counts[severity.value] += 1
+    return Tally(counts, sum(o is Outcome.unverified for _, _, o in worst),
+                 sum(o is Outcome.upcoming for _, _, o in worst), len(findings))
 
 
 class SkippedInput(BaseModel):

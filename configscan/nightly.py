@@ -25,7 +25,7 @@ import typer
 from configscan import exitcodes
 from configscan.clikit import finish
 from configscan.errors import InputError
-from configscan.findings import Finding, FindingRef, Outcome, ScanResult, Severity, SinceLast
+from configscan.findings import Finding, FindingRef, Outcome, ScanResult, Severity, SinceLast, tally
 from configscan.history import db, store
 from configscan.history.diff import compare_findings, compare_settings, new_fingerprints
 from configscan.history.drift import drift_findings
@@ -180,16 +180,12 @@ def _unwaived(result: ScanResult, ref: FindingRef) -> bool:
 def _resummarise(result: ScanResult) -> None:
     """Counts and verdict over unwaived findings; the waived ones are counted apart."""
     unwaived = [f for f in result.findings if f.waiver is None]
-    counts = {s.value: 0 for s in Severity}
-    for f in unwaived:
-        if f.outcome is Outcome.fail:
-            counts[f.severity.value] += 1
+    counted = tally(unwaived)
     summary = result.summary
     in_force = summary.verdict != NO_RULES_IN_FORCE
     result.summary = summary.model_copy(update={
-        "counts": counts, "verdict": verdict_of(unwaived, result.errors, in_force),
-        "unverified": sum(f.outcome is Outcome.unverified for f in unwaived),
-        "upcoming": sum(f.outcome is Outcome.upcoming for f in unwaived),
+        "counts": counted.counts, "verdict": verdict_of(unwaived, result.errors, in_force),
+        "unverified": counted.unverified, "upcoming": counted.upcoming, "rule_hits": counted.rule_hits,
         "waived": len(result.findings) - len(unwaived)})
 
 

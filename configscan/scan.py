@@ -29,6 +29,7 @@ from configscan.findings import (
     Severity,
     SkippedInput,
     Summary,
+    tally,
 )
 from configscan.inputs import Inventory
 from configscan.jurisdictions.layers import LEGAL_ROLES
@@ -274,16 +275,11 @@ def _conflict_findings(conflicts: Sequence[Conflict]) -> list[Finding]:
 
 def _summary(findings: Sequence[Finding], errors: Sequence[str], fail_on: Severity | None,
              rules_in_force: bool = True) -> Summary:
-    counts = {s.value: 0 for s in Severity}
-    for f in findings:
-        if f.outcome is Outcome.fail:
-            counts[f.severity.value] += 1
+    counted = tally(findings)
     return Summary(
         verdict=verdict_of(findings, errors, rules_in_force),
-        counts=counts,
-        unverified=sum(f.outcome is Outcome.unverified for f in findings),
-        upcoming=sum(f.outcome is Outcome.upcoming for f in findings),
-        fail_on=fail_on.value if fail_on is not None else "never",
+        counts=counted.counts, unverified=counted.unverified, upcoming=counted.upcoming,
+        rule_hits=counted.rule_hits, fail_on=fail_on.value if fail_on is not None else "never",
     )
 
 
