@@ -21,7 +21,15 @@ from dataclasses import replace
 from typing import Any
 
 from configscan.audit.passes.engine import KEPT, Scan, lookback_sql, rows
-from configscan.audit.passes.load import BY_ORG_MONTH, BY_ORG_REASON, BY_REASON_MONTH, deep_sql, reaggregate, wide_sql
+from configscan.audit.passes.load import (
+    BY_ID,
+    BY_ORG_MONTH,
+    BY_ORG_REASON,
+    BY_REASON_MONTH,
+    deep_sql,
+    reaggregate,
+    wide_sql,
+)
 
 
 def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[int, int]:
@@ -42,7 +50,8 @@ def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[i
         SELECT i.src, i.uid, i.id_raw, CASE WHEN i.src > d.first_src THEN i.n ELSE i.n - 1 END AS k, d.same,
                i.src = d.first_src AND i.n > 1 AS inner_repeat
         FROM ids i JOIN dup d ON i.uid IS NOT DISTINCT FROM d.uid AND i.id_raw IS NOT DISTINCT FROM d.id_raw""")
-    con.execute("DROP TABLE ids")
+    con.execute("DROP VIEW ids")
+    con.execute(f"DELETE FROM parts WHERE gs = {BY_ID}")  # settled: the later passes read only the groupings
     plan = {src: (bool(inner), bool(differ)) for src, inner, differ in con.execute(
         "SELECT src, bool_or(inner_repeat), bool_or(NOT same) FROM drops WHERE k > 0 GROUP BY src").fetchall()}
     removed: dict[int, int] = {}

@@ -55,7 +55,13 @@ CREATE TABLE IF NOT EXISTS parts (
     src USMALLINT, gs INTEGER, flag UTINYINT, org VARCHAR, reason VARCHAR, ho UBIGINT, hr UBIGINT, m TIMESTAMP,
     n BIGINT,
     first_ts TIMESTAMP, last_ts TIMESTAMP, max_net INTEGER, sweeps BIGINT, bad_time BIGINT,
-    {", ".join(f"{c} {t}" for c, t in _FACT_TYPES.items())})"""
+    {", ".join(f"{c} {t}" for c, t in _FACT_TYPES.items())},
+    uid UUID, id_raw VARCHAR, hmin UBIGINT, hmax UBIGINT)"""
+# Each ID's count and content hashes as ``dedup`` reads them: a view of the ID grouping's rows in ``parts``
+# (written there by the main pass itself: copying them out cost a tenth of a second per source).
+_IDS = f"""
+CREATE TEMP VIEW ids AS SELECT src, uid, id_raw, n, hmin, hmax FROM parts
+WHERE gs = {BY_ID} AND flag = {KEPT} AND (uid IS NOT NULL OR id_raw IS NOT NULL)"""
 
 
 class NotUtf8(Exception):
@@ -80,12 +86,13 @@ def prepare(con: Any, dedup: bool) -> None:
     if dedup:
         con.execute("CREATE TABLE seen_uid (uid UUID, src USMALLINT)")
         con.execute("CREATE TABLE seen_raw (id_raw VARCHAR, src USMALLINT)")
-        con.execute("CREATE TABLE ids (src USMALLINT, uid UUID, id_raw VARCHAR, n BIGINT, hmin UBIGINT, hmax UBIGINT)")
+        con.execute(_IDS)
 
 
 def reset(con: Any) -> None:
     """Forget everything loaded so far (before loading every source again)."""
-    for table in ("parts", "seen_uid", "seen_raw", "ids"):
+    con.execute("DROP VIEW IF EXISTS ids")
+    for table in ("parts", "seen_uid", "seen_raw"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -101,10 +108,12 @@ def _branch(gs: int, keys: dict[str, str], values: dict[str, str]) -> str:
 
 
 def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool = False) -> None:
-    """Run the fanned-out grouped scan of one source into the staging table ``cur``.
+    """Run the fanned-out grouped scan of one source straight into ``parts`` (replacing what an earlier read
+    of the same source left there: one query and no staging copy, whose write cost as much as a grouping).
 
-    Without ``joins`` every row counts (duplicates are resolved afterwards, see ``dedup``); with them, the
-    rows an earlier source already had, or an earlier row of this one, are flagged DUPLICATE.
+    Without ``joins`` every row counts (duplicates are resolved afterwards, see ``dedup``), and with several
+    sources a fourth grouping records each ID; with them (IDs already settled), the rows an earlier source
+    already had, or an earlier row of this one, are flagged DUPLICATE.
     """
     import duckdb
 
@@ -117,20 +126,22 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
             **_facts(scan, threshold)}),
         _branch(BY_REASON_MONTH, {"reason": "reason", "m": "m"}, {"n": "count(*)"}),
     ]
-    if scan.dedup:  # each ID's count and a hash of its content (are its copies the same search?)
+    per_id = scan.dedup and not joins
+    if per_id:  # each ID's count and a hash of its content (are its copies the same search?)
         branches.append(_branch(BY_ID, {"uid": "uid", "id_raw": "id_raw"},
                                 {"n": "count(*)", "hmin": "min(hc)", "hmax": "max(hc)"}))
-    ids = ", uid, id_raw, hash(org, reason, ts, networks) AS hc" if scan.dedup else ""
+    ids = ", uid, id_raw, hash(org, reason, ts, networks) AS hc" if per_id else ""
     relation = rows(scan if joins else replace(scan, dedup=False, inner_duplicates=False), facts=True)
     con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
     con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
+    con.execute(f"DELETE FROM parts WHERE src = {scan.src}")
     try:
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE cur AS
+            INSERT INTO parts (src, {", ".join(_COLUMNS)}) SELECT {scan.src}, * FROM (
             WITH src AS (SELECT flag, org, reason, {"hash(org)" if hashed else "NULL::UBIGINT"} AS ho,
                                 {"hash(reason)" if hashed else "NULL::UBIGINT"} AS hr, ts, networks,
                                 date_trunc('month', ts) AS m{ids}{_measured(scan)} FROM ({relation}))
-            {" UNION ALL ".join(branches)}""")
+            {" UNION ALL ".join(branches)})""")
     except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(scan.source.label, f"cannot be read as CSV ({first})") from exc
@@ -183,25 +194,16 @@ def _facts(scan: Scan, threshold: int) -> dict[str, str]:
     return out
 
 
-def keep(con: Any, scan: Scan) -> None:
-    """Add the staged groupings of ``cur`` to ``parts``."""
-    con.execute(f"""INSERT INTO parts SELECT {scan.src}, gs, flag, org, reason, ho, hr, m, n, first_ts, last_ts,
-                    max_net, sweeps, bad_time, {", ".join(_FACTS)} FROM cur WHERE gs <> {BY_ID}""")
-
-
 def reaggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
     """Replace one source's groupings with a read that flags its duplicates; return how many it dropped."""
-    con.execute(f"DELETE FROM parts WHERE src = {scan.src}")
     _aggregate(con, scan, threshold, hashed, joins=True)
-    keep(con, scan)
-    dropped = con.execute(f"SELECT coalesce(sum(n), 0) FROM cur WHERE gs = {BY_ORG_REASON} AND flag = {DUPLICATE}"
-                          ).fetchone()[0]
-    con.execute("DROP TABLE cur")
+    dropped = con.execute(f"SELECT coalesce(sum(n), 0) FROM parts WHERE src = {scan.src} AND gs = {BY_ORG_REASON} "
+                          f"AND flag = {DUPLICATE}").fetchone()[0]
     return int(dropped)
 
 
 def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats:
-    """Aggregate one source into ``parts`` (and, with several sources, its IDs into ``ids`` for ``dedup``)."""
+    """Aggregate one source into ``parts`` (with several sources, its IDs too: ``ids`` for ``dedup``)."""
     scan.typed = typed_columns(scan.source)
     while True:  # at most three reads: each retry turns off one of two optimisations for this source
         _aggregate(con, scan, threshold, hashed)
@@ -215,15 +217,10 @@ def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats
             scan.padded = True  # rows that leave out trailing empty cells: pad them (a serial read)
         if not retry:
             break
-    keep(con, scan)
-    if scan.dedup:
-        con.execute(f"INSERT INTO ids SELECT {scan.src}, uid, id_raw, n, hmin, hmax FROM cur "
-                    f"WHERE gs = {BY_ID} AND flag = {KEPT} AND (uid IS NOT NULL OR id_raw IS NOT NULL)")
     totals = con.execute(f"""
         SELECT coalesce(sum(n) FILTER (flag NOT IN ({HEADER}, {BLANK})), 0),
                coalesce(sum(n) FILTER (flag = {HEADER}), 0), coalesce(sum(n) FILTER (flag = {BLANK}), 0)
-        FROM cur WHERE gs = {BY_ORG_REASON}""").fetchone()
-    con.execute("DROP TABLE cur")
+        FROM parts WHERE src = {scan.src} AND gs = {BY_ORG_REASON}""").fetchone()
     return LoadStats(rows=int(totals[0]), rejected=count, header_repeats=int(totals[1]), blank=int(totals[2]))
 
 
