@@ -6,12 +6,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from htmldoc import parse
 
 from configscan.registry import Registry
 from configscan.writers import Writer
@@ -24,25 +24,6 @@ EUGENE_ARGS = (EUGENE / "sharing-list.csv", "--agency-name", "Eugene Police Depa
 # the key structure GitHub's and GitLab's importers rely on is always checked (tests/data/sarif-core.json).
 SARIF_SCHEMA_CANDIDATES = (ROOT / "tests" / "data" / "sarif-schema-2.1.0.json",
                            ROOT.parent / "shared" / "data" / "sarif-schema-2.1.0.json")
-
-
-class _Doc(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def _doc(path: Path) -> _Doc:
-    doc = _Doc()
-    doc.feed(path.read_text(encoding="utf-8"))
-    return doc
 
 
 def _hostile(tmp_path: Path, minimal: dict[str, Any]) -> Path:
@@ -212,7 +193,7 @@ def test_eugene_findings_roll_up_and_counts_agree(tmp_path: Path) -> None:
     html, out = tmp_path / "r.html", tmp_path / "r.json"
     run_cli("scan", *EUGENE_ARGS, "--html", html, "--json", out)
     report = json.loads(out.read_text())
-    doc = _doc(html)
+    doc = parse(html)
     cards = [a for t, a in doc.tags if t == "article"]
     out_of_state = [a for a in cards if a["data-check"] == "partners.out_of_state_link"]
     n_links = len({f["subject"] for f in report["findings"] if f["check"] == "partners.out_of_state_link"})
@@ -231,7 +212,7 @@ def test_eugene_findings_roll_up_and_counts_agree(tmp_path: Path) -> None:
 def test_evidence_reads_as_people_read_it(tmp_path: Path) -> None:
     html = tmp_path / "r.html"
     run_cli("scan", EXAMPLES / "pinecrest-ca.json", "--html", html)
-    text = " ".join(_doc(html).text)
+    text = " ".join(parse(html).text)
     assert "365 days" in text and "30 days" in text
     for raw in ("365.0", "P30D", "True", "False", "['", "{'"):
         assert raw not in text, raw
@@ -243,7 +224,7 @@ def test_audit_times_have_no_microseconds_and_charts_are_inline(tmp_path: Path) 
     run_cli("scan", *EUGENE_ARGS, "--audit", EUGENE / "portal-search-audit.csv", "--html", html)
     raw = html.read_text()
     assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d{3,6}", raw)
-    doc = _doc(html)
+    doc = parse(html)
     assert sum(1 for t, _ in doc.tags if t == "svg") >= 2
     assert "Searches by month" in raw and "2025-07" in raw
 
@@ -252,10 +233,10 @@ def test_contract_terms_follow_the_law_that_writes_them(tmp_path: Path) -> None:
     wa, tx = tmp_path / "wa.html", tmp_path / "tx.html"
     run_cli("scan", EXAMPLES / "cedar-hollow-wa.yaml", "--html", wa)
     run_cli("scan", EXAMPLES / "mesquite-county-tx.yaml", "--html", tx)
-    wa_text, tx_text = " ".join(_doc(wa).text), " ".join(_doc(tx).text)
+    wa_text, tx_text = " ".join(parse(wa).text), " ".join(parse(tx).text)
     assert "§ 5(6)-(8) (ESSB 6002)" in wa_text and "The law here writes duties into vendor terms" in wa_text
     assert "this list is advisory" in tx_text
-    terms = [a for t, a in _doc(wa).tags if t == "tr" and "data-term" in a]
+    terms = [a for t, a in parse(wa).tags if t == "tr" and "data-term" in a]
     assert len(terms) == 6
 
 

@@ -4,37 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from htmldoc import parse
+
 from conftest import EXAMPLES, run_cli, write_config
-
-
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def _parse(path: Path) -> _Collector:
-    parser = _Collector()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
 
 
 def test_findings_in_html_match_json(tmp_path: Path) -> None:
     html, out = tmp_path / "r.html", tmp_path / "r.json"
     run_cli("scan", EXAMPLES / "pinecrest-ca.json", "--html", html, "--json", out)
     report = json.loads(out.read_text())
-    doc = _parse(html)
+    doc = parse(html)
     cards = [a for t, a in doc.tags if t == "article" and "data-check" in a]
     shown = sorted(fp for a in cards for fp in (a["data-fingerprints"] or "").split())
     assert shown == sorted(f["fingerprint"] for f in report["findings"])
@@ -53,7 +35,7 @@ def test_findings_in_html_match_json(tmp_path: Path) -> None:
 def test_report_is_self_contained(tmp_path: Path) -> None:
     html = tmp_path / "r.html"
     run_cli("scan", EXAMPLES / "pinecrest-ca.json", "--html", html)
-    doc = _parse(html)
+    doc = parse(html)
     for tag, attrs in doc.tags:
         assert tag not in ("script", "link", "img", "iframe", "object", "embed"), tag
         assert not re.match(r"^(https?:)?//", attrs.get("src") or ""), attrs
@@ -74,7 +56,7 @@ def test_user_text_is_escaped(tmp_path: Path, minimal: dict[str, Any]) -> None:
     minimal["agency"]["name"] = "Test <b>PD</b>"
     html = tmp_path / "r.html"
     run_cli("scan", write_config(tmp_path, minimal), "--html", html)
-    doc = _parse(html)
+    doc = parse(html)
     assert not any(t in ("script", "img") for t, _ in doc.tags)
     assert hostile in "".join(doc.text)
     raw = html.read_text()
@@ -84,7 +66,7 @@ def test_user_text_is_escaped(tmp_path: Path, minimal: dict[str, Any]) -> None:
 def test_texas_report_says_no_statute_not_legal(tmp_path: Path) -> None:
     html = tmp_path / "r.html"
     run_cli("scan", EXAMPLES / "mesquite-county-tx.yaml", "--html", html)
-    text = " ".join(_parse(html).text)
+    text = " ".join(parse(html).text)
     assert "No statewide ALPR statute was found" in text
     assert "does not mean sharing is legal" in text
     assert "Advisory" in text
@@ -98,7 +80,7 @@ def test_sample_rows_are_a_table_and_their_text_is_escaped(tmp_path: Path) -> No
                                                  l13_row(2, "U.S. Border Patrol", "ICE hold")])
     html = tmp_path / "r.html"
     run_cli("audit", log, "--agency-state", "CA", "--html", html)
-    doc = _parse(html)
+    doc = parse(html)
     assert ("table", {"class": "rows"}) in doc.tags
     assert "script" not in {t for t, _ in doc.tags}
     text = [t.strip() for t in doc.text]
