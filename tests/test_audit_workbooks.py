@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from audit_fixtures import L13
 
-from configscan.audit.inputs import sources
+from configscan.audit.inputs import sheets
 
 
 def _workbook(path: Path, date1904: bool = False) -> Path:
@@ -35,7 +35,7 @@ def _workbook(path: Path, date1904: bool = False) -> Path:
 
 def _csv_texts(path: Path, work: Path) -> dict[str, str]:
     return {label: csv_path.read_text(encoding="utf-8")
-            for label, csv_path in sources._xlsx_sheets(path, path.name, work, None)}
+            for label, csv_path in sheets.xlsx_sheets(path, path.name, work, None)}
 
 
 @pytest.mark.parametrize("date1904", [False, True])
@@ -44,7 +44,7 @@ def test_calamine_and_openpyxl_give_the_same_text(tmp_path: Path, monkeypatch: p
     book = _workbook(tmp_path / "audit.xlsx", date1904)
     fast = _csv_texts(book, tmp_path)
     # Every sheet taken down the streaming path (openpyxl), as sheets over the in-memory limit are.
-    monkeypatch.setattr(sources, "_calamine_rows", lambda path, label, epoch: sources._openpyxl_rows(path, label))
+    monkeypatch.setattr(sheets, "calamine_rows", lambda path, label, epoch: sheets.openpyxl_rows(path, label))
     streamed = _csv_texts(book, tmp_path)
     assert fast == streamed
     march = fast["audit.xlsx#March"]

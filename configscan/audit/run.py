@@ -12,13 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from configscan.audit.findings.agreements import agreement_searches
-from configscan.audit.findings.build import (
-    MAX_IMMIGRATION_FINDINGS,
-    MAX_SWEEP_FINDINGS,
-    AuditFacts,
-    all_findings,
-    top_orgs,
-)
+from configscan.audit.findings.build import all_findings
+from configscan.audit.findings.facts import MAX_IMMIGRATION_FINDINGS, MAX_SWEEP_FINDINGS, AuditFacts, top_orgs
 from configscan.audit.findings.searchers import classify_searchers
 from configscan.audit.findings.summary import AuditFile, AuditSummary
 from configscan.audit.inputs import records

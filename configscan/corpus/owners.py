@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from configscan.audit.findings.build import AuditFacts, all_findings
+from configscan.audit.findings.build import all_findings
+from configscan.audit.findings.facts import AuditFacts
 from configscan.audit.findings.searchers import classify_searchers
 from configscan.audit.passes import aggregate, reason_sql
 from configscan.audit.passes.engine import put_table

@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from configscan.audit.findings import metas
-from configscan.audit.findings.searchers import Searcher
+from configscan.audit.findings.facts import (
+    MAX_IMMIGRATION_FINDINGS,
+    MAX_SWEEP_FINDINGS,
+    TOP,
+    AuditFacts,
+    Samples,
+    group_evidence,
+    org_evidence,
+    orgs_of,
+    pointer,
+    top_orgs,
+    when,
+)
 from configscan.audit.passes.aggregate import OrgFacts
 from configscan.checkapi import CheckMeta, unverified, violation
 from configscan.engine import cap_unverified
@@ -22,64 +33,6 @@ from configscan.findings import Finding, Outcome, Severity
 from configscan.jurisdictions.loader import AppliedRule, RuleSet
 from configscan.jurisdictions.schema import RuleKind
 from configscan.model import AgencyConfig
-
-Samples = dict[tuple[str, str | None], list[dict[str, Any]]]  # (kind, key) -> a few evidence rows
-MAX_SWEEP_FINDINGS = 25
-MAX_IMMIGRATION_FINDINGS = 25
-TOP = 20
-
-
-@dataclass(frozen=True)
-class AuditFacts:
-    """What the log showed, ready for the rules: per-organisation numbers and the searcher verdicts."""
-
-    orgs: dict[str | None, OrgFacts]
-    searchers: dict[str | None, Searcher]
-    threshold: int
-    evidence_csv: str | None = None
-    wide_devices: int = 20000  # cameras per search that prove national lookup
-    retention: tuple[float, AppliedRule] | None = None  # the strictest retention limit (days, rule)
-
-
-def _when(f: OrgFacts) -> dict[str, Any]:
-    return {"searches": f.searches, "first_seen": f.first_seen.isoformat() if f.first_seen else None,
-            "last_seen": f.last_seen.isoformat() if f.last_seen else None, "months_active": f.months,
-            "max_networks_searched": f.max_networks}
-
-
-def top_orgs(facts: AuditFacts, count: Callable[[OrgFacts], int], limit: int) -> list[str | None]:
-    """Organisations with a nonzero count, largest first, at most ``limit``."""
-    orgs = sorted((o for o, f in facts.orgs.items() if count(f)), key=lambda o: (-count(facts.orgs[o]), o or ""))
-    return orgs[:limit]
-
-
-def _org_evidence(facts: AuditFacts, org: str | None, sample: Samples, category: str) -> dict[str, Any]:
-    searcher, f = facts.searchers[org], facts.orgs[org]
-    evidence: dict[str, Any] = {"organisation": searcher.name, "classified_as": searcher.category,
-                                "state": searcher.state, "classified_because": list(searcher.reasons), **_when(f)}
-    evidence["sample_rows"] = sample.get(("org", org), [])
-    evidence["evidence_csv"] = _pointer(facts, category)
-    return {k: v for k, v in evidence.items() if v is not None}
-
-
-def _pointer(facts: AuditFacts, category: str) -> str:
-    if facts.evidence_csv:
-        return f"{facts.evidence_csv}, category={category}"
-    return "not written (use --evidence-csv)"
-
-
-def _orgs_of(facts: AuditFacts, klass: str) -> list[str | None]:
-    return sorted((o for o, s in facts.searchers.items() if s.klass == klass and o in facts.orgs),
-                  key=lambda o: -facts.orgs[o].searches)
-
-
-def _group_evidence(facts: AuditFacts, orgs: list[str | None], category: str) -> dict[str, Any]:
-    return {
-        "organisations": len(orgs),
-        "searches": sum(facts.orgs[o].searches for o in orgs),
-        "top_organisations": {facts.searchers[o].name: facts.orgs[o].searches for o in orgs[:TOP]},
-        "evidence_csv": _pointer(facts, category),
-    }
 
 
 def _apply(meta: CheckMeta, rules: list[AppliedRule], subject: str, evidence: dict[str, Any],
@@ -96,10 +49,10 @@ def federal(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator[Find
     sharing = [r for r in rules.of_kind(RuleKind.forbid_federal_sharing, RuleKind.conditional_sharing)
                if r.rule.params.get("applies_to", ["federal"]) != ["out_of_state"]]
     immigration = rules.of_kind(RuleKind.forbid_immigration_use)
-    for org in _orgs_of(facts, "federal"):
+    for org in orgs_of(facts, "federal"):
         searcher = facts.searchers[org]
         applicable = sharing + (immigration if searcher.category == "federal_immigration" else [])
-        evidence = _org_evidence(facts, org, sample, "federal_searcher")
+        evidence = org_evidence(facts, org, sample, "federal_searcher")
         if not applicable:
             yield unverified(metas.FEDERAL, subject=searcher.name, evidence=evidence,
                              why="a federal organisation searched and no rule pack rule covers it")
@@ -117,10 +70,10 @@ def out_of_state(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator
     if not applicable:
         return
     by_state: dict[str, list[str | None]] = defaultdict(list)
-    for org in _orgs_of(facts, "out_of_state"):
+    for org in orgs_of(facts, "out_of_state"):
         by_state[facts.searchers[org].state or "??"].append(org)
     for state, orgs in sorted(by_state.items()):
-        evidence = {"searcher_state": state, **_group_evidence(facts, orgs, "out_of_state")}
+        evidence = {"searcher_state": state, **group_evidence(facts, orgs, "out_of_state")}
         evidence["sample_rows"] = sample.get(("state", state), [])
         subject = f"searchers from {state}"
         title = f"Organisations from {state} searched this agency's data ({evidence['searches']} searches)"
@@ -152,19 +105,19 @@ def unplaced(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
     for klass, why in (("unclassified", "searching organisations could not be classified"),
                        ("state_unknown", "the state of some searching organisations could not be established"),
                        ("redacted", "searcher names are blank or redacted in the log")):
-        orgs = _orgs_of(facts, klass)
+        orgs = orgs_of(facts, klass)
         if orgs:
             yield unverified(metas.UNPLACED, subject=f"{klass} searchers", why=why,
-                             evidence=_group_evidence(facts, orgs, "unverified_searcher"))
+                             evidence=group_evidence(facts, orgs, "unverified_searcher"))
 
 
 def back_door(facts: AuditFacts, rules: RuleSet, config: AgencyConfig) -> Iterator[Finding]:
     """Searchers the configuration does not list: access the settings do not explain."""
     for klass in ("federal", "out_of_state", "in_state", "state_unknown", "unclassified"):
-        orgs = [o for o in _orgs_of(facts, klass) if facts.searchers[o].listed is False]
+        orgs = [o for o in orgs_of(facts, klass) if facts.searchers[o].listed is False]
         if not orgs:
             continue
-        evidence = {"searcher_class": klass, **_group_evidence(facts, orgs, "back_door")}
+        evidence = {"searcher_class": klass, **group_evidence(facts, orgs, "back_door")}
         subject = f"unlisted {klass.replace('_', '-')} searchers"
         title = (f"{len(orgs)} organisation(s) absent from the configured partners searched this agency's data "
                  f"({evidence['searches']} searches)")
@@ -182,17 +135,17 @@ def back_door(facts: AuditFacts, rules: RuleSet, config: AgencyConfig) -> Iterat
 def contradictions(facts: AuditFacts, config: AgencyConfig) -> Iterator[Finding]:
     """Configuration and log disagree, either way: closed settings with searches, or claimed controls unused."""
     sharing = config.sharing
-    fed = _orgs_of(facts, "federal")
+    fed = orgs_of(facts, "federal")
     if sharing is not None and sharing.federal_sharing_disabled is True and fed:
         yield _contradiction("federal sharing", "the configuration disables federal sharing, but federal "
-                             "organisations searched", _group_evidence(facts, fed, "federal_searcher"))
-    oos_unlisted = [o for o in _orgs_of(facts, "out_of_state") if not facts.searchers[o].listed]
+                             "organisations searched", group_evidence(facts, fed, "federal_searcher"))
+    oos_unlisted = [o for o in orgs_of(facts, "out_of_state") if not facts.searchers[o].listed]
     national_off = sharing is not None and sharing.national_lookup is False and not any(
         n.national_lookup for n in sharing.networks)  # one network with it on is enough to expose the data
     if national_off and oos_unlisted:
         yield _contradiction("national lookup", "the configuration turns national lookup off, but out-of-state "
                              "organisations that are not partners searched",
-                             _group_evidence(facts, oos_unlisted, "out_of_state"))
+                             group_evidence(facts, oos_unlisted, "out_of_state"))
     for org, searcher in facts.searchers.items():
         partner = searcher.partner
         if partner is None or org not in facts.orgs or partner.can_reach_us() is not False:
@@ -201,14 +154,14 @@ def contradictions(facts: AuditFacts, config: AgencyConfig) -> Iterator[Finding]
         direction = partner.direction.value if partner.direction else "?"
         yield _contradiction(searcher.name, "the configuration says this partner cannot search the agency's data "
                              f"(status {status}, direction {direction}), but it searched",
-                             {**_when(facts.orgs[org]), "evidence_csv": _pointer(facts, "back_door")})
+                             {**when(facts.orgs[org]), "evidence_csv": pointer(facts, "back_door")})
     empty = sum(f.empty_reasons for o, f in facts.orgs.items() if facts.searchers[o].klass == "own")
     empty_all = sum(f.empty_reasons for f in facts.orgs.values())
     if config.search_reason_required is True and empty_all:
         yield _contradiction("search_reason_required", "the configuration says a search reason is required, but "
                              "the log has searches with no reason",
                              {"searches_without_reason": empty_all, "of_which_own_agency": empty,
-                              "evidence_csv": _pointer(facts, "vague")})
+                              "evidence_csv": pointer(facts, "vague")})
 
 
 def _iso(value: Any) -> str | None:
@@ -238,7 +191,7 @@ def lookup_proven(facts: AuditFacts, config: AgencyConfig) -> Iterator[Finding]:
         "widest_cameras": max((f.max_devices for f in wide if f.max_devices is not None), default=None),
         "thresholds": {"networks": facts.threshold, "cameras": facts.wide_devices},
         "by_searcher": {facts.searchers[o].name: facts.orgs[o].wide for o in orgs[:TOP]},
-        "evidence_csv": _pointer(facts, "sweep"),
+        "evidence_csv": pointer(facts, "sweep"),
     }
     evidence = {k: v for k, v in evidence.items() if v is not None}
     said = "turns national lookup off" if setting is False else "does not say whether national lookup is on"
@@ -303,7 +256,7 @@ def reason_findings(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Itera
         evidence = {"organisation": searcher.name, "classified_as": searcher.category,
                     "immigration_searches": f.immigration, "rules_fired": f.immigration_rules,
                     "sample_rows": sample.get(("immigration", org), []),
-                    "evidence_csv": _pointer(facts, "immigration_purpose")}
+                    "evidence_csv": pointer(facts, "immigration_purpose")}
         title = f"{f.immigration} search(es) with an immigration-enforcement reason"
         yield from _immigration(immigration, searcher.name, evidence, title)
     rest = every[MAX_IMMIGRATION_FINDINGS:]
@@ -311,7 +264,7 @@ def reason_findings(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Itera
         evidence = {"organisations": len(rest), "immigration_searches": sum(facts.orgs[o].immigration for o in rest),
                     "by_searcher_class": _by_class(facts, rest, lambda f: f.immigration),
                     "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration for o in rest[:TOP]},
-                    "evidence_csv": _pointer(facts, "immigration_purpose")}
+                    "evidence_csv": pointer(facts, "immigration_purpose")}
         title = (f"{evidence['immigration_searches']} more search(es) with immigration-enforcement reasons by "
                  f"{len(rest)} other organisation(s)")
         yield from _immigration(immigration, "other organisations with immigration reasons", evidence, title)
@@ -350,7 +303,7 @@ def agency_findings(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
                 "rules_fired": dict(fired),
                 "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration_agency for o in orgs[:TOP]},
                 "by_searcher_class": _by_class(facts, orgs, lambda f: f.immigration_agency),
-                "evidence_csv": _pointer(facts, "immigration_agency")}
+                "evidence_csv": pointer(facts, "immigration_agency")}
     subject = "reasons naming an immigration agency"
     title = f"{total} search(es) name or assist an immigration agency (ICE, HSI, ERO, CBP, Border Patrol, 287(g))"
     for applied in federal:
@@ -382,7 +335,7 @@ def _bulk_reason(facts: AuditFacts, rules: RuleSet, sample: Samples, category: s
     evidence = {"searches": total, "organisations": len(orgs),
                 "top_organisations": {facts.searchers[o].name: count(facts.orgs[o]) for o in orgs[:TOP]},
                 "by_searcher_class": _by_class(facts, orgs, count),
-                "sample_rows": sample.get(("category", category), []), "evidence_csv": _pointer(facts, category)}
+                "sample_rows": sample.get(("category", category), []), "evidence_csv": pointer(facts, category)}
     subject = f"{category.replace('_', ' ')} reasons"
     title = f"{total} search(es) with {category.replace('_', ' ')} reasons"
     applicable = rules.of_kind(kind)
@@ -403,7 +356,7 @@ def sweeps(facts: AuditFacts, sample: Samples) -> Iterator[Finding]:
             evidence={"organisation": searcher.name, "classified_as": searcher.category, "sweeps": f.sweeps,
                       "max_networks_searched": f.max_networks, "threshold": facts.threshold,
                       "sample_rows": sample.get(("sweep", org), []),
-                      "evidence_csv": _pointer(facts, "sweep")},
+                      "evidence_csv": pointer(facts, "sweep")},
             remediation=metas.SWEEP.remediation)
     rest = orgs[MAX_SWEEP_FINDINGS:]
     if rest:
@@ -411,7 +364,7 @@ def sweeps(facts: AuditFacts, sample: Samples) -> Iterator[Finding]:
             check=metas.SWEEP.id, severity=Severity.low, outcome=Outcome.unverified,
             title=f"Mass sweeps by {len(rest)} more organisation(s)", subject="other sweeping organisations",
             evidence={"organisations": len(rest), "sweeps": sum(facts.orgs[o].sweeps for o in rest),
-                      "evidence_csv": _pointer(facts, "sweep")},
+                      "evidence_csv": pointer(facts, "sweep")},
             remediation=metas.SWEEP.remediation)
 
 

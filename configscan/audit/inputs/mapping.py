@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from configscan.audit.inputs.layouts import Layout, find_columns
+from configscan.audit.inputs.layouts import Layout, detect, find_columns, header_layout
 from configscan.errors import InputError
 from configscan.readers.tabular import norm
 
@@ -78,3 +78,20 @@ def suggest_columns(header: Sequence[str]) -> dict[str, str] | None:
     if split_date is not None:
         found["search_date"] = headers[split_date]
     return {key: found[key] for key in FIELDS if key in found}
+
+
+def for_sheet(mapping: Mapping | None, label: str) -> Mapping | None:
+    """The mapping if it applies to this source (a mapping may name one sheet of a workbook)."""
+    if mapping is None or mapping.sheet is None:
+        return mapping
+    return mapping if label.rpartition("#")[2] == mapping.sheet and "#" in label else None
+
+
+def find_layout(records: list[tuple[int, list[str]]], mapping: Mapping | None) -> Layout | None:
+    """The mapping's layout if a header row holds every mapped column, else a recognised header, else by width."""
+    if mapping is not None:
+        for line, record in records:
+            if (found := layout(mapping, record, line)) is not None:
+                return found
+    found = next((found for line, record in records if (found := header_layout(record, line)) is not None), None)
+    return found if found is not None else detect(records[0][1])

@@ -9,25 +9,21 @@ in place. Each source knows its layout, found from its first records: the user's
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import gzip
 import io
-import os
-import re
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from configscan import limits
 from configscan.audit.inputs import encodings
 from configscan.audit.inputs import mapping as audit_mapping
-from configscan.audit.inputs.layouts import Layout, detect, header_layout, problem
-from configscan.audit.inputs.sheettimes import EPOCH_1900, EPOCH_1904, cell_text
+from configscan.audit.inputs.layouts import Layout, problem
+from configscan.audit.inputs.mapping import find_layout, for_sheet
+from configscan.audit.inputs.sheets import scratch, xlsx_sheets
 from configscan.errors import InputError
 from configscan.inputs import Inventory, survey
 
@@ -97,7 +93,7 @@ def expand(specs: list[str], work: Path, mapping: Mapping | None = None, exclude
             encoding = encodings.sniff(csv_path)
             if encoding != encodings.UTF8:
                 csv_path, encoding = encodings.transcode(csv_path, work, encoding)
-            source = _source(label, csv_path, _for_sheet(mapping, label), misses)
+            source = _source(label, csv_path, for_sheet(mapping, label), misses)
             if isinstance(source, Skipped):
                 skipped.append(source)
             else:
@@ -117,13 +113,6 @@ def _accept(path: Path) -> str | None:
     return "not a CSV, XLSX, PDF or zip file"
 
 
-def _for_sheet(mapping: Mapping | None, label: str) -> Mapping | None:
-    """The mapping if it applies to this source (a mapping may name one sheet of a workbook)."""
-    if mapping is None or mapping.sheet is None:
-        return mapping
-    return mapping if label.rpartition("#")[2] == mapping.sheet and "#" in label else None
-
-
 def _missing_text(mapping: Mapping, absent: list[str]) -> str:
     names = ", ".join(repr(h) for h in absent)
     verb = "are" if len(absent) > 1 else "is"
@@ -140,7 +129,7 @@ def _unpack(path: Path, label: str, work: Path, skipped: list[Skipped], mapping:
     if name.endswith(".zip"):
         yield from _unzip(path, label, work, skipped, mapping, places)
     elif name.endswith(_XLSX_SUFFIXES):
-        yield from _xlsx_sheets(path, label, work, mapping)
+        yield from xlsx_sheets(path, label, work, mapping)
     elif name.endswith(".pdf"):
         yield _pdf_table(path, label, work, {} if places is None else places)
     elif name.endswith(_CSV_SUFFIXES):
@@ -163,7 +152,7 @@ def _pdf_table(path: Path, label: str, work: Path, places: dict[Path, tuple[str,
         table = read_pdf(path)
     except InputError as exc:
         raise InputError(label, exc.detail) from exc
-    target = _scratch(work, f"_{path.stem}.csv")
+    target = scratch(work, f"_{path.stem}.csv")
     width = len(table.header)
     located: list[str] = []
     with target.open("w", encoding="utf-8", newline="") as handle:
@@ -196,129 +185,13 @@ def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped], mapping: 
             inner = member.filename
             if member.is_dir() or "__MACOSX" in inner or not _supported(Path(inner).name):
                 continue
-            target = _scratch(work, f"_{index}_{Path(inner).name}")
+            target = scratch(work, f"_{index}_{Path(inner).name}")
             try:
                 with archive.open(member) as src, target.open("wb") as dst:
                     budget -= limits.copy_member(src, dst, budget, label)
             except limits.ZIP_ERRORS as exc:  # corrupt data, a CRC mismatch, Deflate64, a password...
                 raise InputError(f"{label}!{inner}", f"cannot be extracted ({exc})") from exc
             yield from _unpack(target, f"{label}!{inner}", work, skipped, mapping, places)
-
-
-def _scratch(work: Path, suffix: str) -> Path:
-    """A fresh file in the work directory (names from different archives or folders never collide)."""
-    fd, name = tempfile.mkstemp(dir=work, suffix=suffix)
-    os.close(fd)
-    return Path(name)
-
-
-def _xlsx_sheets(path: Path, label: str, work: Path, mapping: Mapping | None) -> Iterator[tuple[str, Path]]:
-    """Write each sheet to CSV.
-
-    Time cells are written as text the engine parses: the sheet's first rows give its layout, and in the
-    time column(s) a serial number becomes a date-time, a date-only cell a date (see ``sheettimes``).
-    A sheet that breaks off while streaming (corrupt deflate data) is an input error naming the row.
-    """
-    for index, (title, rows, epoch) in enumerate(_sheet_rows(path, label)):
-        target = _scratch(work, f"_{index}_{path.stem}.csv")
-        sheet_label = f"{label}#{title}"
-        written = 0
-        try:
-            head = list(islice(rows, 40))
-            roles = _time_roles(head, _for_sheet(mapping, sheet_label))
-            with target.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                for row in chain(head, rows):
-                    writer.writerow([cell_text(v, roles[i], epoch) if i in roles else _plain(v)
-                                     for i, v in enumerate(row)])
-                    written += 1
-        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
-            raise InputError(sheet_label, f"unreadable after row {written} ({type(exc).__name__}: {exc})") from exc
-        yield sheet_label, target
-
-
-def _plain(value: object) -> str:
-    """A cell as text; a whole number stored as a float (calamine reads every number as one) loses its ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-Rows = Iterator[tuple[object, ...]]
-
-
-def _sheet_rows(path: Path, label: str) -> Iterator[tuple[str, Rows, dt.datetime]]:
-    """(title, rows, date epoch) of each sheet, by the fastest reader that keeps memory bounded.
-
-    calamine is about 15 times faster than openpyxl but holds a sheet in memory (about six times its XML),
-    so it takes sheets up to :data:`limits.SHEET_XML_BYTES`; larger ones stream through openpyxl's read-only
-    mode. Both hold the shared strings whole, so those must fit the same limit. The zip limits apply first,
-    and the members calamine reads are inflated once through Python's zipfile, which cannot be lied to.
-    """
-    sheet_cap = limits.SHEET_XML_BYTES.value()
-    try:
-        with zipfile.ZipFile(path) as archive:
-            limits.check_zip(archive, label)
-            infos = archive.infolist()
-            sheets = [i.file_size for i in infos if i.filename.startswith("xl/worksheets/sheet")]
-            strings = sum(i.file_size for i in infos if i.filename == "xl/sharedStrings.xml")
-            if strings > sheet_cap:
-                raise limits.SHEET_XML_BYTES.refuse(label, f"its shared strings are {strings:,} bytes of XML")
-            book_xml = archive.read("xl/workbook.xml")
-            small = max(sheets, default=0) <= sheet_cap
-            if small:
-                limits.verify_zip(archive, label, [i.filename for i in infos if not i.is_dir()])
-    except (KeyError, *limits.ZIP_ERRORS) as exc:
-        raise InputError(label, f"not a readable XLSX workbook ({exc})") from exc
-    if small:
-        epoch = EPOCH_1904 if re.search(rb'date1904="(1|true)"', book_xml) else EPOCH_1900
-        yield from _calamine_rows(path, label, epoch)
-    else:
-        yield from _openpyxl_rows(path, label)
-
-
-def _calamine_rows(path: Path, label: str, epoch: dt.datetime) -> Iterator[tuple[str, Rows, dt.datetime]]:
-    import python_calamine  # imported here: only XLSX inputs need it
-
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        for index, title in enumerate(book.sheet_names):
-            sheet = book.get_sheet_by_index(index)
-            yield title, (tuple(row) for row in sheet.iter_rows()), epoch
-            del sheet  # one sheet in memory at a time
-    except (python_calamine.CalamineError, python_calamine.PasswordError, python_calamine.XmlError,
-            python_calamine.ZipError) as exc:
-        raise InputError(label, f"not a readable XLSX workbook ({exc})") from exc
-
-
-def _openpyxl_rows(path: Path, label: str) -> Iterator[tuple[str, Rows, dt.datetime]]:
-    import openpyxl  # read-only mode streams rows, keeping memory flat on sheets too large for calamine
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        raise InputError(label, f"not a readable XLSX workbook ({exc})") from exc
-    epoch = getattr(book, "epoch", EPOCH_1900)
-    try:
-        for sheet in book.worksheets:
-            yield sheet.title, sheet.iter_rows(values_only=True), epoch
-    finally:
-        book.close()
-
-
-def _time_roles(head: list[tuple[object, ...]], mapping: Mapping | None) -> dict[int, str]:
-    """Which columns of a sheet hold the search time: column index -> ``datetime``, ``date`` or ``time``."""
-    records = [(n, ["" if v is None else str(v) for v in row]) for n, row in enumerate(head)]
-    records = [(n, r) for n, r in records if any(c.strip() for c in r)]
-    layout = _find_layout(records, mapping) if records else None
-    time_index = layout.column("search_time") if layout else None
-    if layout is None or time_index is None:
-        return {}
-    if layout.split_date is None:
-        return {time_index: "datetime"}
-    return {time_index: "time", layout.split_date: "date"}
 
 
 def _first_records(path: Path) -> tuple[list[tuple[int, list[str]]], str, set[int]]:
@@ -355,22 +228,12 @@ def _first_records(path: Path) -> tuple[list[tuple[int, list[str]]], str, set[in
     return records, delimiter, empty
 
 
-def _find_layout(records: list[tuple[int, list[str]]], mapping: Mapping | None) -> Layout | None:
-    """The mapping's layout if a header row holds every mapped column, else a recognised header, else by width."""
-    if mapping is not None:
-        for line, record in records:
-            if (found := audit_mapping.layout(mapping, record, line)) is not None:
-                return found
-    found = next((found for line, record in records if (found := header_layout(record, line)) is not None), None)
-    return found if found is not None else detect(records[0][1])
-
-
 def _source(label: str, path: Path, mapping: Mapping | None = None,
             misses: list[tuple[int, str, list[str]]] | None = None) -> Source | Skipped:
     records, delimiter, empty = _first_records(path)
     if not records:
         return Skipped(label, "empty")
-    layout = _find_layout(records, mapping)
+    layout = find_layout(records, mapping)
     if mapping is not None and (layout is None or not layout.mapped):
         absent = min((audit_mapping.missing(mapping, r) for _, r in records), key=len)
         present = len(mapping.columns) - len(absent)
