@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from configscan.audit.findings.summary import AuditSummary
+from configscan.inputs import SkippedInput
 from configscan.network.model import Reach
 from configscan.partners.g287 import ListInfo
 
@@ -195,15 +196,6 @@ def tally(findings: Sequence[Finding]) -> Tally:
             counts[severity.value] += 1
     return Tally(counts, sum(o is Outcome.unverified for _, _, o in worst),
                  sum(o is Outcome.upcoming for _, _, o in worst), len(findings))
-
-
-class SkippedInput(BaseModel):
-    """A file found in a folder and not read: why, and whether it makes the run incomplete (it looks like
-    data) or not (an image, an excluded file)."""
-
-    path: str
-    reason: str
-    blocking: bool
 
 
 class ScanResult(BaseModel):

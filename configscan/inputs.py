@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from configscan.errors import InputError
 
 SNAPSHOT_MANIFEST = "manifest.json"  # what `configscan fetch` writes beside the files it downloads
@@ -32,11 +34,13 @@ _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"
 _SNIFF = 4096
 
 
-@dataclass(frozen=True)
-class SkippedFile:
+class SkippedInput(BaseModel):
+    """A file found in a folder and not read: why, and whether it makes the run incomplete (it looks like
+    data) or not (an image, an excluded file)."""
+
     path: str
     reason: str
-    blocking: bool  # looks like data: the run is incomplete because of it
+    blocking: bool
 
 
 @dataclass
@@ -45,13 +49,17 @@ class Inventory:
 
     files: list[Path] = field(default_factory=list)
     in_folder: set[Path] = field(default_factory=set)  # found by walking a folder, not named by the user
-    skipped: list[SkippedFile] = field(default_factory=list)
+    skipped: list[SkippedInput] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    def leave_out(self, path: Path, reason: str) -> None:
+        """A file the user excluded: listed, never blocking."""
+        self.skipped.append(SkippedInput(path=str(path), reason=reason, blocking=False))
 
     def skip(self, path: Path, reason: str) -> None:
         blocking = looks_like_data(path)
         why = reason if blocking else f"{reason} (not data: skipped)"
-        self.skipped.append(SkippedFile(str(path), why, blocking))
+        self.skipped.append(SkippedInput(path=str(path), reason=why, blocking=blocking))
         if blocking:
             self.errors.append(f"{path}: not read, {reason} (read it another way, or leave it out with --exclude)")
 
@@ -114,7 +122,7 @@ def survey(specs: Sequence[str | Path], accept: Callable[[Path], str | None],
                 raise InputError(str(spec), "no such file, folder or matching glob")
             for match in matches:
                 if excluded(match, None, exclude):
-                    inventory.skipped.append(SkippedFile(str(match), "excluded by --exclude", False))
+                    inventory.leave_out(match, "excluded by --exclude")
                 elif (why := accept(match)) is not None:
                     inventory.skip(match, why)
                 else:
@@ -129,7 +137,7 @@ def _walk(root: Path, accept: Callable[[Path], str | None], exclude: Sequence[st
     inventory.errors.extend(snapshot_problems(root))
     for path in found:
         if (pattern := excluded(path, root, exclude)) is not None:
-            inventory.skipped.append(SkippedFile(str(path), f"excluded by --exclude {pattern}", False))
+            inventory.leave_out(path, f"excluded by --exclude {pattern}")
         elif (why := accept(path)) is not None:
             inventory.skip(path, why)
         else:

@@ -26,7 +26,8 @@ import typer
 from configscan import __version__, exitcodes
 from configscan.clikit import failing_cleanly
 from configscan.errors import InputError, UsageError
-from configscan.findings import ScanResult, SkippedInput
+from configscan.findings import ScanResult
+from configscan.inputs import SkippedInput
 from configscan.network.graph import AgencyInput, build_network, node_id
 from configscan.network.reach import reach_of
 from configscan.nightly import Afterwards
@@ -105,7 +106,7 @@ def _read(plan: RunFile, entry: ScanEntry, settings: RunSettings, registry: Regi
     except typer.Exit as exc:  # failing_cleanly's own one-line error (the evidence file cannot be staged)
         scan.code, scan.error = int(exc.exit_code), "the evidence file could not be staged"
         return scan
-    scan.skipped = [SkippedInput(path=s.path, reason=s.reason, blocking=s.blocking) for s in inventory.skipped]
+    scan.skipped = list(inventory.skipped)
     # Folder files that could not be read make the agency incomplete, as in a lone scan (evaluate_job adds them).
     scan.job = Job(slug=slug, options=options, config=config, fragments=fragments, conflicts=conflicts,
                    errors=list(inventory.errors), label=entry.name)

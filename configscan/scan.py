@@ -27,7 +27,6 @@ from configscan.findings import (
     PartnerView,
     ScanResult,
     Severity,
-    SkippedInput,
     Summary,
     tally,
 )
@@ -192,8 +191,7 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
     ctx = CheckContext(config=config, rules=ruleset, partners=partners, users=users)
     engine = run_checks(checks, ctx)
     errors = list(engine.errors) + (inventory.errors if inventory else [])
-    skipped = [SkippedInput(path=s.path, reason=s.reason, blocking=s.blocking) for s in inventory.skipped
-               ] if inventory else []
+    skipped = list(inventory.skipped) if inventory else []
     findings = list(engine.findings)
     for fragment in fragments:
         if fragment.problems and fragment.lost_matters:
@@ -212,7 +210,7 @@ def evaluate(options: ScanOptions, config: AgencyConfig, checks: Sequence[Check]
             threshold=options.sweep_threshold, evidence_target=options.evidence, mapping=audit_mapping(options),
             exclude=list(options.exclude), roster=roster, progress=options.progress))
         findings.extend(outcome.findings)
-        skipped.extend(SkippedInput(path=s.path, reason=s.reason, blocking=s.blocking) for s in outcome.skipped)
+        skipped.extend(outcome.skipped)
         errors.extend(outcome.errors)
         audit = outcome.summary
     agency_key = config.agency.ori or f"{config.agency.state}:{config.agency.name}"

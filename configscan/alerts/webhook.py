@@ -9,10 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
-
 
 class WebhookError(Exception):
     """Delivery failed after every retry; the message never holds the URL's path or query."""
@@ -35,6 +31,11 @@ def where(url: str) -> str:
 
 def post(settings: WebhookSettings, body: dict[str, Any]) -> int:
     """POST ``body`` as JSON; returns the final HTTP status. Raises WebhookError on failure."""
+    # Imported here: only a run that sends an alert needs requests (importing it cost every command ~70 ms).
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
     retry = Retry(total=settings.retries, connect=settings.retries, read=settings.retries,
                   status=settings.retries, backoff_factor=settings.backoff, allowed_methods=None,
                   status_forcelist=(429, 500, 502, 503, 504), respect_retry_after_header=True,

@@ -21,7 +21,7 @@ from configscan.audit.inputs.sources import Source, expand, reencoded
 from configscan.audit.passes import aggregate, dedup, engine, evidence, load, reason_sql, samples
 from configscan.errors import InputError
 from configscan.findings import Finding
-from configscan.inputs import SkippedFile
+from configscan.inputs import SkippedInput
 from configscan.jurisdictions.loader import AppliedRule, RuleSet
 from configscan.jurisdictions.schema import RuleKind, duration_days
 from configscan.model import AgencyConfig
@@ -60,7 +60,7 @@ class AuditOutcome:
     summary: AuditSummary
     findings: list[Finding]
     errors: list[str] = field(default_factory=list)
-    skipped: list[SkippedFile] = field(default_factory=list)  # files in folders that were not read
+    skipped: list[SkippedInput] = field(default_factory=list)  # files in folders that were not read
 
 
 def run_audit(request: AuditRequest) -> AuditOutcome:

@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -114,27 +115,37 @@ def _with_empty_lines(chunk: bytes, inside: bool, after_newline: bool) -> int:
     return chunk.count(b"\n") - quoted.count(b"\n") - len(_EMPTY_LINE.findall(lead + outside))
 
 
+def _text(path: Path) -> IO[str]:
+    """The file as text, streamed, records split the way the csv module expects (``newline=""``)."""
+    return io.TextIOWrapper(_open(path), encoding="utf-8", errors="replace", newline="")
+
+
 def exact(path: Path) -> Count:
-    """The csv module's count (a quote opens a field only at the field's start, as the engine reads it)."""
+    """The csv module's count (a quote opens a field only at the field's start, as the engine reads it),
+    streamed: the file is read twice, never held whole (it may be gigabytes)."""
     try:
-        raw = b"".join(_chunks(path))
-    except MemoryError as exc:  # pragma: no cover - a fallback for files far beyond the engine's own limits
-        raise Damaged("too large to count again exactly") from exc
-    text = raw.decode("utf-8", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records, last_start, start = 0, 0, 0
-    for record in reader:
-        if record:
-            records += 1
-            last_start = start
-        start = reader.line_num
-    tail = "".join(text.splitlines(keepends=True)[last_start:])
-    try:
-        for _ in csv.reader(io.StringIO(tail, newline=""), strict=True):
-            pass
-        open_quote = False
-    except csv.Error as exc:
-        open_quote = "unexpected end of data" in str(exc)
+        with _text(path) as text:
+            reader = csv.reader(text)
+            records, last_start, start = 0, 0, 0
+            try:
+                for record in reader:
+                    if record:
+                        records += 1
+                        last_start = start
+                    start = reader.line_num
+            except csv.Error as exc:  # a cell past the csv module's size limit: a quote swallowed the rest
+                raise Damaged(f"line {start + 1}: {exc}; a quote was probably left open") from exc
+        with _text(path) as text:  # the last record again, strictly: does it end inside a quote?
+            for _ in islice(text, last_start):
+                pass
+            try:
+                for _ in csv.reader(text, strict=True):
+                    pass
+                open_quote = False
+            except csv.Error as exc:
+                open_quote = "unexpected end of data" in str(exc)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise Damaged(_why(exc)) from exc
     return Count(records, open_quote)
 
 
