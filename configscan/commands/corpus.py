@@ -23,7 +23,8 @@ def register(app: typer.Typer) -> None:
     def corpus_command(
         source: Annotated[Path, typer.Argument(help="A manifest (CSV or TOML: release, path, agency, state, "
                                                "request_url, sha256) or a folder with one sub-folder per release.")],
-        out: Annotated[Path, typer.Option("--out", help="Folder for corpus.json and index.csv.")],
+        out: Annotated[Path, typer.Option("--out", help="Folder for corpus.json, index.csv, index.html and "
+                                          "owners/<owner>.html (one printable page per camera owner).")],
         state: Annotated[str | None, typer.Option("--state", help="Owners' state for a folder without a "
                                                   "manifest (USPS code).")] = None,
         evidence_csv: Annotated[Path | None, typer.Option("--evidence-csv", help="Every released row behind a "

@@ -62,6 +62,9 @@ def load(con: Any, releases: list[Release], work: Path) -> Loaded:
 def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str) -> None:
     sources, skipped, inventory = expand([str(path)], work, None, ("*.parquet",))
     out.skipped += [f"{s.label}: {s.why}" for s in skipped] + [f"{s.path}: {s.reason}" for s in inventory.skipped]
+    # as in ``audit``: a whole file skipped (not one sheet of a workbook, not an empty file) is a release
+    # not read, so the run is incomplete
+    out.errors += [f"{s.label}: skipped, {s.why}" for s in skipped if "#" not in s.label and s.why != "empty"]
     out.errors += inventory.errors
     for source in sources:
         info = SourceInfo(rel, source.label, source.path, sha256)

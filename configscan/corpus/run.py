@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from configscan.audit.passes import engine, evidence
-from configscan.corpus import dedup, load, manifest, owners, write
+from configscan.corpus import dedup, html, load, manifest, owners, write
 from configscan.corpus.dedup import Tiers
 from configscan.findings import Severity
 from configscan.partners import Classifier
@@ -64,6 +64,7 @@ def run_corpus(request: CorpusRequest, started: float | None = None) -> CorpusRe
         data = write.report(releases, loaded, tiers, found, time.perf_counter() - started)
         data["evidence_rows"] = result.evidence_rows
         write.write_outputs(request.out, data, found)
+        html.write_html(request.out, found, releases, loaded, tiers, request.as_of)
         return result
     finally:
         con.close()

@@ -56,14 +56,20 @@ def _worst(owner: Owner) -> str:
     return max(owner.findings, key=lambda f: f.severity.rank).severity.value if owner.findings else ""
 
 
+def ranked(owners: list[Owner]) -> list[Owner]:
+    """Worst first (the most severe finding), then by name: the order of index.csv and index.html."""
+    return sorted(owners, key=lambda o: (-max((f.severity.rank for f in o.findings), default=-1), o.agency))
+
+
+def index_row(o: Owner) -> list[object]:
+    """One owner's INDEX columns (the CSV and the HTML index show the same figures)."""
+    return [o.agency, o.state, "; ".join(o.releases), o.searches, o.searchers, o.by_searcher.get("federal", 0),
+            o.by_searcher.get("out_of_state", 0), o.by_category.get("immigration_purpose", 0),
+            o.by_category.get("immigration_agency", 0), len(o.findings), _worst(o)]
+
+
 def index_rows(owners: list[Owner]) -> list[list[object]]:
-    rows: list[list[object]] = []
-    for o in sorted(owners, key=lambda o: (-max((f.severity.rank for f in o.findings), default=-1), o.agency)):
-        rows.append([o.agency, o.state, "; ".join(o.releases), o.searches, o.searchers,
-                     o.by_searcher.get("federal", 0), o.by_searcher.get("out_of_state", 0),
-                     o.by_category.get("immigration_purpose", 0), o.by_category.get("immigration_agency", 0),
-                     len(o.findings), _worst(o)])
-    return rows
+    return [index_row(o) for o in ranked(owners)]
 
 
 def write_outputs(out: Path, data: dict[str, Any], owners: list[Owner]) -> None:
