@@ -8,8 +8,8 @@ makes the run incomplete (exit 3).
 
 The count is a quote-parity scan of the raw bytes (newlines inside a quoted field do not end a record), run
 in a thread beside the engine's own read: each chunk is reduced to its quotes and newlines by
-``bytes.translate`` and the quoted spans removed by one regular-expression substitution, all in C (a 750 MB,
-5 M-row log in about 0.9 s of one core). Parity and a CSV reader disagree only where a quote
+``bytes.translate`` and split at the quotes that remain once adjacent pairs are dropped, all in C (a 750 MB,
+5 M-row log in about 0.8 s of one core). Parity and a CSV reader disagree only where a quote
 appears inside an unquoted cell (``5'10" male``); a source whose parity count does not match the engine is
 therefore counted again exactly with the csv module before anything is reported.
 
@@ -34,9 +34,11 @@ from typing import IO
 
 _CHUNK = 1 << 24
 _EMPTY_LINE = re.compile(rb"\n(?=\n)")
-PAIRS = re.compile(rb'"[^"]*"')
-_OTHER_BYTES = bytes(b for b in range(256) if b not in b'"\n')  # deleted before counting
-
+# What the count looks at: quotes and newlines, and (only to tell an empty line from a line without quotes)
+# carriage returns and the delimiters audit logs use; every other byte is deleted first.
+_KEPT = b'"\n\r,;\t|'
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _KEPT)
+_SEPARATORS = bytes(b for b in _KEPT if b not in b'"\n')
 
 class Damaged(Exception):
     """The file could not be read to its end (a corrupt compressed stream, a read error)."""
@@ -86,16 +88,14 @@ def count(path: Path, stop: threading.Event | None = None) -> Count:
     after_newline = True  # the last byte outside quotes so far ended a line (the file starts as if after one)
     last = b""
     for chunk in _chunks(path, stop):
-        if b"\n\n" in chunk or b"\n\r\n" in chunk or (after_newline and chunk[:1] in (b"\n", b"\r")):
+        kept = chunk.translate(None, _OTHER_BYTES)
+        # An empty line leaves two newlines side by side in ``kept``; so does a line with neither a quote
+        # nor a delimiter (a title row), which the exact path then handles as well.
+        if b"\n\n" in kept or b"\n\r\n" in kept or (after_newline and chunk[:1] in (b"\n", b"\r")):
             records += _with_empty_lines(chunk, inside, after_newline)
-            inside = inside != bool(chunk.count(b'"') % 2)
+            inside = inside != bool(kept.count(b'"') % 2)
         else:
-            # Only quotes and newlines matter: drop everything else, then every quoted span (quote to next
-            # quote: a doubled quote inside a field is two spans, same parity); the newlines left end records.
-            reduced = PAIRS.sub(b"", (b'"' if inside else b"") + chunk.translate(None, _OTHER_BYTES))
-            open_at = reduced.find(b'"')
-            inside = open_at >= 0
-            records += reduced.count(b"\n", 0, open_at if inside else len(reduced))
+            records, inside = _outside_quotes(kept.translate(None, _SEPARATORS), inside, records)
         tail = chunk.rstrip(b"\r")
         if tail:
             after_newline = not inside and tail.endswith(b"\n")
@@ -103,6 +103,15 @@ def count(path: Path, stop: threading.Event | None = None) -> Count:
     if last and (inside or not after_newline):
         records += 1  # a last record without a final newline (or one a quote left open)
     return Count(records, inside)
+
+
+def _outside_quotes(reduced: bytes, inside: bool, records: int) -> tuple[int, bool]:
+    """Add the newlines outside quotes in ``reduced`` (quotes and newlines only) to ``records``; return the
+    total and whether the chunk ends inside a quote. Two adjacent quotes change nothing (an empty field or a
+    doubled quote: no newline between them), so they go first; the newlines left outside quotes sit in the
+    even-numbered pieces between the remaining quotes."""
+    pieces = ((b'"' if inside else b"") + reduced).replace(b'""', b"").split(b'"')
+    return records + b"".join(pieces[0::2]).count(b"\n"), len(pieces) % 2 == 0
 
 
 def _with_empty_lines(chunk: bytes, inside: bool, after_newline: bool) -> int:

@@ -58,6 +58,7 @@ class Scan:
     dedup: bool = False  # several sources: drop searches whose ID an earlier source already had
     inner_duplicates: bool = False  # an ID repeats within this source: keep its first row (numbered read)
     padded: bool = False  # rows end early (trailing empty cells left out): pad them, reading serially
+    exact_blank: bool = False  # the main pass tests every identifying cell for a blank row (see ``_blank``)
     wide_devices: int = 20000  # cameras per search that prove national lookup (see ``run.DEFAULT_WIDE_DEVICES``)
     lookback_limit: float | None = None  # days a search may look back (the retention limit), None: not judged
 
@@ -222,16 +223,7 @@ def _select(scan: Scan, numbered: bool, facts: bool = False, extra: tuple[str, .
     moderation = f"nullif(trim({mod_col}), '')" if mod_col and facts else "NULL::VARCHAR"
     header = _header_reason(source)
     is_header = f"coalesce({reason} = {quote(header)}, false)" if header is not None else "false"
-    # Blank: none of the cells that make a row a search -- what the audit reads, and what identifies a search
-    # (its ID, the officer, the plate, the case): a row holding only an officer and a plate is a search by
-    # an unknown organisation, never a blank line. Other columns are not tested: that would make the reader
-    # parse every column, a tenth of a second per million rows.
-    fields = {i for name in ("org", "reason", "offense_type", "search_time", "networks", "devices", "id", "user",
-                             "plate", "case") if (i := layout.column(name)) is not None}
-    if layout.split_date is not None:
-        fields.add(layout.split_date)
-    empty = [f"c{i} IS NULL" if i in scan.typed else f"coalesce(c{i}, '') = ''" for i in sorted(fields)]
-    is_blank = f"({' AND '.join(empty)})" if empty else "false"
+    is_blank = _blank(scan, quick=facts and not scan.exact_blank)
     rn = "row_number() OVER () AS rn, " if numbered else ""
     return (
         f"SELECT {rn}{uid} AS uid, {id_raw} AS id_raw, {org} AS org, {reason} AS reason, "
@@ -240,6 +232,28 @@ def _select(scan: Scan, numbered: bool, facts: bool = False, extra: tuple[str, .
         f"{is_header} AS is_header, {is_blank} AS is_blank{_extra(source, extra)} "
         f"FROM (SELECT *, {ts} AS ts0 FROM (SELECT *, {raw} AS raw_time FROM {_read_csv(scan)}))"
     )
+
+
+# Blank: none of the cells that make a row a search -- what the audit reads, and what identifies a search
+# (its ID, the officer, the plate, the case): a row holding only an officer and a plate is a search by an
+# unknown organisation, never a blank line. Other columns are not tested: that would make the reader parse
+# every column. Even the identifying cells cost the main pass a tenth of a second per million rows (the
+# reader must build them only to test them), so it tests just the cells it reads anyway (``_READ``): a
+# row empty there is only a candidate, and a source with candidates is read again with the exact test
+# (``load.load``); a log without blank rows, the usual case, is read once.
+_READ = ("org", "reason", "offense_type", "search_time", "networks", "devices")
+_IDENTIFYING = ("id", "user", "plate", "case")
+
+
+def _blank(scan: Scan, quick: bool) -> str:
+    layout = scan.source.layout
+    fields = {i for name in (_READ if quick else _READ + _IDENTIFYING) if (i := layout.column(name)) is not None}
+    if layout.split_date is not None:
+        fields.add(layout.split_date)
+    if quick and not fields:
+        return _blank(scan, quick=False)
+    empty = [f"c{i} IS NULL" if i in scan.typed else f"coalesce(c{i}, '') = ''" for i in sorted(fields)]
+    return f"({' AND '.join(empty)})" if empty else "false"
 
 
 def _extra(source: Source, names: tuple[str, ...]) -> str:
@@ -267,6 +281,16 @@ def lookback_sql(scan: Scan) -> str:
     every = "[" + ", ".join(quote(f) for f in TIME_FORMATS) + "]"
     parsed = (f"coalesce(try_strptime({start}, {quote(fmt)}), try_strptime({start}, {every}))"
               if fmt not in (None, EXCEL_SERIAL, ISO_TZ) else f"try_strptime({start}, {every})")
+    width = {len(v.strip()) for v in scan.source.time_samples if v and v.strip()}
+    if fmt not in (None, EXCEL_SERIAL, ISO_TZ) and len(width) == 1:
+        # Times of one width (zero-padded, as exports write them): the start is the cell's first that many
+        # characters when a line break, a space or the end follows them, parsed without splitting the cell
+        # (half the cost); any other start (a longer time, a four-digit year after a two-digit sample) takes
+        # the full path.
+        n = width.pop()
+        quick = (f"CASE WHEN substr(tf_raw, {n + 1}, 1) IN ('', chr(10), chr(13), ' ') "
+                 f"THEN try_strptime(left(tf_raw, {n}), {quote(fmt)}) END")
+        parsed = f"coalesce({quick}, {parsed})"
     # Most searches have no Time Frame: skip them before parsing (the fallback would run on every NULL).
     return f"CASE WHEN tf_raw IS NOT NULL THEN (epoch(ts) - epoch({parsed})) / 86400.0 END"
 

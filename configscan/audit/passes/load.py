@@ -205,22 +205,25 @@ def reaggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
 def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats:
     """Aggregate one source into ``parts`` (with several sources, its IDs too: ``ids`` for ``dedup``)."""
     scan.typed = typed_columns(scan.source)
-    while True:  # at most three reads: each retry turns off one of two optimisations for this source
+    while True:  # at most four reads: each retry turns off one of three optimisations for this source
         _aggregate(con, scan, threshold, hashed)
         if encoding_errors(con, scan.src):
             raise NotUtf8
         count, casts, short = rejected(con, scan.src)
-        retry = (casts and bool(scan.typed)) or (short and not scan.padded)
+        totals = con.execute(f"""
+            SELECT coalesce(sum(n) FILTER (flag NOT IN ({HEADER}, {BLANK})), 0),
+                   coalesce(sum(n) FILTER (flag = {HEADER}), 0), coalesce(sum(n) FILTER (flag = {BLANK}), 0)
+            FROM parts WHERE src = {scan.src} AND gs = {BY_ORG_REASON}""").fetchone()
+        candidates = bool(totals[2]) and not scan.exact_blank
+        retry = (casts and bool(scan.typed)) or (short and not scan.padded) or candidates
         if casts:
             scan.typed = {}  # a row did not fit the sampled types: read every cell as text
         if short:
             scan.padded = True  # rows that leave out trailing empty cells: pad them (a serial read)
+        if candidates:
+            scan.exact_blank = True  # rows empty in every cell read: test their identifying cells too
         if not retry:
             break
-    totals = con.execute(f"""
-        SELECT coalesce(sum(n) FILTER (flag NOT IN ({HEADER}, {BLANK})), 0),
-               coalesce(sum(n) FILTER (flag = {HEADER}), 0), coalesce(sum(n) FILTER (flag = {BLANK}), 0)
-        FROM parts WHERE src = {scan.src} AND gs = {BY_ORG_REASON}""").fetchone()
     return LoadStats(rows=int(totals[0]), rejected=count, header_repeats=int(totals[1]), blank=int(totals[2]))
 
 
