@@ -44,63 +44,37 @@ CATEGORIES = ("back_door", "federal_searcher", "immigration_agency", "immigratio
 _BIT = {name: 1 << index for index, name in enumerate(CATEGORIES)}
 _REASON_CATEGORIES = ("immigration_agency", "immigration_purpose", "reproductive_health", "vague")
 # A reason can name an immigration agency and show an immigration purpose: its agency bit is set from the
-# ``agency`` column, and its rule list holds '<category rule>|<agency rule>' so each row names its own rule.
+# ``agency`` column, and its rule holds '<category rule>|<agency rule>' so each row names its own rule.
 
 
-def _lookups(con: Any, with_config: bool) -> dict[str, str]:
-    """Per distinct organisation and reason, the evidence categories it puts a row in, as a bit mask.
+def _labels(con: Any, with_config: bool) -> None:
+    """Per distinct organisation and reason, the evidence categories it puts a row in, as a bit mask
+    (``ev_org``, ``ev_reason``: one row per value, NULL included), joined onto the rows by value.
 
-    The rows are then labelled by expressions, not joins: each value is cast to an ENUM of every distinct
-    value (a hash lookup; a value outside it would take a slow failure path, so all are included, with
-    mask 0 for those in no category) and its code indexes a list of masks. Expressions keep the rows in file order,
-    so the file needs no sort (a join's output does not keep order; sorting millions of wide rows cost
-    more than everything else here, measured).
+    The joins do not keep file order, so the writer sorts by row number. (Earlier this was an ENUM of every
+    distinct value indexing a list of masks, which kept file order without a sort but cost 16 s at 970,000
+    distinct reasons; the joins and the sort together cost 4 s there.)
     """
     back_door = f"CASE WHEN listed = '0' THEN {_BIT['back_door']} ELSE 0 END" if with_config else "0"
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE ev_org AS SELECT * FROM (
-            SELECT org, CASE klass WHEN 'federal' THEN {_BIT['federal_searcher']}
-                                   WHEN 'out_of_state' THEN {_BIT['out_of_state']}
-                                   WHEN 'unclassified' THEN {_BIT['unverified_searcher']}
-                                   WHEN 'redacted' THEN {_BIT['unverified_searcher']}
-                                   WHEN 'state_unknown' THEN {_BIT['unverified_searcher']} ELSE 0 END
-                        | {back_door} AS bits
-            FROM org_class)""")
+        CREATE OR REPLACE TEMP TABLE ev_org AS
+        SELECT org, CASE klass WHEN 'federal' THEN {_BIT['federal_searcher']}
+                               WHEN 'out_of_state' THEN {_BIT['out_of_state']}
+                               WHEN 'unclassified' THEN {_BIT['unverified_searcher']}
+                               WHEN 'redacted' THEN {_BIT['unverified_searcher']}
+                               WHEN 'state_unknown' THEN {_BIT['unverified_searcher']} ELSE 0 END
+                    | {back_door} AS bits
+        FROM org_class""")
     reason_bits = " ".join(f"WHEN '{c}' THEN {_BIT[c]}" for c in _REASON_CATEGORIES)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ev_reason AS
         SELECT reason, CASE category {reason_bits} ELSE 0 END
                        | CASE WHEN agency <> '' THEN {_BIT['immigration_agency']} ELSE 0 END AS bits,
-               rule || '|' || agency AS rule FROM reason_class""")
-    nulls: dict[str, str] = {}
-    for kind in ("org", "reason"):
-        con.execute(f"DROP TYPE IF EXISTS ev_{kind}_t")
-        con.execute(f"CREATE TYPE ev_{kind}_t AS ENUM (SELECT {kind} FROM ev_{kind} WHERE {kind} IS NOT NULL "
-                    f"ORDER BY {kind})")
-        rule = "rule" if kind == "reason" else "NULL::VARCHAR"
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE ev_{kind}_list AS
-            SELECT coalesce(list(bits ORDER BY {kind}) FILTER ({kind} IS NOT NULL), []) AS bits,
-                   coalesce(list({rule} ORDER BY {kind}) FILTER ({kind} IS NOT NULL), []) AS rules
-            FROM ev_{kind}""")
-        bits, rule_of_null = con.execute(f"SELECT max(bits), max({rule}) FROM ev_{kind} WHERE {kind} IS NULL"
-                                         ).fetchone()
-        nulls[f"{kind}_bits"] = str(int(bits or 0))
-        nulls[f"{kind}_rule"] = quote(rule_of_null) if rule_of_null else "NULL"
-    return nulls
+               rule || '|' || agency AS rule FROM reason_class
+        WHERE category IN {_REASON_CATEGORIES} OR agency <> ''""")
 
 
-def _lookup(kind: str, column: str, field: str, when_null: str) -> str:
-    """``field`` (bits or rules) of ``column``'s value: the list indexed by its ENUM code; a literal for NULL.
-
-    The list comes from a one-row table joined once (CROSS JOIN), not a subquery per row, and no CASE
-    wraps the lookup: both made DuckDB copy the whole list for every row (minutes instead of seconds).
-    """
-    return (f"coalesce(ev_{kind}.{field}[enum_code(TRY_CAST({column} AS ev_{kind}_t)) + 1], "
-            f"if({column} IS NULL, {when_null}, NULL))")
-
-
-def _rows_of(scan: Scan, threshold: int, table: str, nulls: dict[str, str]) -> str:
+def _rows_of(scan: Scan, threshold: int, table: str) -> str:
     names = "[" + ", ".join(f"'{c}'" for c in CATEGORIES) + "]"
     reason_mask = sum(_BIT[c] for c in _REASON_CATEGORIES)
     return f"""
@@ -111,21 +85,21 @@ def _rows_of(scan: Scan, threshold: int, table: str, nulls: dict[str, str]) -> s
         FROM (SELECT r.rn, coalesce(r.uid::VARCHAR, {neutralise_sql("r.id_raw")}) AS "ID",
                      coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), {neutralise_sql("r.ts_raw")}) AS time,
                      {neutralise_sql("r.org")} AS org, {neutralise_sql("r.reason")} AS reason, r.networks,
-                     {_lookup("reason", "r.reason", "rules", nulls["reason_rule"])} AS reason_rule,
-                     coalesce({_lookup("org", "r.org", "bits", nulls["org_bits"])}, 0)
-                     | coalesce({_lookup("reason", "r.reason", "bits", nulls["reason_bits"])}, 0)
+                     e.rule AS reason_rule,
+                     coalesce(o.bits, 0) | coalesce(e.bits, 0)
                      | CASE WHEN r.networks >= {int(threshold)} THEN {_BIT['sweep']} ELSE 0 END AS bits
-              FROM {table} r CROSS JOIN ev_org_list ev_org CROSS JOIN ev_reason_list ev_reason
+              FROM {table} r LEFT JOIN ev_org o ON r.org IS NOT DISTINCT FROM o.org
+                             LEFT JOIN ev_reason e ON r.reason IS NOT DISTINCT FROM e.reason
               WHERE r.flag = {KEPT})
         WHERE bits <> 0"""
 
 
 def _numbered(con: Any, scan: Scan) -> str:
-    """The source's flagged rows with their record number ``rn``, over a table loaded for the purpose.
+    """The source's rows with their record number ``rn``, over a table loaded for the purpose.
 
     A parallel, order-preserving load numbers rows by position (``rowid``, taken before any join) and
-    lets the joins and the CSV writer that follow run on every core; a streamed ``row_number()`` read
-    would keep them all on one.
+    lets the joins, the sort and the CSV writer that follow run on every core; a streamed ``row_number()``
+    read would keep them all on one.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE ev_rows AS {base(scan)}")
     numbered = "ev_rows" if scan.inner_duplicates else "(SELECT *, rowid + 1 AS rn FROM ev_rows)"
@@ -138,7 +112,7 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
     A second, numbered read of each source (row numbers need file order), keeping only rows that fall in
     at least one category: the file's size follows the flagged rows, not the input.
     """
-    nulls = _lookups(con, with_config)
+    _labels(con, with_config)
     path = str(target)
     written = 0
     for index, scan in enumerate(scans):
@@ -146,9 +120,8 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
             SELECT file, row, "ID", time, org, reason, category,
                    CASE WHEN category = 'immigration_agency' THEN split_part(rule, '|', 2)
                         WHEN category IN {_REASON_CATEGORIES} THEN split_part(rule, '|', 1) END AS rule, networks
-            FROM ({_rows_of(scan, threshold, _numbered(con, scan), nulls)})"""
-        if scan.dedup:  # de-duplicating joins the rows with earlier sources' IDs, which loses file order
-            query += " ORDER BY row, category"
+            FROM ({_rows_of(scan, threshold, _numbered(con, scan))})
+            ORDER BY row, category"""
         part = path if len(scans) == 1 else f"{path}.{index}"
         # USE_TMP_FILE false: write the claimed (locked) file itself, not a "<path>.tmp" renamed over it.
         result = con.execute(f"COPY ({query}) TO {quote(part)} "
