@@ -51,9 +51,9 @@ def _labels(con: Any, with_config: bool) -> None:
     """Per distinct organisation and reason, the evidence categories it puts a row in, as a bit mask
     (``ev_org``, ``ev_reason``: one row per value, NULL included), joined onto the rows by value.
 
-    The joins do not keep file order, so the writer sorts by row number. (Earlier this was an ENUM of every
-    distinct value indexing a list of masks, which kept file order without a sort but cost 16 s at 970,000
-    distinct reasons; the joins and the sort together cost 4 s there.)
+    The joins do not keep file order (see :func:`_label_rows`). (Earlier this was an ENUM of every distinct
+    value indexing a list of masks, which kept file order without a sort but cost 16 s at 970,000 distinct
+    reasons.)
     """
     back_door = f"CASE WHEN listed = '0' THEN {_BIT['back_door']} ELSE 0 END" if with_config else "0"
     con.execute(f"""
@@ -74,7 +74,30 @@ def _labels(con: Any, with_config: bool) -> None:
         WHERE category IN {_REASON_CATEGORIES} OR agency <> ''""")
 
 
-def _rows_of(scan: Scan, threshold: int, table: str) -> str:
+def _label_rows(con: Any, scan: Scan, threshold: int) -> None:
+    """Load the source (``ev_rows``, numbered by position: a parallel, order-preserving load) and label every
+    row (``ev_lab``: its categories as bits, 0 for a row in none or not kept, and its reason's rule).
+
+    The labels come from joins, which do not keep order, so ``ev_lab`` is sorted by position: a narrow
+    table, cheap to sort, that then pairs with ``ev_rows`` row for row (``POSITIONAL JOIN``), so the wide
+    rows are written in file order without being sorted themselves (sorting them cost a third more).
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ev_rows AS {base(scan)}")
+    positioned = "(SELECT *, rowid AS rid FROM ev_rows)" if scan.inner_duplicates else \
+        "(SELECT *, rowid AS rid, rowid + 1 AS rn FROM ev_rows)"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ev_lab AS
+        SELECT r.rid, CASE WHEN r.flag = {KEPT} THEN coalesce(o.bits, 0) | coalesce(e.bits, 0)
+                           | CASE WHEN r.networks >= {int(threshold)} THEN {_BIT['sweep']} ELSE 0 END
+                      ELSE 0 END AS bits, e.rule AS reason_rule
+        FROM ({rows(scan, over=positioned)}) r
+        LEFT JOIN ev_org o ON r.org IS NOT DISTINCT FROM o.org
+        LEFT JOIN ev_reason e ON r.reason IS NOT DISTINCT FROM e.reason
+        ORDER BY r.rid""")
+
+
+def _rows_of(scan: Scan) -> str:
+    """The flagged rows of ``ev_rows`` in file order, one per category they fall in (categories in order)."""
     names = "[" + ", ".join(f"'{c}'" for c in CATEGORIES) + "]"
     reason_mask = sum(_BIT[c] for c in _REASON_CATEGORIES)
     return f"""
@@ -82,28 +105,12 @@ def _rows_of(scan: Scan, threshold: int, table: str) -> str:
                rn - 1 + {scan.row_offset} AS row, "ID", time,
                org, reason, CASE WHEN bits & {reason_mask} <> 0 THEN reason_rule END AS rule, networks,
                unnest(list_filter({names}, lambda x, i: (bits >> (i - 1)) & 1 = 1)) AS category
-        FROM (SELECT r.rn, coalesce(r.uid::VARCHAR, {neutralise_sql("r.id_raw")}) AS "ID",
+        FROM (SELECT l.rid + 1 AS rn, coalesce(r.uid::VARCHAR, {neutralise_sql("r.id_raw")}) AS "ID",
                      coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), {neutralise_sql("r.ts_raw")}) AS time,
                      {neutralise_sql("r.org")} AS org, {neutralise_sql("r.reason")} AS reason, r.networks,
-                     e.rule AS reason_rule,
-                     coalesce(o.bits, 0) | coalesce(e.bits, 0)
-                     | CASE WHEN r.networks >= {int(threshold)} THEN {_BIT['sweep']} ELSE 0 END AS bits
-              FROM {table} r LEFT JOIN ev_org o ON r.org IS NOT DISTINCT FROM o.org
-                             LEFT JOIN ev_reason e ON r.reason IS NOT DISTINCT FROM e.reason
-              WHERE r.flag = {KEPT})
+                     l.reason_rule, l.bits
+              FROM ev_rows r POSITIONAL JOIN ev_lab l)
         WHERE bits <> 0"""
-
-
-def _numbered(con: Any, scan: Scan) -> str:
-    """The source's rows with their record number ``rn``, over a table loaded for the purpose.
-
-    A parallel, order-preserving load numbers rows by position (``rowid``, taken before any join) and
-    lets the joins, the sort and the CSV writer that follow run on every core; a streamed ``row_number()``
-    read would keep them all on one.
-    """
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ev_rows AS {base(scan)}")
-    numbered = "ev_rows" if scan.inner_duplicates else "(SELECT *, rowid + 1 AS rn FROM ev_rows)"
-    return f"({rows(scan, over=numbered)})"
 
 
 def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config: bool) -> int:
@@ -120,14 +127,15 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
             SELECT file, row, "ID", time, org, reason, category,
                    CASE WHEN category = 'immigration_agency' THEN split_part(rule, '|', 2)
                         WHEN category IN {_REASON_CATEGORIES} THEN split_part(rule, '|', 1) END AS rule, networks
-            FROM ({_rows_of(scan, threshold, _numbered(con, scan))})
-            ORDER BY row, category"""
+            FROM ({_rows_of(scan)})"""
+        _label_rows(con, scan, threshold)
         part = path if len(scans) == 1 else f"{path}.{index}"
         # USE_TMP_FILE false: write the claimed (locked) file itself, not a "<path>.tmp" renamed over it.
         result = con.execute(f"COPY ({query}) TO {quote(part)} "
                              f"(HEADER {str(index == 0).lower()}, DELIMITER ',', USE_TMP_FILE false)").fetchone()
         written += int(result[0]) if result else 0
         con.execute("DROP TABLE ev_rows")
+        con.execute("DROP TABLE ev_lab")
     if len(scans) > 1:
         _concatenate(Path(target), len(scans))
     return written
