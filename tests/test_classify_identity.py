@@ -27,6 +27,7 @@ from configscan.audit.findings.reasons import (
 )
 from configscan.audit.findings.searchers import state_hint
 from configscan.partners import Classification, Classifier, names, signals
+from configscan.partners.classifier import judged
 
 DATA = Path(__file__).parent / "data"
 
@@ -150,7 +151,8 @@ def test_fast_partner_verdicts_equal_the_per_call_rules(monkeypatch: pytest.Monk
         reference = Classifier()
 
         def plain(name: str, **kwargs: str | None) -> Classification:
-            verdict = reference._classify(name, kwargs["state"], None, kwargs["org_type"], kwargs["agency_state"], ())
+            base = reference._classify(name, kwargs["state"], None, kwargs["org_type"], ())
+            verdict = judged(base, kwargs["agency_state"])
             return copy.deepcopy(verdict)
 
         expected = _verdicts(plain, inputs)

@@ -35,8 +35,11 @@ class Classifier:
 
     def __init__(self, directory: Path | None = None) -> None:
         self._directory = Directory(directory)
-        # Exports repeat names (one row per network shared); classify each distinct input once.
+        # Exports repeat names (one row per network shared); classify each distinct input once. What does not
+        # depend on the agency (category, state, reasons) is cached apart, so judging the same names against
+        # many agencies' states (a portfolio, a corpus of many owners) classifies each name once.
         self._cache: dict[tuple[object, ...], Classification] = {}
+        self._base: dict[tuple[object, ...], Classification] = {}
 
     def classify(
         self,
@@ -52,11 +55,16 @@ class Classifier:
         key = (name, state, ori, org_type, agency_state, domains)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._cache[key] = self._classify(name, state, ori, org_type, agency_state, domains)
+            base_key = (name, state, ori, org_type, domains)
+            base = self._base.get(base_key)
+            if base is None:
+                base = self._base[base_key] = self._classify(name, state, ori, org_type, domains)
+            cached = self._cache[key] = judged(base, agency_state)
         return _detached(cached)
 
     def _classify(self, name: str, state: str | None, ori: str | None, org_type: str | None,
-                  agency_state: str | None, email_domains: tuple[str, ...]) -> Classification:
+                  email_domains: tuple[str, ...]) -> Classification:
+        """Everything but the comparison with the agency's state (``out_of_state`` is left None)."""
         parsed = parse(name)
         reasons: list[str] = []
         override = self._directory.override_for(name) or self._directory.override_for(parsed.text)
@@ -90,10 +98,9 @@ class Classifier:
         settled, conflict, state_reasons = _settle_state(parsed, state, info.state if info else None,
                                                          override.state if override else None, signals)
         reasons.extend(state_reasons)
-        out = _out_of_state(category, settled, agency_state, reasons)
         if conflict and category is not Category.unknown:
             confidence = round(confidence * 0.9, 2)
-        return Classification(name=name, category=category, out_of_state=out, state=settled, reasons=reasons,
+        return Classification(name=name, category=category, out_of_state=None, state=settled, reasons=reasons,
                               confidence=confidence, tags=list(parsed.tags), state_conflict=conflict,
                               decided_by=decided)
 
@@ -178,6 +185,13 @@ def _settle_state(parsed: ParsedName, column: str | None, ori_state: str | None,
         return settled, False, [f"state {settled} from {candidates[0][1]}"]
     detail = "; ".join(f"{how}: {code}" for code, how in candidates)
     return settled, True, [f"state conflict ({detail}); using {settled} from {candidates[0][1]}"]
+
+
+def judged(base: Classification, agency_state: str | None) -> Classification:
+    """An agency-independent verdict (``Classifier._classify``) judged against the agency's state."""
+    reasons = list(base.reasons)
+    out = _out_of_state(base.category, base.state, agency_state, reasons)
+    return base.model_copy(update={"out_of_state": out, "reasons": reasons})
 
 
 def _out_of_state(category: Category, settled: str | None, agency_state: str | None,
