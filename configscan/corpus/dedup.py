@@ -39,11 +39,18 @@ def missing_sql(column: str) -> str:
     return f"({column} IS NULL OR trim({column}) = '' OR regexp_full_match(trim({column}), {marker}))"
 
 
+# A copy's place as one number, release then file then row (each non-negative, within 16, 32 and 64 bits), so
+# "the first copy" is an ``arg_min`` over a fixed-width key: over a list of the three it cost 3.5x as much.
+_ORDER = "((rel::HUGEINT << 96) | (src::HUGEINT << 64) | row::HUGEINT)"
+_MISSING_FIRST = "(({flag})::HUGEINT << 120)"  # copies without the value sort after every copy with it
+
+
 def link(con: Any) -> Tiers:
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE keyed AS
         SELECT rowid AS k, *, CASE WHEN ts IS NOT NULL AND org IS NOT NULL
-                                   THEN hash(org, ts, networks, coalesce(tf, '')) END AS lk
+                                   THEN hash(org, ts, networks, coalesce(tf, '')) END AS lk,
+               {_ORDER} AS ord
         FROM crow""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE loose AS
@@ -64,17 +71,16 @@ def link(con: Any) -> Tiers:
         FROM keyed r LEFT JOIN loose l ON r.lk = l.lk""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE searches AS
-        SELECT sk, count(*) AS copies, count(DISTINCT rel) AS releases, count(*) FILTER (tier = 'id') AS by_id,
+        SELECT sk, count(*) AS copies, count(*) FILTER (tier = 'id') AS by_id,
                count(*) FILTER (tier = 'loose') AS by_loose,
-               arg_min(org, [rel, src, row]) AS org, arg_min(ts, [rel, src, row]) AS ts,
-               max(networks) AS networks,
-               arg_min(reason, [no_reason::INT, rel, src, row]) AS reason,
-               arg_min(rel, [no_reason::INT, rel, src, row]) AS reason_rel,
+               arg_min(org, ord) AS org, arg_min(ts, ord) AS ts, max(networks) AS networks,
+               arg_min(reason, reason_ord) AS reason, arg_min(rel, reason_ord) AS reason_rel,
                bool_and(no_reason) AS reason_missing,
-               arg_min(case_no, [no_case::INT, rel, src, row]) AS case_no,
-               arg_min(rel, [no_case::INT, rel, src, row]) AS case_rel,
+               arg_min(case_no, case_ord) AS case_no, arg_min(rel, case_ord) AS case_rel,
                bool_and(no_case) AS case_missing
-        FROM (SELECT *, {missing_sql('reason')} AS no_reason, {missing_sql('case_no')} AS no_case FROM linked)
+        FROM (SELECT *, {_MISSING_FIRST.format(flag="no_reason")} | ord AS reason_ord,
+                     {_MISSING_FIRST.format(flag="no_case")} | ord AS case_ord
+              FROM (SELECT *, {missing_sql('reason')} AS no_reason, {missing_sql('case_no')} AS no_case FROM linked))
         GROUP BY sk""")
     row = con.execute(f"""
         SELECT (SELECT count(*) FROM linked), count(*),
