@@ -64,6 +64,7 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
         SELECT w.owner::INTEGER AS owner, s.* FROM (SELECT DISTINCT o.owner, l.sk FROM linked l
                                                    JOIN rel_owner o ON l.rel = o.rel::INTEGER) w
         JOIN searches s USING (sk)""")
+    _grouped(con, threshold)
     con.execute("CREATE OR REPLACE TEMP TABLE owner_class (owner INTEGER, org VARCHAR, klass VARCHAR, state VARCHAR)")
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
@@ -74,22 +75,36 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
     return owners
 
 
-def _one(con: Any, number: int, owner: Owner, rules: RuleSet, classifier: Classifier, threshold: int,
-         work: Path) -> None:
-    mine = f"(SELECT *, date_trunc('month', ts) AS m FROM osearch WHERE owner = {number})"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT org, reason, count(*) AS n FROM {mine} GROUP BY ALL")
+def _grouped(con: Any, threshold: int) -> None:
+    """Every owner's groupings at once, sorted by owner (``og``, ``obom``, ``obrm``): one pass over the searches
+    instead of three per owner, and each owner's slice read by range (the tables' zone maps skip the rest)."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE og AS
+        SELECT owner, org, reason, count(*) AS n FROM osearch GROUP BY ALL ORDER BY owner""")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE by_org_month AS
-        SELECT m, org, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, max(networks) AS max_net,
-               count_if(networks >= {int(threshold)}) AS sweeps, count_if(ts IS NULL) AS bad_time,
-               NULL::INTEGER AS max_dev, count_if(networks >= {int(threshold)}) AS wide,
+        CREATE OR REPLACE TEMP TABLE obom AS
+        SELECT owner, date_trunc('month', ts) AS m, org, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts,
+               max(networks) AS max_net, count_if(networks >= {int(threshold)}) AS sweeps,
+               count_if(ts IS NULL) AS bad_time, NULL::INTEGER AS max_dev,
+               count_if(networks >= {int(threshold)}) AS wide,
                min(ts) FILTER (networks >= {int(threshold)}) AS wide_first,
                max(ts) FILTER (networks >= {int(threshold)}) AS wide_last, 0::BIGINT AS deep,
                NULL::DOUBLE AS max_back, NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last,
                0::BIGINT AS moderated, NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max
-        FROM {mine} GROUP BY ALL""")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE by_reason_month AS SELECT m, reason, count(*) AS n FROM {mine} "
-                "GROUP BY ALL")
+        FROM osearch GROUP BY ALL ORDER BY owner""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE obrm AS
+        SELECT owner, date_trunc('month', ts) AS m, reason, count(*) AS n FROM osearch GROUP BY ALL ORDER BY owner""")
+
+
+def _one(con: Any, number: int, owner: Owner, rules: RuleSet, classifier: Classifier, threshold: int,
+         work: Path) -> None:
+    """One owner's findings: its slices of the grouped tables, under the names the audit's aggregates read."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT * EXCLUDE (owner) FROM og WHERE owner = {number}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE by_org_month AS SELECT * EXCLUDE (owner) FROM obom "
+                f"WHERE owner = {number}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE by_reason_month AS SELECT * EXCLUDE (owner) FROM obrm "
+                f"WHERE owner = {number}")
     names = aggregate.distinct(con, "org")
     searchers = classify_searchers(names, classifier, owner.state, None)
     put_table(con, "org_class", ("org", "klass", "state", "listed"), (

@@ -178,7 +178,7 @@ def lookup_proven(facts: AuditFacts, config: AgencyConfig) -> Iterator[Finding]:
     setting = None if sharing is None else sharing.national_lookup
     if setting is True or (sharing is not None and any(n.national_lookup for n in sharing.networks)):
         return
-    orgs = sorted((o for o, f in facts.orgs.items() if f.wide), key=lambda o: -facts.orgs[o].wide)
+    orgs = sorted((o for o, f in facts.orgs.items() if f.wide), key=lambda o: (-facts.orgs[o].wide, o or ""))
     if not orgs:
         return
     wide = [facts.orgs[o] for o in orgs]
@@ -209,7 +209,7 @@ def lookback(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
     if facts.retention is None:
         return
     days, applied = facts.retention
-    orgs = sorted((o for o, f in facts.orgs.items() if f.deep), key=lambda o: -facts.orgs[o].deep)
+    orgs = sorted((o for o, f in facts.orgs.items() if f.deep), key=lambda o: (-facts.orgs[o].deep, o or ""))
     if not orgs:
         return
     deep = [facts.orgs[o] for o in orgs]
@@ -229,7 +229,8 @@ def lookback(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
 
 def moderation(facts: AuditFacts) -> Iterator[Finding]:
     """Every non-empty Moderation value is reported: the vendor only writes one when it intervened or noticed."""
-    orgs = sorted((o for o, f in facts.orgs.items() if f.moderated), key=lambda o: -facts.orgs[o].moderated)
+    orgs = sorted((o for o, f in facts.orgs.items() if f.moderated),
+                  key=lambda o: (-facts.orgs[o].moderated, o or ""))
     if not orgs:
         return
     count = sum(facts.orgs[o].moderated for o in orgs)
@@ -328,7 +329,7 @@ def _by_class(facts: AuditFacts, orgs: list[str | None], count: Callable[[OrgFac
 
 def _bulk_reason(facts: AuditFacts, rules: RuleSet, sample: Samples, category: str, meta: CheckMeta,
                  kind: RuleKind, count: Callable[[OrgFacts], int]) -> Iterator[Finding]:
-    orgs = sorted((o for o, f in facts.orgs.items() if count(f)), key=lambda o: -count(facts.orgs[o]))
+    orgs = sorted((o for o, f in facts.orgs.items() if count(f)), key=lambda o: (-count(facts.orgs[o]), o or ""))
     if not orgs:
         return
     total = sum(count(facts.orgs[o]) for o in orgs)

@@ -58,7 +58,7 @@ def pointer(facts: AuditFacts, category: str) -> str:
 
 def orgs_of(facts: AuditFacts, klass: str) -> list[str | None]:
     return sorted((o for o, s in facts.searchers.items() if s.klass == klass and o in facts.orgs),
-                  key=lambda o: -facts.orgs[o].searches)
+                  key=lambda o: (-facts.orgs[o].searches, o or ""))
 
 
 def group_evidence(facts: AuditFacts, orgs: list[str | None], category: str) -> dict[str, Any]:
