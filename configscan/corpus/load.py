@@ -46,6 +46,15 @@ class Loaded:
 def load(con: Any, releases: list[Release], work: Path) -> Loaded:
     con.execute(_TABLE)
     out = Loaded()
+    counter = records.Counter()  # each source's records counted independently, in a thread beside the engine
+    try:
+        _releases(con, releases, work, out, counter)
+    finally:
+        counter.close()
+    return out
+
+
+def _releases(con: Any, releases: list[Release], work: Path, out: Loaded, counter: records.Counter) -> None:
     for rel, release in enumerate(releases):
         for file in release.files:
             parquet = [file.path] if file.path.suffix.lower() == ".parquet" else sorted(
@@ -55,11 +64,11 @@ def load(con: Any, releases: list[Release], work: Path) -> Loaded:
             others = file.path.is_file() and not parquet or file.path.is_dir() and any(
                 p.is_file() and p.suffix.lower() != ".parquet" for p in file.path.rglob("*"))
             if others:
-                _tables(con, rel, file.path, work, out, file.sha256 if file.path.is_file() else "")
-    return out
+                _tables(con, rel, file.path, work, out, file.sha256 if file.path.is_file() else "", counter)
 
 
-def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str) -> None:
+def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str, counter: records.Counter,
+            ) -> None:
     sources, skipped, inventory = expand([str(path)], work, None, ("*.parquet",))
     out.skipped += [f"{s.label}: {s.why}" for s in skipped] + [f"{s.path}: {s.reason}" for s in inventory.skipped]
     # as in ``audit``: a whole file skipped (not one sheet of a workbook, not an empty file) is a release
@@ -67,10 +76,14 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
     out.errors += [f"{s.label}: skipped, {s.why}" for s in skipped if "#" not in s.label and s.why != "empty"]
     out.errors += inventory.errors
     for source in sources:
+        counter.start(source.path)
+    for source in sources:
         info = SourceInfo(rel, source.label, source.path, sha256)
         scan = engine.Scan(source, len(out.sources))
-        for _ in range(2):  # a second read pads rows that leave out trailing cells
-            rows = engine.base(scan, numbered=True, extra=("case", "time_frame"))
+        scan.typed = engine.typed_columns(source)  # cells the samples show typed are parsed by the reader
+        for _ in range(3):  # read again as text if a typed cell did not fit, and padded if rows end early
+            # Read in parallel, in file order; a row's number is its position in ``cur`` (``rowid``).
+            rows = engine.base(scan, extra=("case", "time_frame"))
             con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
             con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
             con.execute(f"DELETE FROM crow WHERE src = {scan.src}")
@@ -78,28 +91,31 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
             con.execute(f"CREATE OR REPLACE TEMP TABLE cur AS SELECT * FROM ({rows})")
             con.execute(f"""
                 INSERT INTO crow SELECT {rel}, {scan.src}, split_part({label}, '#', 1), {_SHEET.format(x=label)},
-                       rn - 1 + {scan.row_offset}, uid, id_raw, org, reason, x_case, ts, networks, x_time_frame
+                       rowid + {scan.row_offset}, uid, id_raw, org, reason, x_case, ts, networks, x_time_frame
                 FROM cur WHERE NOT is_header AND NOT is_blank""")
-            info.rejected, _, short = engine.rejected(con, scan.src)
-            if not short or scan.padded:
+            info.rejected, casts, short = engine.rejected(con, scan.src)
+            if casts and scan.typed:
+                scan.typed = {}
+            elif short and not scan.padded:
+                scan.padded = True
+            else:
                 break
-            scan.padded = True
         read, skipped_rows = con.execute("SELECT count(*), count_if(is_header OR is_blank) FROM cur").fetchone()
         con.execute("DROP TABLE cur")
         info.rows = int(read) - int(skipped_rows)
         if info.rejected:
             out.errors.append(f"{source.label}: {info.rejected} row(s) could not be read")
-        out.errors.extend(_reconcile(source, int(read) + info.rejected))
+        out.errors.extend(_reconcile(source, int(read) + info.rejected, counter))
         if not info.rows:
             out.errors.append(f"{source.label}: no searches were read from it; an empty log proves nothing")
         out.sources.append(info)
 
 
-def _reconcile(source: Source, accounted: int) -> list[str]:
+def _reconcile(source: Source, accounted: int, counter: records.Counter) -> list[str]:
     """The independent count of the source's records against what the engine read (see ``audit.records``):
     a release read short, or a damaged compressed file, is never taken as complete."""
     try:
-        missing = records.shortfall(source.path, source.lead, accounted, records.count(source.path))
+        missing = records.shortfall(source.path, source.lead, accounted, counter.result(source.path))
     except records.Damaged as exc:
         return [f"{source.label}: damaged, not read whole ({exc})"]
     return [f"{source.label}: {missing}"] if missing else []

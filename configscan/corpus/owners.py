@@ -16,7 +16,7 @@ from typing import Any
 
 from configscan.audit.findings.build import all_findings
 from configscan.audit.findings.facts import AuditFacts
-from configscan.audit.findings.searchers import classify_searchers
+from configscan.audit.findings.searchers import Searcher, classify_searchers
 from configscan.audit.passes import aggregate, reason_sql
 from configscan.audit.passes.engine import put_table
 from configscan.audit.run import DEFAULT_WIDE_DEVICES, lookback_limit
@@ -68,10 +68,11 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
     con.execute("CREATE OR REPLACE TEMP TABLE owner_class (owner INTEGER, org VARCHAR, klass VARCHAR, state VARCHAR)")
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
+    memo: Memo = {}
     for number, owner in enumerate(owners):
         if owner.state not in rules:
             rules[owner.state] = build_ruleset(library, f"US-{owner.state}", as_of, None, None)
-        _one(con, number, owner, rules[owner.state], classifier, threshold, work)
+        _one(con, number, owner, rules[owner.state], classifier, threshold, work, memo)
     return owners
 
 
@@ -97,8 +98,19 @@ def _grouped(con: Any, threshold: int) -> None:
         SELECT owner, date_trunc('month', ts) AS m, reason, count(*) AS n FROM osearch GROUP BY ALL ORDER BY owner""")
 
 
+Memo = dict[tuple[str | None, str], Searcher]
+
+
+def _searchers(names: list[str | None], classifier: Classifier, state: str, memo: Memo) -> dict[str | None, Searcher]:
+    """Each searcher judged against the owner's state, once per (name, state) for the whole corpus: owners of
+    one state share most of their searchers (a national search is in every owner's log)."""
+    new = classify_searchers([n for n in names if (n, state) not in memo], classifier, state, None)
+    memo.update({(name, state): searcher for name, searcher in new.items()})
+    return {name: memo[(name, state)] for name in names}
+
+
 def _one(con: Any, number: int, owner: Owner, rules: RuleSet, classifier: Classifier, threshold: int,
-         work: Path) -> None:
+         work: Path, memo: Memo) -> None:
     """One owner's findings: its slices of the grouped tables, under the names the audit's aggregates read."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT * EXCLUDE (owner) FROM og WHERE owner = {number}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE by_org_month AS SELECT * EXCLUDE (owner) FROM obom "
@@ -106,7 +118,7 @@ def _one(con: Any, number: int, owner: Owner, rules: RuleSet, classifier: Classi
     con.execute(f"CREATE OR REPLACE TEMP TABLE by_reason_month AS SELECT * EXCLUDE (owner) FROM obrm "
                 f"WHERE owner = {number}")
     names = aggregate.distinct(con, "org")
-    searchers = classify_searchers(names, classifier, owner.state, None)
+    searchers = _searchers(names, classifier, owner.state, memo)
     put_table(con, "org_class", ("org", "klass", "state", "listed"), (
         (org, s.klass, s.state or "", "" if s.listed is None else str(int(s.listed))) for org, s in searchers.items()),
         work)
