@@ -139,3 +139,36 @@ def test_a_release_read_short_makes_the_corpus_incomplete_and_evidence_is_staged
     assert "never closes" in result.stderr
     assert rows_csv.exists() and rows_csv.read_text().count("\n") > 1
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging file left beside it
+
+
+def test_a_file_gathering_many_releases_names_each_rows_owner(tmp_path: Path) -> None:
+    """A national-corpus Parquet: one row per search with the camera owner and its state in columns. Each row
+    is judged under its owner's state; the manifest's agency owns only rows that name no owner."""
+    rows = [(str(uuid.UUID(int=i + 1)), "Kent WA PD", "Oakland Police Department", "CA", 5, "burglary")
+            for i in range(6)]
+    rows += [(str(uuid.UUID(int=i + 100)), "Kent WA PD", "Seattle Police Department", "wa", 5, "burglary")
+             for i in range(4)]
+    rows += [(str(uuid.UUID(int=500)), "Fresno CA PD", None, None, 5, "ICE detainer")]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (id VARCHAR, agency VARCHAR, owner VARCHAR, owner_state VARCHAR, networks INTEGER, "
+                "reason VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", rows)
+    pq = tmp_path / "national.parquet"
+    con.execute(f"COPY (SELECT *, TIMESTAMP '2025-03-01 12:00:00' + INTERVAL (rowid) MINUTE AS searched_at FROM t) "
+                f"TO '{pq}' (FORMAT parquet)")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("release,path,agency,state,request_url,sha256\n"
+                        "national,national.parquet,Fresno Police Department,CA,,\n", encoding="utf-8")
+    code, output = _run(["corpus", str(manifest), "--out", str(tmp_path / "out")])
+    assert code in (0, 1), output
+    report = json.loads((tmp_path / "out" / "corpus.json").read_text(encoding="utf-8"))
+    owners = {(o["agency"], o["state"]): o for o in report["owners"]}
+    assert set(owners) == {("Oakland Police Department", "CA"), ("Seattle Police Department", "WA"),
+                           ("Fresno Police Department", "CA")}
+    assert owners[("Oakland Police Department", "CA")]["searches"] == 6
+    assert owners[("Seattle Police Department", "WA")]["searches"] == 4
+    assert owners[("Fresno Police Department", "CA")]["searches"] == 1
+    # Kent WA PD is out of state for the California owner, in state for the Washington one
+    assert owners[("Oakland Police Department", "CA")]["by_searcher"].get("out_of_state") == 6
+    assert owners[("Seattle Police Department", "WA")]["by_searcher"].get("in_state") == 4
+    assert all(o["releases"] == ["national"] for o in owners.values())

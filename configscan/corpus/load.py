@@ -3,9 +3,10 @@
 CSV, XLSX, PDF, .gz and .zip go through the audit's own sources (layouts, title rows, time shapes, the same
 row shape via ``engine.base``); Parquet is read by the engine natively, its columns found by the same header
 names. Only the columns corpus mode uses are kept: release, source, file label, row (as a spreadsheet shows
-it, or the Parquet row number), ID, searching organisation, reason, case number, time, networks and Time
-Frame. Repeated header rows and blank rows are left out; rows the reader rejects are counted per file and
-make the run incomplete.
+it, or the Parquet row number), ID, searching organisation, reason, case number, time, networks, Time
+Frame and, where a file gathering many agencies' releases names it per row, the camera owner and its state
+(otherwise the manifest's agency owns every row of the release). Repeated header rows and blank rows are
+left out; rows the reader rejects are counted per file and make the run incomplete.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from configscan.corpus.manifest import Release
 from configscan.errors import InputError
 
 _TABLE = """CREATE TABLE crow (rel USMALLINT, src INTEGER, file VARCHAR, sheet VARCHAR, row BIGINT, uid UUID,
-    id_raw VARCHAR, org VARCHAR, reason VARCHAR, case_no VARCHAR, ts TIMESTAMP, networks INTEGER, tf VARCHAR)"""
+    id_raw VARCHAR, org VARCHAR, reason VARCHAR, case_no VARCHAR, ts TIMESTAMP, networks INTEGER, tf VARCHAR,
+    owner_name VARCHAR, owner_state VARCHAR)"""
 _SHEET = "CASE WHEN contains({x}, '#') THEN split_part({x}, '#', -1) END"
 
 
@@ -83,7 +85,7 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
         scan.typed = engine.typed_columns(source)  # cells the samples show typed are parsed by the reader
         for _ in range(3):  # read again as text if a typed cell did not fit, and padded if rows end early
             # Read in parallel, in file order; a row's number is its position in ``cur`` (``rowid``).
-            rows = engine.base(scan, extra=("case", "time_frame"))
+            rows = engine.base(scan, extra=("case", "time_frame", "owner", "owner_state"))
             con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
             con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
             con.execute(f"DELETE FROM crow WHERE src = {scan.src}")
@@ -91,7 +93,8 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
             con.execute(f"CREATE OR REPLACE TEMP TABLE cur AS SELECT * FROM ({rows})")
             con.execute(f"""
                 INSERT INTO crow SELECT {rel}, {scan.src}, split_part({label}, '#', 1), {_SHEET.format(x=label)},
-                       rowid + {scan.row_offset}, uid, id_raw, org, reason, x_case, ts, networks, x_time_frame
+                       rowid + {scan.row_offset}, uid, id_raw, org, reason, x_case, ts, networks, x_time_frame,
+                       x_owner, upper(x_owner_state)
                 FROM cur WHERE NOT is_header AND NOT is_blank""")
             info.rejected, casts, short = engine.rejected(con, scan.src)
             if casts and scan.typed:
@@ -160,7 +163,8 @@ def _parquet(con: Any, rel: int, path: Path, out: Loaded, sha256: str) -> None:
     con.execute(f"""
         INSERT INTO crow SELECT {rel}, {src}, {engine.quote(str(path))}, NULL, file_row_number + 1,
                TRY_CAST({id_text} AS UUID), CASE WHEN TRY_CAST({id_text} AS UUID) IS NULL THEN {id_text} END,
-               {text('org')}, {text('reason')}, {text('case')}, {ts}, {networks}, {text('time_frame')}
+               {text('org')}, {text('reason')}, {text('case')}, {ts}, {networks}, {text('time_frame')},
+               {text('owner')}, upper({text('owner_state')})
         FROM {relation}""")
     info.rows = int(con.execute(f"SELECT count(*) FROM crow WHERE src = {src}").fetchone()[0])
     if not info.rows:

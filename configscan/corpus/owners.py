@@ -57,23 +57,57 @@ def owners_of(releases: list[Release]) -> tuple[list[Owner], dict[int, int]]:
 def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifier, as_of: dt.date,
              threshold: int) -> list[Owner]:
     owners, of_release = owners_of(releases)
-    put_table(con, "rel_owner", ("rel", "owner"), ((r, o) for r, o in of_release.items()), work)
+    put_table(con, "rel_owner", ("rel", "owner", "state"), ((r, o, releases[r].state) for r, o in of_release.items()),
+              work)
+    _named_owners(con, owners, releases, work)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW lown AS {OWNED}")
+    put_table(con, "owner_meta", ("owner", "agency", "state"), ((i, o.agency, o.state) for i, o in enumerate(owners)),
+              work)
     reason_sql.classify(con, work, "(SELECT DISTINCT reason FROM searches)")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE osearch AS
-        SELECT w.owner::INTEGER AS owner, s.* FROM (SELECT DISTINCT o.owner, l.sk FROM linked l
-                                                   JOIN rel_owner o ON l.rel = o.rel::INTEGER) w
-        JOIN searches s USING (sk)""")
+        SELECT w.owner, s.* FROM (SELECT DISTINCT owner, sk FROM lown) w JOIN searches s USING (sk)""")
+    present = {int(r[0]) for r in con.execute("SELECT DISTINCT owner FROM osearch").fetchall()}
     _grouped(con, threshold)
     con.execute("CREATE OR REPLACE TEMP TABLE owner_class (owner INTEGER, org VARCHAR, klass VARCHAR, state VARCHAR)")
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
     memo: Memo = {}
     for number, owner in enumerate(owners):
+        if number not in present:
+            continue  # a manifest agency every row of whose releases names another owner
         if owner.state not in rules:
             rules[owner.state] = build_ruleset(library, f"US-{owner.state}", as_of, None, None)
         _one(con, number, owner, rules[owner.state], classifier, threshold, work, memo)
-    return owners
+    return [owner for number, owner in enumerate(owners) if number in present]
+
+
+# Each released row's owner: the one its file names for the row (a corpus gathering many agencies' releases),
+# else its release's agency from the manifest.
+OWNED = """
+    SELECT l.*, coalesce(n.owner::INTEGER, ro.owner::INTEGER) AS owner
+    FROM linked l JOIN rel_owner ro ON l.rel = ro.rel::INTEGER
+    LEFT JOIN named_owner n ON n.name = l.owner_name AND n.state = coalesce(l.owner_state, ro.state)"""
+
+
+def _named_owners(con: Any, owners: list[Owner], releases: list[Release], work: Path) -> None:
+    """Add the owners that files name per row (``named_owner``: name, state, owner index); each is listed
+    with the releases its rows came from. A row naming no state takes its release's."""
+    index = {(o.agency, o.state): i for i, o in enumerate(owners)}
+    named: dict[tuple[str, str], int] = {}
+    for name, state, rel in con.execute("""
+            SELECT DISTINCT c.owner_name, coalesce(c.owner_state, r.state), c.rel::INTEGER
+            FROM crow c JOIN rel_owner r ON c.rel = r.rel::INTEGER
+            WHERE c.owner_name IS NOT NULL ORDER BY ALL""").fetchall():
+        key = (str(name), str(state))
+        if key not in index:
+            index[key] = len(owners)
+            owners.append(Owner(key[0], key[1], []))
+        owner = owners[index[key]]
+        if releases[rel].name not in owner.releases:
+            owner.releases.append(releases[rel].name)
+        named[key] = index[key]
+    put_table(con, "named_owner", ("name", "state", "owner"), ((n, st, i) for (n, st), i in named.items()), work)
 
 
 def _grouped(con: Any, threshold: int) -> None:

@@ -94,7 +94,6 @@ def write_evidence(con: Any, path: Path, releases: list[Release], loaded: Loaded
     a sweep), once per owner that released it; returns the number of rows written."""
     put_table(con, "src_meta", ("src", "sha256"), ((i, s.sha256) for i, s in enumerate(loaded.sources)), work)
     put_table(con, "rel_meta", ("rel", "name", "url"), ((i, r.name, r.url) for i, r in enumerate(releases)), work)
-    put_table(con, "owner_meta", ("owner", "agency", "state"), _owner_meta(releases), work)
     query = f"""
         SELECT om.agency, om.state, rm.name, rm.url, l.file, l.sheet, l.row, sm.sha256, l.sk, l.tier, s.copies,
                s.org, coalesce(oc.klass, 'redacted'), oc.state, strftime(s.ts, '%Y-%m-%d %H:%M:%S'),
@@ -102,13 +101,12 @@ def write_evidence(con: Any, path: Path, releases: list[Release], loaded: Loaded
                CASE WHEN {missing_sql('l.case_no')} AND NOT s.case_missing THEN cr.name END,
                coalesce(c.category, 'vague'),
                CASE WHEN c.category = 'immigration_agency' THEN c.agency ELSE c.rule END, l.networks
-        FROM linked l
-        JOIN rel_owner ro ON l.rel = ro.rel::INTEGER
+        FROM lown l
         JOIN searches s ON l.sk = s.sk
-        JOIN owner_meta om ON om.owner::INTEGER = ro.owner::INTEGER
+        JOIN owner_meta om ON om.owner::INTEGER = l.owner
         JOIN rel_meta rm ON rm.rel::INTEGER = l.rel
         JOIN src_meta sm ON sm.src::INTEGER = l.src
-        LEFT JOIN owner_class oc ON oc.owner = ro.owner::INTEGER AND oc.org IS NOT DISTINCT FROM s.org
+        LEFT JOIN owner_class oc ON oc.owner = l.owner AND oc.org IS NOT DISTINCT FROM s.org
         LEFT JOIN reason_class c ON c.reason IS NOT DISTINCT FROM s.reason
         LEFT JOIN rel_meta rr ON rr.rel::INTEGER = s.reason_rel
         LEFT JOIN rel_meta cr ON cr.rel::INTEGER = s.case_rel
@@ -123,10 +121,3 @@ def write_evidence(con: Any, path: Path, releases: list[Release], loaded: Loaded
             writer.writerows([neutralise_cell(v) if isinstance(v, str) else v for v in row] for row in batch)
             count += len(batch)
     return count
-
-
-def _owner_meta(releases: list[Release]) -> list[tuple[int, str, str]]:
-    seen: dict[tuple[str, str], int] = {}
-    for release in releases:
-        seen.setdefault((release.agency, release.state), len(seen))
-    return [(i, agency, state) for (agency, state), i in seen.items()]

@@ -34,6 +34,12 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "offense_type": ("offensetype",),
     "text_prompt": ("textprompt",),
     "moderation": ("moderation",),
+    # Corpus files that gather many agencies' releases name, per row, the agency whose cameras were searched
+    # (the release's producer) and its state; ``configscan corpus`` reads them, a single audit ignores them.
+    "owner": ("owner", "cameraowner", "owneragency", "owneragencyname", "releasingagency", "producingagency",
+              "producer", "releasedby", "sourceagency", "networkowner", "publishingagency"),
+    "owner_state": ("ownerstate", "cameraownerstate", "owneragencystate", "releasingagencystate",
+                    "producingagencystate", "producerstate"),
 }
 # A date column and a time column that together make the search time (San Jose style, and query logs).
 _SPLIT_PAIRS = (("searchdate", "searchtime"), ("querydate", "querytime"), ("date", "time"))
