@@ -164,6 +164,19 @@ def test_a_file_not_read_makes_every_page_incomplete_and_exits_3(tmp_path: Path,
 
 
 
+def test_a_file_holding_no_audit_data_is_listed_without_an_incomplete_banner(tmp_path: Path) -> None:
+    _write_csv(tmp_path / "fresno" / "2025.csv", [_search(i, f"City{i % 3} CA PD", "theft") for i in range(6)])
+    (tmp_path / "fresno" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n not an audit log")
+    out = tmp_path / "out"
+    code, output = _run(["corpus", str(tmp_path), "--state", "CA", "--out", str(out)])
+    assert code in (0, 1), output
+    data = json.loads((out / "corpus.json").read_text())
+    assert not data["errors"] and any("photo.png" in s for s in data["skipped"])
+    doc = parse(out / "index.html")
+    assert "INCOMPLETE" not in _text(doc) and not [a for t, a in doc.tags if a.get("id") == "incomplete"]
+    assert any(a.get("id") == "not-read" for _, a in doc.tags) and "photo.png" in _text(doc)
+
+
 @pytest.mark.skipif(not chromium(), reason="Chromium is not installed (apt-get install chromium)")
 def test_in_a_browser_the_sort_script_runs_under_the_csp_and_nothing_hostile_does(tmp_path: Path) -> None:
     manifest, _ = _corpus(tmp_path)

@@ -80,7 +80,9 @@ class Run:
 
     @property
     def incomplete(self) -> bool:
-        return bool(self.errors or self.skipped)
+        """Data was not read: an error (every data-like file skipped is one). Files that hold no audit data
+        (images, lock files) are listed apart, not an INCOMPLETE banner over a run that exits 0 or 1."""
+        return bool(self.errors)
 
 
 def pages_of(owners: list[Owner]) -> list[Page]:
