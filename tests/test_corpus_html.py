@@ -200,3 +200,13 @@ def test_in_a_browser_the_sort_script_runs_under_the_csp_and_nothing_hostile_doe
             assert browser.problems(page.resolve().as_uri()) == {"console": [], "requests": [], "dialogs": []}
     finally:
         browser.close()
+
+
+def test_exclude_leaves_a_file_out_of_a_release_folder_without_making_the_run_incomplete(tmp_path: Path) -> None:
+    _write_csv(tmp_path / "fresno" / "2025.csv", [_search(i, f"City{i % 3} CA PD", "theft") for i in range(6)])
+    (tmp_path / "fresno" / "summary.csv").write_bytes(b"agency,total\nFresno,30\n")  # not an audit log
+    out = tmp_path / "out"
+    code, output = _run(["corpus", str(tmp_path), "--state", "CA", "--out", str(out), "--exclude", "summary.csv"])
+    assert code in (0, 1), output
+    data = json.loads((out / "corpus.json").read_text())
+    assert not data["errors"] and any("summary.csv" in s and "exclude" in s for s in data["skipped"])

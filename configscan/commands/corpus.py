@@ -34,6 +34,9 @@ def register(app: typer.Typer) -> None:
                                                      help="Networks per search that make a mass sweep.")]
         = DEFAULT_SWEEP_THRESHOLD,
         fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that exits 1, or never.")] = "high",
+        exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave out files in release folders "
+                                                          "that match this glob (by name or path); repeatable.")]
+        = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
     ) -> None:
         """Many releases by many agencies: searches de-duplicated across releases, findings per camera owner."""
@@ -44,7 +47,8 @@ def register(app: typer.Typer) -> None:
         started = time.perf_counter()
         with work_directory("configscan-corpus-") as tmp, failing_cleanly(evidence_csv):
             result = run_corpus(CorpusRequest(source=source, out=out, state=state, evidence=evidence_csv, as_of=day,
-                                              threshold=sweep_threshold, work=Path(tmp)), started)
+                                              threshold=sweep_threshold, work=Path(tmp),
+                                              exclude=exclude or []), started)
             if evidence_csv is not None:
                 evidence.publish(evidence_csv)  # only once the outputs are written: never half an evidence file
         if not quiet:

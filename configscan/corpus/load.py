@@ -11,6 +11,7 @@ left out; rows the reader rejects are counted per file and make the run incomple
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from configscan.audit.inputs.sources import Source, expand
 from configscan.audit.passes import engine
 from configscan.corpus.manifest import Release
 from configscan.errors import InputError
+from configscan.inputs import excluded
 
 _TABLE = """CREATE TABLE crow (rel USMALLINT, src INTEGER, file VARCHAR, sheet VARCHAR, row BIGINT, uid UUID,
     id_raw VARCHAR, org VARCHAR, reason VARCHAR, case_no VARCHAR, ts TIMESTAMP, networks INTEGER, tf VARCHAR,
@@ -45,33 +47,36 @@ class Loaded:
     skipped: list[str] = field(default_factory=list)
 
 
-def load(con: Any, releases: list[Release], work: Path) -> Loaded:
+def load(con: Any, releases: list[Release], work: Path, exclude: Sequence[str] = ()) -> Loaded:
     con.execute(_TABLE)
     out = Loaded()
     counter = records.Counter()  # each source's records counted independently, in a thread beside the engine
     try:
-        _releases(con, releases, work, out, counter)
+        _releases(con, releases, work, out, counter, tuple(exclude))
     finally:
         counter.close()
     return out
 
 
-def _releases(con: Any, releases: list[Release], work: Path, out: Loaded, counter: records.Counter) -> None:
+def _releases(con: Any, releases: list[Release], work: Path, out: Loaded, counter: records.Counter,
+              exclude: tuple[str, ...]) -> None:
     for rel, release in enumerate(releases):
         for file in release.files:
             parquet = [file.path] if file.path.suffix.lower() == ".parquet" else sorted(
-                file.path.rglob("*.parquet")) if file.path.is_dir() else []
+                p for p in file.path.rglob("*.parquet") if not excluded(p, file.path, exclude)
+            ) if file.path.is_dir() else []
             for path in parquet:
                 _parquet(con, rel, path, out, file.sha256 if path == file.path else "")
             others = file.path.is_file() and not parquet or file.path.is_dir() and any(
                 p.is_file() and p.suffix.lower() != ".parquet" for p in file.path.rglob("*"))
             if others:
-                _tables(con, rel, file.path, work, out, file.sha256 if file.path.is_file() else "", counter)
+                _tables(con, rel, file.path, work, out, file.sha256 if file.path.is_file() else "", counter,
+                        exclude)
 
 
 def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str, counter: records.Counter,
-            ) -> None:
-    sources, skipped, inventory = expand([str(path)], work, None, ("*.parquet",))
+            exclude: tuple[str, ...]) -> None:
+    sources, skipped, inventory = expand([str(path)], work, None, ("*.parquet", *exclude))
     out.skipped += [f"{s.label}: {s.why}" for s in skipped] + [f"{s.path}: {s.reason}" for s in inventory.skipped]
     # as in ``audit``: a whole file skipped (not one sheet of a workbook, not an empty file) is a release
     # not read, so the run is incomplete

@@ -23,6 +23,7 @@ class CorpusRequest:
     as_of: dt.date
     threshold: int
     work: Path
+    exclude: list[str] = field(default_factory=list)  # --exclude globs for files in release folders
 
 
 @dataclass
@@ -53,7 +54,7 @@ def run_corpus(request: CorpusRequest, started: float | None = None) -> CorpusRe
     manifest.verify(releases)
     con = engine.connect(request.work, memory_limit="1500MB")
     try:
-        loaded = load.load(con, releases, request.work)
+        loaded = load.load(con, releases, request.work, request.exclude)
         tiers = dedup.link(con)
         found = owners.evaluate(con, releases, request.work, Classifier(None), request.as_of, request.threshold)
         result = CorpusResult(found, tiers, list(loaded.errors))
