@@ -43,36 +43,46 @@ def missing_sql(column: str) -> str:
 # "the first copy" is an ``arg_min`` over a fixed-width key: over a list of the three it cost 3.5x as much.
 _ORDER = "((rel::HUGEINT << 96) | (src::HUGEINT << 64) | row::HUGEINT)"
 _MISSING_FIRST = "(({flag})::HUGEINT << 120)"  # copies without the value sort after every copy with it
+# A search's key, 128 bits: its UUID itself; any other ID text, a loose key or a row, an MD5 of it (tagged so
+# the kinds cannot meet; at 10^8 searches two MD5s coincide with odds near 10^-22). Fixed-width keys group
+# several times faster than the texts they replace.
+_ID_KEY = ("CASE WHEN {p}uid IS NOT NULL THEN {p}uid::UHUGEINT "
+           "WHEN {p}id_raw IS NOT NULL THEN md5_number('id:' || {p}id_raw) END")
 
 
 def link(con: Any) -> Tiers:
+    # Loose keys matter only where a row has no ID; for each such key, in each release, more than one search
+    # (two rows without an ID, or two different IDs) makes it ambiguous, as do two different IDs across
+    # releases. Distinct IDs are told by their smallest and largest key, not counted.
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE keyed AS
-        SELECT rowid AS k, *, CASE WHEN ts IS NOT NULL AND org IS NOT NULL
-                                   THEN hash(org, ts, networks, coalesce(tf, '')) END AS lk,
-               {_ORDER} AS ord
-        FROM crow""")
-    con.execute("""
         CREATE OR REPLACE TEMP TABLE loose AS
-        SELECT lk, max(per_release) > 1 OR count(DISTINCT ident) > 1 AS ambiguous, any_value(ident) AS ident
-        FROM (SELECT lk, rel, coalesce(uid::VARCHAR, 'id:' || id_raw) AS ident,
-                     count(DISTINCT coalesce(uid::VARCHAR, 'id:' || id_raw, 'row:' || k)) OVER (PARTITION BY lk, rel)
-                     AS per_release
-              FROM keyed WHERE lk IS NOT NULL)
-        GROUP BY lk""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE linked AS
-        SELECT r.*,
-               CASE WHEN r.uid IS NOT NULL OR r.id_raw IS NOT NULL THEN 'id'
-                    WHEN r.lk IS NULL THEN 'none' WHEN l.ambiguous THEN 'ambiguous' ELSE 'loose' END AS tier,
-               CASE WHEN r.uid IS NOT NULL OR r.id_raw IS NOT NULL THEN coalesce(r.uid::VARCHAR, 'id:' || r.id_raw)
-                    WHEN r.lk IS NOT NULL AND NOT l.ambiguous THEN coalesce(l.ident, 'key:' || r.lk::VARCHAR)
-                    ELSE 'row:' || r.k::VARCHAR END AS sk
-        FROM keyed r LEFT JOIN loose l ON r.lk = l.lk""")
+        WITH per AS (
+            SELECT lk, rel, count_if(idk IS NULL) AS noid, min(idk) AS lo, max(idk) AS hi
+            FROM (SELECT lk, rel, {_ID_KEY.format(p="")} AS idk FROM crow
+                  WHERE lk IN (SELECT lk FROM crow WHERE uid IS NULL AND id_raw IS NULL AND lk IS NOT NULL))
+            GROUP BY lk, rel)
+        SELECT lk, bool_or(noid + (lo IS NOT NULL)::INTEGER > 1 OR coalesce(lo <> hi, false))
+                   OR coalesce(min(lo) <> max(hi), false) AS ambiguous,
+               min(lo) AS ident
+        FROM per GROUP BY lk""")
+    # Every row with its tier and search key: a view (computed where it is read), not a second copy of the
+    # rows, which at tens of millions of rows spilled to disk.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW linked AS
+        SELECT c.rowid AS k, c.*,
+               CASE WHEN c.uid IS NOT NULL OR c.id_raw IS NOT NULL THEN 'id' WHEN c.lk IS NULL THEN 'none'
+                    WHEN l.ambiguous THEN 'ambiguous' ELSE 'loose' END AS tier,
+               CASE WHEN c.uid IS NOT NULL OR c.id_raw IS NOT NULL THEN {_ID_KEY.format(p="c.")}
+                    WHEN c.lk IS NOT NULL AND NOT l.ambiguous
+                    THEN coalesce(l.ident, md5_number('key:' || c.lk::VARCHAR))
+                    ELSE md5_number('row:' || c.rowid::VARCHAR) END AS sk
+        FROM crow c LEFT JOIN loose l ON c.lk = l.lk AND c.uid IS NULL AND c.id_raw IS NULL""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE searches AS
         SELECT sk, count(*) AS copies, count(*) FILTER (tier = 'id') AS by_id,
-               count(*) FILTER (tier = 'loose') AS by_loose,
+               count(*) FILTER (tier = 'loose') AS by_loose, count(*) FILTER (tier = 'ambiguous') AS by_ambiguous,
+               count(*) FILTER (tier = 'none') AS by_none,
+               count_if(no_reason) AS reason_blank, count_if(no_case) AS case_blank,
                arg_min(org, ord) AS org, arg_min(ts, ord) AS ts, max(networks) AS networks,
                arg_min(reason, reason_ord) AS reason, arg_min(rel, reason_ord) AS reason_rel,
                bool_and(no_reason) AS reason_missing,
@@ -80,17 +90,16 @@ def link(con: Any) -> Tiers:
                bool_and(no_case) AS case_missing
         FROM (SELECT *, {_MISSING_FIRST.format(flag="no_reason")} | ord AS reason_ord,
                      {_MISSING_FIRST.format(flag="no_case")} | ord AS case_ord
-              FROM (SELECT *, {missing_sql('reason')} AS no_reason, {missing_sql('case_no')} AS no_case FROM linked))
+              FROM (SELECT sk, tier, rel, org, ts, networks, reason, case_no, {_ORDER} AS ord,
+                           {missing_sql('reason')} AS no_reason, {missing_sql('case_no')} AS no_case FROM linked))
         GROUP BY sk""")
-    row = con.execute(f"""
-        SELECT (SELECT count(*) FROM linked), count(*),
+    # Every figure from the searches table: the rows are read once (above), never again to count.
+    row = con.execute("""
+        SELECT coalesce(sum(copies), 0), count(*),
                coalesce(sum(CASE WHEN by_id > 0 THEN by_id - 1 ELSE 0 END), 0),
                coalesce(sum(CASE WHEN by_id > 0 THEN by_loose ELSE greatest(by_loose - 1, 0) END), 0),
-               (SELECT count(*) FROM linked WHERE tier = 'ambiguous'),
-               (SELECT count(*) FROM linked WHERE tier = 'none'),
-               (SELECT count(*) FROM linked l JOIN searches s USING (sk)
-                WHERE {missing_sql('l.reason')} AND NOT s.reason_missing),
-               (SELECT count(*) FROM linked l JOIN searches s USING (sk)
-                WHERE {missing_sql('l.case_no')} AND NOT s.case_missing)
+               coalesce(sum(by_ambiguous), 0), coalesce(sum(by_none), 0),
+               coalesce(sum(reason_blank) FILTER (NOT reason_missing), 0),
+               coalesce(sum(case_blank) FILTER (NOT case_missing), 0)
         FROM searches""").fetchone()
     return Tiers(*(int(v) for v in row))

@@ -24,10 +24,14 @@ from configscan.corpus.manifest import Release
 from configscan.errors import InputError
 from configscan.inputs import excluded
 
-_TABLE = """CREATE TABLE crow (rel USMALLINT, src INTEGER, file VARCHAR, sheet VARCHAR, row BIGINT, uid UUID,
-    id_raw VARCHAR, org VARCHAR, reason VARCHAR, case_no VARCHAR, ts TIMESTAMP, networks INTEGER, tf VARCHAR,
-    owner_name VARCHAR, owner_state VARCHAR)"""
-_SHEET = "CASE WHEN contains({x}, '#') THEN split_part({x}, '#', -1) END"
+# One row per released row, as narrow as the steps after it allow (tens of millions of rows): the file and
+# sheet are the source's (``SourceInfo``), and the Time Frame is kept only inside the loose key ``lk``
+# (searching organisation + time + networks + Time Frame, hashed; NULL without a time or an organisation).
+_TABLE = """CREATE TABLE crow (rel USMALLINT, src INTEGER, row BIGINT, uid UUID, id_raw VARCHAR, org VARCHAR,
+    reason VARCHAR, case_no VARCHAR, ts TIMESTAMP, networks INTEGER, lk UBIGINT, owner_name VARCHAR,
+    owner_state VARCHAR)"""
+_LOOSE_KEY = ("CASE WHEN {ts} IS NOT NULL AND {org} IS NOT NULL "
+              "THEN hash({org}, {ts}, {networks}, coalesce({tf}, '')) END")
 
 
 @dataclass
@@ -38,6 +42,16 @@ class SourceInfo:
     sha256: str = ""  # the manifest's, for the file this source was read from
     rows: int = 0
     rejected: int = 0
+
+    @property
+    def file(self) -> str:
+        """The file a row came from (the label up to a sheet's ``#``)."""
+        return self.label.split("#", 1)[0]
+
+    @property
+    def sheet(self) -> str | None:
+        """The sheet of a workbook (or the part of a container) the rows came from, if any."""
+        return self.label.rsplit("#", 1)[1] if "#" in self.label else None
 
 
 @dataclass
@@ -94,12 +108,11 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
             con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
             con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
             con.execute(f"DELETE FROM crow WHERE src = {scan.src}")
-            label = engine.quote(source.label)
             con.execute(f"CREATE OR REPLACE TEMP TABLE cur AS SELECT * FROM ({rows})")
+            lk = _LOOSE_KEY.format(ts="ts", org="org", networks="networks", tf="x_time_frame")
             con.execute(f"""
-                INSERT INTO crow SELECT {rel}, {scan.src}, split_part({label}, '#', 1), {_SHEET.format(x=label)},
-                       rowid + {scan.row_offset}, uid, id_raw, org, reason, x_case, ts, networks, x_time_frame,
-                       x_owner, upper(x_owner_state)
+                INSERT INTO crow SELECT {rel}, {scan.src}, rowid + {scan.row_offset}, uid, id_raw, org, reason, x_case,
+                       ts, networks, {lk}, x_owner, upper(x_owner_state)
                 FROM cur WHERE NOT is_header AND NOT is_blank""")
             info.rejected, casts, short = engine.rejected(con, scan.src)
             if casts and scan.typed:
@@ -165,12 +178,16 @@ def _parquet(con: Any, rel: int, path: Path, out: Loaded, sha256: str) -> None:
     info = SourceInfo(rel, str(path), path, sha256)
     src = len(out.sources)
     networks = f"TRY_CAST({col('networks')} AS INTEGER)" if col("networks") else "NULL::INTEGER"
+    lk = _LOOSE_KEY.format(ts="ts", org="org", networks="networks", tf="tf")
     con.execute(f"""
-        INSERT INTO crow SELECT {rel}, {src}, {engine.quote(str(path))}, NULL, file_row_number + 1,
-               TRY_CAST({id_text} AS UUID), CASE WHEN TRY_CAST({id_text} AS UUID) IS NULL THEN {id_text} END,
-               {text('org')}, {text('reason')}, {text('case')}, {ts}, {networks}, {text('time_frame')},
-               {text('owner')}, upper({text('owner_state')})
-        FROM {relation}""")
+        INSERT INTO crow SELECT rel, src, row, uid, id_raw, org, reason, case_no, ts, networks, {lk}, owner_name,
+                                owner_state
+        FROM (SELECT {rel} AS rel, {src} AS src, file_row_number + 1 AS row, TRY_CAST({id_text} AS UUID) AS uid,
+                     CASE WHEN TRY_CAST({id_text} AS UUID) IS NULL THEN {id_text} END AS id_raw,
+                     {text('org')} AS org, {text('reason')} AS reason, {text('case')} AS case_no, {ts} AS ts,
+                     {networks} AS networks, {text('time_frame')} AS tf, {text('owner')} AS owner_name,
+                     upper({text('owner_state')}) AS owner_state
+              FROM {relation})""")
     info.rows = int(con.execute(f"SELECT count(*) FROM crow WHERE src = {src}").fetchone()[0])
     if not info.rows:
         out.errors.append(f"{path}: no searches were read from it; an empty log proves nothing")

@@ -92,10 +92,12 @@ def _csv_text(rows: list[list[object]]) -> str:
 def write_evidence(con: Any, path: Path, releases: list[Release], loaded: Loaded, threshold: int, work: Path) -> int:
     """Every released row of a flagged search (immigration or health reason, federal or out-of-state searcher,
     a sweep), once per owner that released it; returns the number of rows written."""
-    put_table(con, "src_meta", ("src", "sha256"), ((i, s.sha256) for i, s in enumerate(loaded.sources)), work)
+    put_table(con, "src_meta", ("src", "file", "sheet", "sha256"),
+              ((i, s.file, s.sheet or "", s.sha256) for i, s in enumerate(loaded.sources)), work)
     put_table(con, "rel_meta", ("rel", "name", "url"), ((i, r.name, r.url) for i, r in enumerate(releases)), work)
     query = f"""
-        SELECT om.agency, om.state, rm.name, rm.url, l.file, l.sheet, l.row, sm.sha256, l.sk, l.tier, s.copies,
+        SELECT om.agency, om.state, rm.name, rm.url, sm.file, sm.sheet, l.row, sm.sha256, l.sk::UUID::VARCHAR, l.tier,
+               s.copies,
                s.org, coalesce(oc.klass, 'redacted'), oc.state, strftime(s.ts, '%Y-%m-%d %H:%M:%S'),
                s.reason, CASE WHEN {missing_sql('l.reason')} AND NOT s.reason_missing THEN rr.name END, s.case_no,
                CASE WHEN {missing_sql('l.case_no')} AND NOT s.case_missing THEN cr.name END,
