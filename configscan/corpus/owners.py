@@ -69,16 +69,23 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
         SELECT w.owner, s.* FROM (SELECT DISTINCT owner, sk FROM lown) w JOIN searches s USING (sk)""")
     present = {int(r[0]) for r in con.execute("SELECT DISTINCT owner FROM osearch").fetchall()}
     _grouped(con, threshold)
-    con.execute("CREATE OR REPLACE TEMP TABLE owner_class (owner INTEGER, org VARCHAR, klass VARCHAR, state VARCHAR)")
+    memo: Memo = {}
+    searchers = _classify(con, owners, present, classifier, memo, work)
+    aggregate.build_groups(con, per="owner")
+    facts, totals = aggregate.org_facts_by(con, "owner"), aggregate.totals_by(con, "owner")
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
-    memo: Memo = {}
     for number, owner in enumerate(owners):
         if number not in present:
             continue  # a manifest agency every row of whose releases names another owner
         if owner.state not in rules:
             rules[owner.state] = build_ruleset(library, f"US-{owner.state}", as_of, None, None)
-        _one(con, number, owner, rules[owner.state], classifier, threshold, work, memo)
+        mine = totals[number]
+        owner.searches, owner.searchers = mine["searches"], mine["orgs_total"]
+        owner.by_searcher, owner.by_category = mine["by_searcher"], mine["by_category"]
+        audit = AuditFacts(orgs=facts.get(number, {}), searchers=searchers[number], threshold=threshold,
+                           wide_devices=DEFAULT_WIDE_DEVICES, retention=lookback_limit(rules[owner.state]))
+        owner.findings = all_findings(audit, rules[owner.state], None, {})
     return [owner for number, owner in enumerate(owners) if number in present]
 
 
@@ -111,13 +118,14 @@ def _named_owners(con: Any, owners: list[Owner], releases: list[Release], work: 
 
 
 def _grouped(con: Any, threshold: int) -> None:
-    """Every owner's groupings at once, sorted by owner (``og``, ``obom``, ``obrm``): one pass over the searches
-    instead of three per owner, and each owner's slice read by range (the tables' zone maps skip the rest)."""
+    """Every owner's groupings at once, under the names the audit's aggregates read (``g``, ``by_org_month``,
+    ``by_reason_month``) with an ``owner`` column: one pass over the searches, and every figure after it one
+    query for all owners (``aggregate.*_by``) instead of a dozen per owner."""
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE og AS
-        SELECT owner, org, reason, count(*) AS n FROM osearch GROUP BY ALL ORDER BY owner""")
+        CREATE OR REPLACE TEMP TABLE g AS
+        SELECT owner, org, reason, count(*) AS n FROM osearch GROUP BY ALL""")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE obom AS
+        CREATE OR REPLACE TEMP TABLE by_org_month AS
         SELECT owner, date_trunc('month', ts) AS m, org, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts,
                max(networks) AS max_net, count_if(networks >= {int(threshold)}) AS sweeps,
                count_if(ts IS NULL) AS bad_time, NULL::INTEGER AS max_dev,
@@ -126,10 +134,10 @@ def _grouped(con: Any, threshold: int) -> None:
                max(ts) FILTER (networks >= {int(threshold)}) AS wide_last, 0::BIGINT AS deep,
                NULL::DOUBLE AS max_back, NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last,
                0::BIGINT AS moderated, NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max
-        FROM osearch GROUP BY ALL ORDER BY owner""")
+        FROM osearch GROUP BY ALL""")
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE obrm AS
-        SELECT owner, date_trunc('month', ts) AS m, reason, count(*) AS n FROM osearch GROUP BY ALL ORDER BY owner""")
+        CREATE OR REPLACE TEMP TABLE by_reason_month AS
+        SELECT owner, date_trunc('month', ts) AS m, reason, count(*) AS n FROM osearch GROUP BY ALL""")
 
 
 Memo = dict[tuple[str | None, str], Searcher]
@@ -143,25 +151,19 @@ def _searchers(names: list[str | None], classifier: Classifier, state: str, memo
     return {name: memo[(name, state)] for name in names}
 
 
-def _one(con: Any, number: int, owner: Owner, rules: RuleSet, classifier: Classifier, threshold: int,
-         work: Path, memo: Memo) -> None:
-    """One owner's findings: its slices of the grouped tables, under the names the audit's aggregates read."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT * EXCLUDE (owner) FROM og WHERE owner = {number}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE by_org_month AS SELECT * EXCLUDE (owner) FROM obom "
-                f"WHERE owner = {number}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE by_reason_month AS SELECT * EXCLUDE (owner) FROM obrm "
-                f"WHERE owner = {number}")
-    names = aggregate.distinct(con, "org")
-    searchers = _searchers(names, classifier, owner.state, memo)
-    put_table(con, "org_class", ("org", "klass", "state", "listed"), (
-        (org, s.klass, s.state or "", "" if s.listed is None else str(int(s.listed))) for org, s in searchers.items()),
-        work)
-    aggregate.build_groups(con)
-    facts = aggregate.org_facts(con)
-    totals = aggregate.totals(con)
-    owner.searches, owner.searchers = totals["searches"], totals["orgs_total"]
-    owner.by_searcher, owner.by_category = totals["by_searcher"], totals["by_category"]
-    audit = AuditFacts(orgs=facts, searchers=searchers, threshold=threshold, wide_devices=DEFAULT_WIDE_DEVICES,
-                       retention=lookback_limit(rules))
-    owner.findings = all_findings(audit, rules, None, {})
-    con.execute(f"INSERT INTO owner_class SELECT {number}, org, klass, nullif(state, '') FROM org_class")
+def _classify(con: Any, owners: list[Owner], present: set[int], classifier: Classifier, memo: Memo, work: Path,
+              ) -> dict[int, dict[str | None, Searcher]]:
+    """Each owner's searchers judged against its state (``org_class``: owner, org, klass, state, listed; and
+    ``owner_class`` for the evidence), returned per owner."""
+    names: dict[int, list[str | None]] = {number: [] for number in present}
+    for number, org in con.execute("SELECT DISTINCT owner, org FROM g ORDER BY 1, 2 NULLS FIRST").fetchall():
+        names[int(number)].append(org)
+    out = {number: _searchers(found, classifier, owners[number].state, memo) for number, found in names.items()}
+    put_table(con, "org_class", ("owner", "org", "klass", "state", "listed"), (
+        (number, org, v.klass, v.state or "", "" if v.listed is None else str(int(v.listed)))
+        for number, verdicts in out.items() for org, v in verdicts.items()), work)
+    con.execute("CREATE OR REPLACE TEMP TABLE org_class AS SELECT owner::INTEGER AS owner, * EXCLUDE (owner) "
+                "FROM org_class")
+    con.execute("CREATE OR REPLACE TEMP VIEW owner_class AS SELECT owner, org, klass, nullif(state, '') AS state "
+                "FROM org_class")
+    return out

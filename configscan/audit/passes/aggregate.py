@@ -56,14 +56,21 @@ def distinct(con: Any, column: str) -> list[str | None]:
     return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM g ORDER BY 1 NULLS FIRST").fetchall()]
 
 
-def build_groups(con: Any) -> None:
-    """Join the classes onto the groups (``gx``) and add the per-month tables ``gmo`` and ``gmr``."""
-    con.execute("""
+def build_groups(con: Any, per: str | None = None) -> None:
+    """Join the classes onto the groups (``gx``) and add the per-month tables ``gmo`` and ``gmr``.
+
+    ``per`` names a column every table also has (corpus mode: ``owner``, whose organisations are classed
+    against its own state): it is joined on and kept, and the month tables are not built (no report shows them).
+    """
+    key, on = (f"g.{per}, ", f" AND g.{per} = o.{per}") if per else ("", "")
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE gx AS
-        SELECT g.org, g.reason, g.n, coalesce(o.klass, 'redacted') AS klass, o.state,
+        SELECT {key}g.org, g.reason, g.n, coalesce(o.klass, 'redacted') AS klass, o.state,
                coalesce(c.category, 'vague') AS category, c.rule, nullif(c.agency, '') AS agency
-        FROM g LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org
+        FROM g LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org{on}
                LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason""")
+    if per:
+        return
     con.execute("""
         CREATE OR REPLACE TEMP TABLE gmo AS
         SELECT coalesce(strftime(g.m, '%Y-%m'), 'unknown') AS month, g.org, g.n, coalesce(o.klass, 'redacted') AS klass
@@ -80,38 +87,45 @@ def build_groups(con: Any) -> None:
 
 def org_facts(con: Any) -> dict[str | None, OrgFacts]:
     """Counts by category from ``gx``; times, widest search and sweeps from ``by_org_month``."""
-    facts: dict[str | None, OrgFacts] = {}
-    for row in con.execute("""
-            SELECT org, sum(n), sum(n) FILTER (category = 'immigration_purpose'), sum(n) FILTER (category = 'vague'),
-                   sum(n) FILTER (category = 'reproductive_health'),
+    return org_facts_by(con).get(None, {})
+
+
+def org_facts_by(con: Any, per: str | None = None) -> dict[Any, dict[str | None, OrgFacts]]:
+    """:func:`org_facts` for each value of the column ``per`` (every table has it; None: one agency, key None)."""
+    key = f"{per}, " if per else "NULL, "
+    group = f"{per}, " if per else ""
+    out: dict[Any, dict[str | None, OrgFacts]] = {}
+    for row in con.execute(f"""
+            SELECT {key}org, sum(n), sum(n) FILTER (category = 'immigration_purpose'),
+                   sum(n) FILTER (category = 'vague'), sum(n) FILTER (category = 'reproductive_health'),
                    sum(n) FILTER (category = 'vague' AND rule = 'vague.empty')
-            FROM gx GROUP BY org""").fetchall():
-        facts[row[0]] = OrgFacts(int(row[1]), None, None, None, 0, int(row[2] or 0), int(row[3] or 0),
-                                 int(row[4] or 0), int(row[5] or 0))
-    for (org, first, last, widest, sweeps, active, devices, wide, wide_first, wide_last, deep, back, deep_first,
-         deep_last, moderated, mod_min, mod_max) in con.execute("""
-            SELECT org, min(first_ts), max(last_ts), max(max_net), sum(sweeps), count(DISTINCT m), max(max_dev),
+            FROM gx GROUP BY {group}org""").fetchall():
+        out.setdefault(row[0], {})[row[1]] = OrgFacts(int(row[2]), None, None, None, 0, int(row[3] or 0),
+                                                      int(row[4] or 0), int(row[5] or 0), int(row[6] or 0))
+    for (who, org, first, last, widest, sweeps, active, devices, wide, wide_first, wide_last, deep, back, deep_first,
+         deep_last, moderated, mod_min, mod_max) in con.execute(f"""
+            SELECT {key}org, min(first_ts), max(last_ts), max(max_net), sum(sweeps), count(DISTINCT m), max(max_dev),
                    sum(wide), min(wide_first), max(wide_last), sum(deep), max(max_back), min(deep_first),
                    max(deep_last), sum(moderated), min(mod_min), max(mod_max)
-            FROM by_org_month GROUP BY org""").fetchall():
-        fact = facts[org]
+            FROM by_org_month GROUP BY {group}org""").fetchall():
+        fact = out[who][org]
         fact.first_seen, fact.last_seen, fact.max_networks = first, last, widest
         fact.sweeps, fact.months = int(sweeps or 0), int(active)
         fact.max_devices, fact.wide, fact.wide_first, fact.wide_last = devices, int(wide or 0), wide_first, wide_last
         fact.deep, fact.max_lookback_days, fact.deep_first, fact.deep_last = int(deep or 0), back, deep_first, deep_last
         fact.moderated = int(moderated or 0)
         fact.moderation_values = tuple(sorted({v for v in (mod_min, mod_max) if v}))
-    for org, rule, n in con.execute("""
-            SELECT org, rule, sum(n) FROM gx WHERE category = 'immigration_purpose' GROUP BY ALL""").fetchall():
-        facts[org].immigration_rules[rule] = int(n)
-    for org, agency, only, n in con.execute("""
-            SELECT org, agency, sum(n) FILTER (category = 'immigration_agency'), sum(n) FROM gx
+    for who, org, rule, n in con.execute(f"""
+            SELECT {key}org, rule, sum(n) FROM gx WHERE category = 'immigration_purpose' GROUP BY ALL""").fetchall():
+        out[who][org].immigration_rules[rule] = int(n)
+    for who, org, agency, only, n in con.execute(f"""
+            SELECT {key}org, agency, sum(n) FILTER (category = 'immigration_agency'), sum(n) FROM gx
             WHERE agency IS NOT NULL GROUP BY ALL""").fetchall():
-        fact = facts[org]
+        fact = out[who][org]
         fact.agency_rules[agency] = int(n)
         fact.immigration_agency += int(n)
         fact.agency_only += int(only or 0)
-    return facts
+    return out
 
 
 def months(con: Any) -> list[MonthStat]:
@@ -130,20 +144,33 @@ def months(con: Any) -> list[MonthStat]:
 
 
 def totals(con: Any) -> dict[str, Any]:
-    row = con.execute("""
-        SELECT sum(n), min(first_ts), max(last_ts), max(max_net), sum(sweeps), sum(bad_time), count(DISTINCT org),
+    return totals_by(con).get(None, _totals((None,) * 12, {}, {}))
+
+
+def totals_by(con: Any, per: str | None = None) -> dict[Any, dict[str, Any]]:
+    """:func:`totals` for each value of the column ``per`` (None: one agency, key None)."""
+    key = f"{per}, " if per else "NULL, "
+    group = f"GROUP BY {per}" if per else ""
+    rows = con.execute(f"""
+        SELECT {key}sum(n), min(first_ts), max(last_ts), max(max_net), sum(sweeps), sum(bad_time), count(DISTINCT org),
                max(max_dev), sum(wide), sum(deep), max(max_back), sum(moderated)
-        FROM by_org_month""").fetchone()
-    by_category = dict(con.execute("SELECT category, sum(n) FROM gx GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
-    by_searcher = dict(con.execute("SELECT klass, sum(n) FROM gx GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
+        FROM by_org_month {group}""").fetchall()
+    by_category: dict[Any, dict[str, int]] = {}
+    by_searcher: dict[Any, dict[str, int]] = {}
+    for table, column in ((by_category, "category"), (by_searcher, "klass")):
+        for who, value, n in con.execute(f"SELECT {key}{column}, sum(n) FROM gx GROUP BY ALL "
+                                         "ORDER BY 3 DESC, 2").fetchall():
+            table.setdefault(who, {})[value] = int(n)
+    return {row[0]: _totals(row[1:], by_category.get(row[0], {}), by_searcher.get(row[0], {})) for row in rows}
+
+
+def _totals(row: tuple[Any, ...], by_category: dict[str, int], by_searcher: dict[str, int]) -> dict[str, Any]:
     return {
         "searches": int(row[0] or 0), "first_seen": row[1], "last_seen": row[2], "max_networks": row[3],
         "sweeps": int(row[4] or 0), "times_unreadable": int(row[5] or 0), "orgs_total": int(row[6] or 0),
         "max_devices": row[7], "wide_searches": int(row[8] or 0), "lookback_past_limit": int(row[9] or 0),
         "max_lookback_days": round(float(row[10]), 1) if row[10] is not None else None,
-        "moderated": int(row[11] or 0),
-        "by_category": {k: int(v) for k, v in by_category.items()},
-        "by_searcher": {k: int(v) for k, v in by_searcher.items()},
+        "moderated": int(row[11] or 0), "by_category": by_category, "by_searcher": by_searcher,
     }
 
 
