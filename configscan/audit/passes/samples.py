@@ -138,17 +138,19 @@ def _take(row: tuple[Any, ...], need: dict[Subject, int], found: Samples, labels
                 need[subject] = left - 1
 
 
-def _read(con: Any, scan: Scan, need: dict[Subject, int], found: Samples, labels: Labels, threshold: int) -> None:
+def _read(con: Any, scan: Scan, need: dict[Subject, int], found: Samples, labels: Labels, threshold: int,
+          head_rows: int = _HEAD) -> int:
+    """Fill ``need`` from one source; return how many rows its unfiltered head took (see :func:`collect`)."""
     # Samples read each source as it is, without the de-duplicating joins against earlier sources' IDs
     # (each would build a hash table of every ID read so far): a search both files hold is a true row of
     # either, and _take skips an ID a subject already has.
     scan = replace(scan, dedup=False, inner_duplicates=False)
-    head = con.execute(_head(scan, _HEAD)).fetchall()
+    head = con.execute(_head(scan, head_rows)).fetchall() if head_rows else []
     for row in head:
         _take(row, need, found, labels, threshold)
-    if len(head) < _HEAD or not need:
-        return  # the whole source was in the head, or every subject is filled
-    after, reads = int(head[-1][0]), 0
+    if (head_rows and len(head) < head_rows) or not need:
+        return len(head)  # the whole source was in the head, or every subject is filled
+    after, reads = int(head[-1][0]) if head else 0, 0
     while need:
         reads += 1
         cursor = con.execute(_query(scan, need, labels, threshold, after))
@@ -156,12 +158,13 @@ def _read(con: Any, scan: Scan, need: dict[Subject, int], found: Samples, labels
         while need and not restart:
             batch = cursor.fetchmany(_BATCH)
             if not batch:
-                return
+                return len(head)
             for row in batch:
                 after = int(row[0])
                 _take(row, need, found, labels, threshold)
             seen += len(batch)
             restart = (len(need) < start and seen >= max(_RESTART_MIN, after // 16) and reads < _MAX_READS)
+    return len(head)
 
 
 def collect(con: Any, scans: list[Scan], wanted: dict[str, list[str | None]], labels: Labels, threshold: int,
@@ -170,8 +173,9 @@ def collect(con: Any, scans: list[Scan], wanted: dict[str, list[str | None]], la
     organisation, ``category`` (vague, reproductive health) and ``state`` (out-of-state searchers)."""
     need = quotas(con, wanted, per_key)
     found: Samples = {}
+    head_rows = _HEAD  # one unfiltered head for all sources (monthly files would each pass 20,000 rows to Python)
     for scan in scans:
         if not need:
             break
-        _read(con, scan, need, found, labels, threshold)
+        head_rows -= _read(con, scan, need, found, labels, threshold, head_rows)
     return found
