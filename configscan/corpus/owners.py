@@ -69,23 +69,26 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
         SELECT w.owner, s.* FROM (SELECT DISTINCT owner, sk FROM lown) w JOIN searches s USING (sk)""")
     present = {int(r[0]) for r in con.execute("SELECT DISTINCT owner FROM osearch").fetchall()}
     _grouped(con, threshold)
-    memo: Memo = {}
-    searchers = _classify(con, owners, present, classifier, memo, work)
+    memo = _classify(con, owners, classifier, work)
     aggregate.build_groups(con, per="owner")
-    facts, totals = aggregate.org_facts_by(con, "owner"), aggregate.totals_by(con, "owner")
+    totals = aggregate.totals_by(con, "owner")
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
-    for number, owner in enumerate(owners):
-        if number not in present:
-            continue  # a manifest agency every row of whose releases names another owner
-        if owner.state not in rules:
-            rules[owner.state] = build_ruleset(library, f"US-{owner.state}", as_of, None, None)
-        mine = totals[number]
-        owner.searches, owner.searchers = mine["searches"], mine["orgs_total"]
-        owner.by_searcher, owner.by_category = mine["by_searcher"], mine["by_category"]
-        audit = AuditFacts(orgs=facts.get(number, {}), searchers=searchers[number], threshold=threshold,
-                           wide_devices=DEFAULT_WIDE_DEVICES, retention=lookback_limit(rules[owner.state]))
-        owner.findings = all_findings(audit, rules[owner.state], None, {})
+    ranked = sorted(present)
+    for start in range(0, len(ranked), _BATCH):  # a national corpus has thousands of owners: facts a batch at a time
+        batch = ranked[start:start + _BATCH]
+        facts = aggregate.org_facts_by(con, "owner", (batch[0], batch[-1]))
+        for number in batch:
+            owner = owners[number]
+            if owner.state not in rules:
+                rules[owner.state] = build_ruleset(library, f"US-{owner.state}", as_of, None, None)
+            mine, orgs = totals[number], facts.get(number, {})
+            owner.searches, owner.searchers = mine["searches"], mine["orgs_total"]
+            owner.by_searcher, owner.by_category = mine["by_searcher"], mine["by_category"]
+            audit = AuditFacts(orgs=orgs, searchers={org: memo[(org, owner.state)] for org in orgs},
+                               threshold=threshold, wide_devices=DEFAULT_WIDE_DEVICES,
+                               retention=lookback_limit(rules[owner.state]))
+            owner.findings = all_findings(audit, rules[owner.state], None, {})
     return [owner for number, owner in enumerate(owners) if number in present]
 
 
@@ -141,6 +144,7 @@ def _grouped(con: Any, threshold: int) -> None:
 
 
 Memo = dict[tuple[str | None, str], Searcher]
+_BATCH = 256  # owners whose facts are held in Python at once
 
 
 def _searchers(names: list[str | None], classifier: Classifier, state: str, memo: Memo) -> dict[str | None, Searcher]:
@@ -151,19 +155,25 @@ def _searchers(names: list[str | None], classifier: Classifier, state: str, memo
     return {name: memo[(name, state)] for name in names}
 
 
-def _classify(con: Any, owners: list[Owner], present: set[int], classifier: Classifier, memo: Memo, work: Path,
-              ) -> dict[int, dict[str | None, Searcher]]:
-    """Each owner's searchers judged against its state (``org_class``: owner, org, klass, state, listed; and
-    ``owner_class`` for the evidence), returned per owner."""
-    names: dict[int, list[str | None]] = {number: [] for number in present}
-    for number, org in con.execute("SELECT DISTINCT owner, org FROM g ORDER BY 1, 2 NULLS FIRST").fetchall():
-        names[int(number)].append(org)
-    out = {number: _searchers(found, classifier, owners[number].state, memo) for number, found in names.items()}
-    put_table(con, "org_class", ("owner", "org", "klass", "state", "listed"), (
-        (number, org, v.klass, v.state or "", "" if v.listed is None else str(int(v.listed)))
-        for number, verdicts in out.items() for org, v in verdicts.items()), work)
-    con.execute("CREATE OR REPLACE TEMP TABLE org_class AS SELECT owner::INTEGER AS owner, * EXCLUDE (owner) "
-                "FROM org_class")
+def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path) -> Memo:
+    """Every searcher judged against each state it is an owner's searcher in (a verdict depends on the name
+    and the owner's state only: thousands of owners share a few thousand names and a few dozen states), then
+    ``org_class`` (owner, org, klass, state, listed) by a join, and ``owner_class`` for the evidence."""
+    memo: Memo = {}
+    by_state: dict[str, list[str | None]] = {}
+    for org, state in con.execute("SELECT DISTINCT g.org, m.state FROM g JOIN owner_meta m "
+                                  "ON g.owner = m.owner::INTEGER ORDER BY 2, 1 NULLS FIRST").fetchall():
+        by_state.setdefault(str(state), []).append(org)
+    for state, names in by_state.items():
+        _searchers(names, classifier, state, memo)
+    put_table(con, "state_class", ("org", "owner_state", "klass", "state", "listed"), (
+        (org, state, v.klass, v.state or "", "" if v.listed is None else str(int(v.listed)))
+        for (org, state), v in memo.items()), work)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE org_class AS
+        SELECT g.owner, g.org, c.klass, c.state, c.listed
+        FROM (SELECT DISTINCT owner, org FROM g) g JOIN owner_meta m ON g.owner = m.owner::INTEGER
+        JOIN state_class c ON c.org IS NOT DISTINCT FROM g.org AND c.owner_state = m.state""")
     con.execute("CREATE OR REPLACE TEMP VIEW owner_class AS SELECT owner, org, klass, nullif(state, '') AS state "
                 "FROM org_class")
-    return out
+    return memo

@@ -90,16 +90,19 @@ def org_facts(con: Any) -> dict[str | None, OrgFacts]:
     return org_facts_by(con).get(None, {})
 
 
-def org_facts_by(con: Any, per: str | None = None) -> dict[Any, dict[str | None, OrgFacts]]:
-    """:func:`org_facts` for each value of the column ``per`` (every table has it; None: one agency, key None)."""
+def org_facts_by(con: Any, per: str | None = None, span: tuple[int, int] | None = None,
+                 ) -> dict[Any, dict[str | None, OrgFacts]]:
+    """:func:`org_facts` for each value of the column ``per`` (every table has it; None: one agency, key None),
+    for the values in ``span`` (inclusive) only when given: many owners' facts are held a batch at a time."""
     key = f"{per}, " if per else "NULL, "
     group = f"{per}, " if per else ""
+    where = f"{per} BETWEEN {int(span[0])} AND {int(span[1])}" if per and span else "true"
     out: dict[Any, dict[str | None, OrgFacts]] = {}
     for row in con.execute(f"""
             SELECT {key}org, sum(n), sum(n) FILTER (category = 'immigration_purpose'),
                    sum(n) FILTER (category = 'vague'), sum(n) FILTER (category = 'reproductive_health'),
                    sum(n) FILTER (category = 'vague' AND rule = 'vague.empty')
-            FROM gx GROUP BY {group}org""").fetchall():
+            FROM gx WHERE {where} GROUP BY {group}org""").fetchall():
         out.setdefault(row[0], {})[row[1]] = OrgFacts(int(row[2]), None, None, None, 0, int(row[3] or 0),
                                                       int(row[4] or 0), int(row[5] or 0), int(row[6] or 0))
     for (who, org, first, last, widest, sweeps, active, devices, wide, wide_first, wide_last, deep, back, deep_first,
@@ -107,7 +110,7 @@ def org_facts_by(con: Any, per: str | None = None) -> dict[Any, dict[str | None,
             SELECT {key}org, min(first_ts), max(last_ts), max(max_net), sum(sweeps), count(DISTINCT m), max(max_dev),
                    sum(wide), min(wide_first), max(wide_last), sum(deep), max(max_back), min(deep_first),
                    max(deep_last), sum(moderated), min(mod_min), max(mod_max)
-            FROM by_org_month GROUP BY {group}org""").fetchall():
+            FROM by_org_month WHERE {where} GROUP BY {group}org""").fetchall():
         fact = out[who][org]
         fact.first_seen, fact.last_seen, fact.max_networks = first, last, widest
         fact.sweeps, fact.months = int(sweeps or 0), int(active)
@@ -116,11 +119,12 @@ def org_facts_by(con: Any, per: str | None = None) -> dict[Any, dict[str | None,
         fact.moderated = int(moderated or 0)
         fact.moderation_values = tuple(sorted({v for v in (mod_min, mod_max) if v}))
     for who, org, rule, n in con.execute(f"""
-            SELECT {key}org, rule, sum(n) FROM gx WHERE category = 'immigration_purpose' GROUP BY ALL""").fetchall():
+            SELECT {key}org, rule, sum(n) FROM gx WHERE {where} AND category = 'immigration_purpose'
+            GROUP BY ALL""").fetchall():
         out[who][org].immigration_rules[rule] = int(n)
     for who, org, agency, only, n in con.execute(f"""
             SELECT {key}org, agency, sum(n) FILTER (category = 'immigration_agency'), sum(n) FROM gx
-            WHERE agency IS NOT NULL GROUP BY ALL""").fetchall():
+            WHERE {where} AND agency IS NOT NULL GROUP BY ALL""").fetchall():
         fact = out[who][org]
         fact.agency_rules[agency] = int(n)
         fact.immigration_agency += int(n)
