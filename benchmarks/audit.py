@@ -12,14 +12,14 @@ same file, each as a child process (so peak RSS is per child):
   F2 = read the four columns the audit needs + group by organisation, reason and month;
   F3 = F2 + a regular-expression classification of the distinct reasons joined back (per organisation and
   category); and F1 with polars scan_csv when polars is installed;
-* pandas: read the needed columns, count per organisation, match immigration keywords.
+* pandas: the same work as F3, written the straightforward pandas way.
 
 ``--files N`` also splits the log into N monthly files (how large releases arrive) and times configscan and
 F3 on the folder, where searches are de-duplicated by ID across files.
 
 Floors and configscan run ``--repeat`` times interleaved (best time kept): the machine is shared.
 Usage: python benchmarks/audit.py [--rows N] [--distinct 0.02,0.2] [--repeat K] [--files N] [--keep DIR]
-       [--skip-pandas] [--profile DIR]
+       [--skip-pandas] [--flock-flag PATH] [--profile DIR]
 Needs the ``bench`` extra (pandas, polars) for the pandas baseline and the polars floor.
 """
 
@@ -118,16 +118,31 @@ def split_monthly(log: Path, folder: Path, files: int) -> None:
     con.close()
 
 
+# The same work as floor F3, written the straightforward pandas way: the four columns, month of search, counts
+# per (organisation, reason, month), the distinct reasons classified by the F3 patterns and joined back, sums per
+# organisation and category and per month and category.
 PANDAS = r"""
-import re, sys
+import sys, warnings
 import pandas as pd
+warnings.filterwarnings("ignore", "This pattern is interpreted as a regular expression")
+sys.path.insert(0, sys.argv[2])
+from audit_floors import IMMIGRATION, OFFENSE, TIME, VAGUE
 frame = pd.read_csv(sys.argv[1], usecols=["Org Name", "Reason", "Total Networks Searched", "Search Time"],
-                    dtype=str, keep_default_na=False)
-per_org = frame["Org Name"].value_counts()
-pattern = r"(?<![A-Za-z])ICE(?![A-Za-z])|\b(ERO|HSI|CBP|USBP|border patrol|287\(g\)|deport\w*|immigration)\b"
-immigration = frame["Reason"].str.contains(pattern, flags=re.I, regex=True)
-per_org_immigration = frame[immigration]["Org Name"].value_counts()
-print(len(per_org), int(immigration.sum()), len(per_org_immigration))
+                    dtype={"Org Name": str, "Reason": str}, keep_default_na=False)
+frame["m"] = pd.to_datetime(frame["Search Time"], format=TIME).dt.to_period("M")
+g = frame.groupby(["Org Name", "Reason", "m"], sort=False).agg(n=("Reason", "size"),
+                                                                widest=("Total Networks Searched", "max")).reset_index()
+reasons = pd.Series(g["Reason"].unique())
+def pattern(p):  # RE2's "(?i)" mid-pattern (case-insensitive from there on) as Python's scoped "(?i:...)"
+    at = p.find("(?i)")
+    return p if at <= 0 else p[:at] + "(?i:" + p[at + 4:] + ")"
+category = pd.Series("other", index=reasons)
+for name, p in (("offense", OFFENSE), ("vague", VAGUE), ("immigration", IMMIGRATION)):  # last wins = first in F3
+    category[reasons.str.contains(pattern(p), regex=True).to_numpy()] = name
+g["category"] = g["Reason"].map(category)
+per_org = g.groupby(["Org Name", "category"])["n"].sum()
+per_month = g.groupby(["m", "category"])["n"].sum()
+print(len(per_org) + len(per_month))
 """
 
 
@@ -170,6 +185,8 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=0, help="also time the log split into N monthly files")
     parser.add_argument("--keep", type=Path, help="keep the generated log and outputs here")
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--flock-flag", type=Path, help="also time the public flock_flag.py scanner "
+                        "(segalreport/scripts; give the path of your copy) on the same log")
     parser.add_argument("--profile", type=Path, help="also run configscan once under cProfile; write the "
                         "profile and its top-30 summary here")
     args = parser.parse_args()
@@ -206,8 +223,16 @@ def _one_cardinality(args: argparse.Namespace, share: float) -> None:
                 print(f"  {name:<12} {seconds:6.2f} s  peak RSS {rss:5d} MiB  exit {code}")
                 if name not in best or seconds < best[name][0]:
                     best[name] = (seconds, rss)
+        if args.flock_flag:  # scans every CSV in a folder: give it one holding only the log
+            alone = tmp / "flock_flag_input"
+            alone.mkdir()
+            os.link(log, alone / log.name)
+            seconds, rss, code = child([sys.executable, str(args.flock_flag), "--input", str(alone), "--output",
+                                        str(tmp / "flock_flag_output.csv")])
+            print(f"  {'flock_flag.py':<12} {seconds:6.2f} s  peak RSS {rss:5d} MiB  exit {code}")
+            best["flock_flag.py"] = (seconds, rss)
         if not args.skip_pandas and _has("pandas"):
-            seconds, rss, code = child([sys.executable, "-c", PANDAS, str(log)])
+            seconds, rss, code = child([sys.executable, "-c", PANDAS, str(log), str(Path(__file__).parent)])
             print(f"  {'pandas':<12} {seconds:6.2f} s  peak RSS {rss:5d} MiB  exit {code}")
             best["pandas"] = (seconds, rss)
         _report(args.rows, share, size, best, tmp, args.files)
@@ -260,6 +285,10 @@ def _report(rows: int, share: float, size: int, best: dict[str, tuple[float, int
         pandas_s = best["pandas"][0]
         print(f"pandas: {pandas_s:.2f} s; pandas / configscan = {pandas_s / ours_s:.1f}x (goal >= 10x); "
               f"pandas peak RSS {best['pandas'][1]} MiB")
+    if "flock_flag.py" in best:
+        flock_s = best["flock_flag.py"][0]
+        print(f"flock_flag.py: {flock_s:.2f} s = {rows / flock_s / 1e6:.3f} M rows/s; flock_flag.py / configscan = "
+              f"{flock_s / ours_s:.1f}x (goal >= 50x at 5 M rows)")
     if (tmp / "evidence.csv").exists():
         print(f"evidence CSV {(tmp / 'evidence.csv').stat().st_size / 1e6:.0f} MB")
 
