@@ -172,3 +172,22 @@ def test_a_file_gathering_many_releases_names_each_rows_owner(tmp_path: Path) ->
     assert owners[("Oakland Police Department", "CA")]["by_searcher"].get("out_of_state") == 6
     assert owners[("Seattle Police Department", "WA")]["by_searcher"].get("in_state") == 4
     assert all(o["releases"] == ["national"] for o in owners.values())
+
+
+def test_a_national_file_whose_rows_all_name_their_owner_leaves_the_manifest_agency_out(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    pq = tmp_path / "national.parquet"
+    con.execute(f"""COPY (SELECT uuid()::VARCHAR AS id, 'Kent WA PD' AS agency, 'Owner' || (i % 3) || ' PD' AS owner,
+                                 'OR' AS owner_state, 5 AS networks, 'theft' AS reason,
+                                 TIMESTAMP '2025-03-01' + INTERVAL (i) MINUTE AS searched_at
+                          FROM range(30) t(i)) TO '{pq}' (FORMAT parquet)""")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("release,path,agency,state,request_url,sha256\n"
+                        "national,national.parquet,National corpus,CA,,\n", encoding="utf-8")
+    code, output = _run(["corpus", str(manifest), "--out", str(tmp_path / "out")])
+    assert code in (0, 1), output
+    report = json.loads((tmp_path / "out" / "corpus.json").read_text(encoding="utf-8"))
+    assert sorted(o["agency"] for o in report["owners"]) == ["Owner0 PD", "Owner1 PD", "Owner2 PD"]
+    assert all(o["searches"] == 10 and o["state"] == "OR" for o in report["owners"])
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "National corpus (each row names its owner)" in index

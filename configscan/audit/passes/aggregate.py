@@ -68,7 +68,8 @@ def build_groups(con: Any, per: str | None = None) -> None:
         SELECT {key}g.org, g.reason, g.n, coalesce(o.klass, 'redacted') AS klass, o.state,
                coalesce(c.category, 'vague') AS category, c.rule, nullif(c.agency, '') AS agency
         FROM g LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org{on}
-               LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason""")
+               LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason
+        {f"ORDER BY g.{per}" if per else ""}""")
     if per:
         return
     con.execute("""
