@@ -8,6 +8,7 @@ import hashlib
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from typer.testing import CliRunner
@@ -141,6 +142,16 @@ def test_a_release_read_short_makes_the_corpus_incomplete_and_evidence_is_staged
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging file left beside it
 
 
+def _national(tmp_path: Path, agency: str) -> dict[str, Any]:
+    """Run the corpus on tmp_path/national.parquet as one California release by ``agency``; its corpus.json."""
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("release,path,agency,state,request_url,sha256\n"
+                        f"national,national.parquet,{agency},CA,,\n", encoding="utf-8")
+    code, output = _run(["corpus", str(manifest), "--out", str(tmp_path / "out")])
+    assert code in (0, 1), output
+    report: dict[str, Any] = json.loads((tmp_path / "out" / "corpus.json").read_text(encoding="utf-8"))
+    return report
+
 def test_a_file_gathering_many_releases_names_each_rows_owner(tmp_path: Path) -> None:
     """A national-corpus Parquet: one row per search with the camera owner and its state in columns. Each row
     is judged under its owner's state; the manifest's agency owns only rows that name no owner."""
@@ -156,12 +167,7 @@ def test_a_file_gathering_many_releases_names_each_rows_owner(tmp_path: Path) ->
     pq = tmp_path / "national.parquet"
     con.execute(f"COPY (SELECT *, TIMESTAMP '2025-03-01 12:00:00' + INTERVAL (rowid) MINUTE AS searched_at FROM t) "
                 f"TO '{pq}' (FORMAT parquet)")
-    manifest = tmp_path / "manifest.csv"
-    manifest.write_text("release,path,agency,state,request_url,sha256\n"
-                        "national,national.parquet,Fresno Police Department,CA,,\n", encoding="utf-8")
-    code, output = _run(["corpus", str(manifest), "--out", str(tmp_path / "out")])
-    assert code in (0, 1), output
-    report = json.loads((tmp_path / "out" / "corpus.json").read_text(encoding="utf-8"))
+    report = _national(tmp_path, "Fresno Police Department")
     owners = {(o["agency"], o["state"]): o for o in report["owners"]}
     assert set(owners) == {("Oakland Police Department", "CA"), ("Seattle Police Department", "WA"),
                            ("Fresno Police Department", "CA")}
@@ -181,12 +187,7 @@ def test_a_national_file_whose_rows_all_name_their_owner_leaves_the_manifest_age
                                  'OR' AS owner_state, 5 AS networks, 'theft' AS reason,
                                  TIMESTAMP '2025-03-01' + INTERVAL (i) MINUTE AS searched_at
                           FROM range(30) t(i)) TO '{pq}' (FORMAT parquet)""")
-    manifest = tmp_path / "manifest.csv"
-    manifest.write_text("release,path,agency,state,request_url,sha256\n"
-                        "national,national.parquet,National corpus,CA,,\n", encoding="utf-8")
-    code, output = _run(["corpus", str(manifest), "--out", str(tmp_path / "out")])
-    assert code in (0, 1), output
-    report = json.loads((tmp_path / "out" / "corpus.json").read_text(encoding="utf-8"))
+    report = _national(tmp_path, "National corpus")
     assert sorted(o["agency"] for o in report["owners"]) == ["Owner0 PD", "Owner1 PD", "Owner2 PD"]
     assert all(o["searches"] == 10 and o["state"] == "OR" for o in report["owners"])
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
