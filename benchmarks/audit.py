@@ -176,6 +176,15 @@ def _has(module: str) -> bool:
     return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True).returncode == 0
 
 
+def compile_configscan() -> None:
+    """Byte-compile configscan first, as pip does when it installs a package: an editable install under
+    PYTHONDONTWRITEBYTECODE (as on these machines) would otherwise compile 160 modules on every run (0.13 s)."""
+    import configscan
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(configscan.__file__).parent)], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
@@ -190,6 +199,7 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="also run configscan once under cProfile; write the "
                         "profile and its top-30 summary here")
     args = parser.parse_args()
+    compile_configscan()
     for share in (float(x) for x in args.distinct.split(",")):
         _one_cardinality(args, share)
 

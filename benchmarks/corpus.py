@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from audit import FEDERAL, IMMIGRATION, NAMES, REASONS, STATES, _isolated, _sql_list
+from audit import FEDERAL, IMMIGRATION, NAMES, REASONS, STATES, _isolated, _sql_list, compile_configscan
 
 OWNER_STATES = ["CA", "OR", "WA", "IL", "TX", "CA", "AZ", "CO", "NV", "CA"]
 TIME = "%m/%d/%Y, %I:%M:%S %p UTC"
@@ -250,6 +250,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the generated inputs and outputs here")
     parser.add_argument("--floor", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    compile_configscan()
     if args.floor:
         return floor(*args.floor)
     if not args.releases and not args.parquet_searches:
