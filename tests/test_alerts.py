@@ -79,6 +79,43 @@ def test_webhook_slack_body_and_failure_message_without_the_secret_path() -> Non
     assert "- HIGH fail: National lookup was re-enabled" in text
 
 
+def test_webhook_obeys_retry_after_only_up_to_its_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server asking for a day's wait must not stall a nightly run: the wait is capped (as fetch caps it).
+    A real server on 127.0.0.1 (responses does not go through urllib3's retry sleeps)."""
+    import http.server
+    import threading
+
+    import urllib3.util.retry
+
+    answers = [(429, "86400"), (503, "Fri, 31 Dec 2100 23:59:59 GMT"), (200, None)]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            status, wait = answers.pop(0)
+            self.send_response(status)
+            if wait:
+                self.send_header("Retry-After", wait)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    slept: list[float] = []
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", slept.append)
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        assert post(WebhookSettings(url=url, retries=3, backoff=0, max_retry_wait=7.5), {"text": "x"}) == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not answers and slept == [7.5, 7.5]
+
+
 def test_secret_file_must_be_private(tmp_path: Path) -> None:
     secret = tmp_path / "hook.url"
     secret.write_text(HOOK + "\n")

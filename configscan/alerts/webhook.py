@@ -22,6 +22,7 @@ class WebhookSettings:
     read_timeout: float = 10.0
     retries: int = 3
     backoff: float = 1.0  # seconds before the first retry; doubles each time
+    max_retry_wait: float = 60.0  # a server's Retry-After is obeyed up to this (a nightly run must not hang)
 
 
 def where(url: str) -> str:
@@ -36,10 +37,18 @@ def post(settings: WebhookSettings, body: dict[str, Any]) -> int:
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
 
-    retry = Retry(total=settings.retries, connect=settings.retries, read=settings.retries,
-                  status=settings.retries, backoff_factor=settings.backoff, allowed_methods=None,
-                  status_forcelist=(429, 500, 502, 503, 504), respect_retry_after_header=True,
-                  raise_on_status=False)
+    class CappedRetry(Retry):
+        """urllib3 sleeps for whatever Retry-After a server names (a day, a date in 2100); capped here, as
+        the fetcher caps it."""
+
+        def get_retry_after(self, response: Any) -> float | None:
+            wait = super().get_retry_after(response)
+            return None if wait is None else min(wait, settings.max_retry_wait)
+
+    retry = CappedRetry(total=settings.retries, connect=settings.retries, read=settings.retries,
+                        status=settings.retries, backoff_factor=settings.backoff, allowed_methods=None,
+                        status_forcelist=(429, 500, 502, 503, 504), respect_retry_after_header=True,
+                        raise_on_status=False)
     with requests.Session() as session:
         session.mount("http://", HTTPAdapter(max_retries=retry))
         session.mount("https://", HTTPAdapter(max_retries=retry))
