@@ -192,3 +192,19 @@ def test_a_national_file_whose_rows_all_name_their_owner_leaves_the_manifest_age
     assert all(o["searches"] == 10 and o["state"] == "OR" for o in report["owners"])
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "National corpus (each row names its owner)" in index
+
+
+def test_corpus_evidence_neutralises_formula_cells_and_keeps_numbers(tmp_path: Path) -> None:
+    rows = [_search(1, "=HYPERLINK(\"http://x\")", "=ICE detainer"), _search(2, "Kent WA PD", "@SUM(1) burglary")]
+    _write_csv(tmp_path / "fresno" / "2025.csv", rows)
+    evidence = tmp_path / "evidence.csv"
+    code, output = _run(["corpus", str(tmp_path), "--state", "CA", "--out", str(tmp_path / "out"),
+                         "--evidence-csv", str(evidence), "-q"])
+    assert code in (0, 1), output
+    with evidence.open(encoding="utf-8", newline="") as handle:
+        written = list(csv.DictReader(handle))
+    by_reason = {r["reason"]: r for r in written}
+    assert "'=ICE detainer" in by_reason and "=ICE detainer" not in by_reason
+    assert by_reason["'=ICE detainer"]["searcher"] == "'=HYPERLINK(\"http://x\")"
+    assert "'@SUM(1) burglary" in by_reason  # an out-of-state searcher's row
+    assert all(r["row"].isdigit() and r["networks"].isdigit() for r in written)

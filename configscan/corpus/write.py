@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from configscan.atomic import write_atomic
-from configscan.audit.passes.engine import put_table
+from configscan.audit.passes.engine import put_table, quote
 from configscan.corpus.dedup import Tiers, missing_sql
 from configscan.corpus.load import Loaded
 from configscan.corpus.manifest import Release
 from configscan.corpus.owners import Owner
-from configscan.textsafe import neutralise_cell
+from configscan.textsafe import neutralise_cell, neutralise_sql
 
 INDEX = ("owner", "state", "releases", "searches", "searchers", "federal", "out_of_state", "immigration_purpose",
          "immigration_agency", "findings", "worst")
@@ -95,14 +95,19 @@ def write_evidence(con: Any, path: Path, releases: list[Release], loaded: Loaded
     put_table(con, "src_meta", ("src", "file", "sheet", "sha256"),
               ((i, s.file, s.sheet or "", s.sha256) for i, s in enumerate(loaded.sources)), work)
     put_table(con, "rel_meta", ("rel", "name", "url"), ((i, r.name, r.url) for i, r in enumerate(releases)), work)
+    columns = dict(zip(EVIDENCE, (
+        "om.agency", "om.state", "rm.name", "rm.url", "sm.file", "sm.sheet", "l.row", "sm.sha256",
+        "l.sk::UUID::VARCHAR", "l.tier", "s.copies", "s.org", "coalesce(oc.klass, 'redacted')", "oc.state",
+        "strftime(s.ts, '%Y-%m-%d %H:%M:%S')", "s.reason",
+        f"CASE WHEN {missing_sql('l.reason')} AND NOT s.reason_missing THEN rr.name END", "s.case_no",
+        f"CASE WHEN {missing_sql('l.case_no')} AND NOT s.case_missing THEN cr.name END",
+        "coalesce(c.category, 'vague')", "CASE WHEN c.category = 'immigration_agency' THEN c.agency ELSE c.rule END",
+        "l.networks"), strict=True))
+    numbers = {"row", "copies", "networks"}  # written as they are (-5 is data); every text cell is neutralised
+    select = ", ".join(f'{expr if name in numbers else neutralise_sql(expr)} AS "{name}"'
+                       for name, expr in columns.items())
     query = f"""
-        SELECT om.agency, om.state, rm.name, rm.url, sm.file, sm.sheet, l.row, sm.sha256, l.sk::UUID::VARCHAR, l.tier,
-               s.copies,
-               s.org, coalesce(oc.klass, 'redacted'), oc.state, strftime(s.ts, '%Y-%m-%d %H:%M:%S'),
-               s.reason, CASE WHEN {missing_sql('l.reason')} AND NOT s.reason_missing THEN rr.name END, s.case_no,
-               CASE WHEN {missing_sql('l.case_no')} AND NOT s.case_missing THEN cr.name END,
-               coalesce(c.category, 'vague'),
-               CASE WHEN c.category = 'immigration_agency' THEN c.agency ELSE c.rule END, l.networks
+        SELECT {select}
         FROM lown l
         JOIN searches s ON l.sk = s.sk
         JOIN owner_meta om ON om.owner::INTEGER = l.owner
@@ -114,12 +119,8 @@ def write_evidence(con: Any, path: Path, releases: list[Release], loaded: Loaded
         LEFT JOIN rel_meta cr ON cr.rel::INTEGER = s.case_rel
         WHERE c.category IN {FLAGGED} OR oc.klass IN ('federal', 'out_of_state') OR s.networks >= {int(threshold)}
         ORDER BY l.rel, l.src, l.row"""
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(EVIDENCE)
-        cursor = con.execute(query)
-        while batch := cursor.fetchmany(10_000):
-            writer.writerows([neutralise_cell(v) if isinstance(v, str) else v for v in row] for row in batch)
-            count += len(batch)
-    return count
+    # The engine writes the file (1.75 M rows: about 10 s less than through Python's csv module); USE_TMP_FILE
+    # false: the claimed (locked) staging file itself, as the audit's evidence does.
+    result = con.execute(f"COPY ({query}) TO {quote(str(path))} (HEADER, DELIMITER ',', USE_TMP_FILE false)"
+                         ).fetchone()
+    return int(result[0]) if result else 0
