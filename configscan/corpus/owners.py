@@ -1,10 +1,10 @@
 """Findings per camera owner, under the owner's state law, with each searcher's category.
 
-The owner of a release is its producing agency (a network audit logs searches of the producer's cameras).
-Its searches are the distinct searches (``dedup``) that appear in any of its releases, each with the reason
-recovered across releases. For each owner the audit's own tables are built from those searches (``g``,
-``by_org_month``, ``by_reason_month``), searchers are classified against the owner's state, and the audit's
-aggregates and findings run unchanged against a rule set built for the owner's state (one per state).
+The owner of a release is its producing agency (a network audit logs searches of the producer's cameras),
+unless its file names each row's owner. An owner's searches are the distinct searches (``dedup``) among its
+rows, each with the reason recovered across releases. The audit's own tables are built from them for all
+owners at once (``g``, ``by_org_month``, keyed by owner), searchers are classified against each owner's state,
+and the audit's aggregates and findings run unchanged against a rule set built for the owner's state.
 """
 
 from __future__ import annotations
@@ -67,11 +67,11 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
     con.execute("""
         CREATE OR REPLACE TEMP TABLE osearch AS
         SELECT w.owner, s.* FROM (SELECT DISTINCT owner, sk FROM lown) w JOIN searches s USING (sk)""")
-    present = {int(r[0]) for r in con.execute("SELECT DISTINCT owner FROM osearch").fetchall()}
     _grouped(con, threshold)
     memo = _classify(con, owners, classifier, work)
     aggregate.build_groups(con, per="owner")
     totals = aggregate.totals_by(con, "owner")
+    present = {int(number) for number in totals}  # the owners some search belongs to
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
     ranked = sorted(present)
@@ -121,8 +121,8 @@ def _named_owners(con: Any, owners: list[Owner], releases: list[Release], work: 
 
 
 def _grouped(con: Any, threshold: int) -> None:
-    """Every owner's groupings at once, under the names the audit's aggregates read (``g``, ``by_org_month``,
-    ``by_reason_month``) with an ``owner`` column: one pass over the searches, and every figure after it one
+    """Every owner's groupings at once, under the names the audit's aggregates read (``g``, ``by_org_month``)
+    with an ``owner`` column: one pass over the searches, and every figure after it one
     query for all owners (``aggregate.*_by``) instead of a dozen per owner. Sorted by owner, so a batch of
     owners reads only its own part of each table (zone maps skip the rest)."""
     con.execute("""
@@ -139,21 +139,10 @@ def _grouped(con: Any, threshold: int) -> None:
                NULL::DOUBLE AS max_back, NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last,
                0::BIGINT AS moderated, NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max
         FROM osearch GROUP BY ALL ORDER BY owner""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE by_reason_month AS
-        SELECT owner, date_trunc('month', ts) AS m, reason, count(*) AS n FROM osearch GROUP BY ALL""")
 
 
 Memo = dict[tuple[str | None, str], Searcher]
 _BATCH = 256  # owners whose facts are held in Python at once
-
-
-def _searchers(names: list[str | None], classifier: Classifier, state: str, memo: Memo) -> dict[str | None, Searcher]:
-    """Each searcher judged against the owner's state, once per (name, state) for the whole corpus: owners of
-    one state share most of their searchers (a national search is in every owner's log)."""
-    new = classify_searchers([n for n in names if (n, state) not in memo], classifier, state, None)
-    memo.update({(name, state): searcher for name, searcher in new.items()})
-    return {name: memo[(name, state)] for name in names}
 
 
 def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path) -> Memo:
@@ -166,7 +155,7 @@ def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path)
                                   "ON g.owner = m.owner::INTEGER ORDER BY 2, 1 NULLS FIRST").fetchall():
         by_state.setdefault(str(state), []).append(org)
     for state, names in by_state.items():
-        _searchers(names, classifier, state, memo)
+        memo.update({(name, state): v for name, v in classify_searchers(names, classifier, state, None).items()})
     put_table(con, "state_class", ("org", "owner_state", "klass", "state", "listed"), (
         (org, state, v.klass, v.state or "", "" if v.listed is None else str(int(v.listed)))
         for (org, state), v in memo.items()), work)
