@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from audit_fixtures import L13, l13_row, network_audit, uid, write_csv
@@ -255,7 +256,7 @@ def test_evidence_csv_is_identical_on_a_rerun_and_in_file_order(tmp_path: Path) 
 
 def test_a_reason_hash_collision_falls_back_to_text_keys_with_the_same_report(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The (reason, month) grouping is keyed on a hash; a collision must give the same report, read by text."""
+    """Reasons and organisations are keyed on hashes; a collision must give the same report, read by text."""
     from configscan.audit.passes import load
 
     rows = [l13_row(n, org, reason, when=f"0{1 + n % 3}/0{1 + n % 7}/2026, 08:15:42 AM UTC")
@@ -267,19 +268,55 @@ def test_a_reason_hash_collision_falls_back_to_text_keys_with_the_same_report(
     _, hashed, _ = _audit(tmp_path / "a", log)
     real, calls = load.combine, []
 
-    def colliding(con: object) -> None:
-        calls.append(con)
+    def colliding(con: object, hashed: bool = True) -> None:
+        calls.append(hashed)
         if len(calls) == 1:
             raise load.HashCollision
-        real(con)
+        real(con, hashed)
 
     monkeypatch.setattr(load, "combine", colliding)
     _, by_text, _ = _audit(tmp_path / "b", log)
-    assert len(calls) == 2
+    assert calls == [True, False]
     for key in ("months", "reasons", "orgs", "by_category", "searches", "first_seen", "last_seen"):
         assert by_text["audit"][key] == hashed["audit"][key], key
     assert len(hashed["audit"]["months"]) == 3
     assert [f["fingerprint"] for f in by_text["findings"]] == [f["fingerprint"] for f in hashed["findings"]]
+
+
+@pytest.mark.parametrize("files", [1, 2])
+def test_two_reasons_sharing_a_key_are_caught_by_the_sums_and_read_again_by_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: int) -> None:
+    """Two reason texts with one hash give their key two classes: every row of it would count twice. The
+    join's sums show it; the audit reads again keyed on text and reports exactly what a clean run does
+    (one file: the groupings are views of the main pass's table; two: tables)."""
+    from configscan.audit.passes import reason_sql
+
+    rows = [l13_row(n, org, reason, when=f"0{1 + n % 3}/0{1 + n % 7}/2026, 08:15:42 AM UTC")
+            for n, (org, reason) in enumerate([("Fresno CA PD", "Robbery"), ("Border Patrol", "ICE hold"),
+                                               ("Reno NV PD", "inv"), ("Fresno CA PD", "")] * 5)]
+    logs = [write_csv(tmp_path / f"log{i}.csv", L13, rows[i::files]) for i in range(files)]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _, clean, clean_rows = _audit(tmp_path / "a", *logs)
+    real, calls = reason_sql.classify, []
+
+    def doubled(con: Any, work: Path, relation: str = "reason_text") -> dict[str | None, str]:
+        out = real(con, work, relation)
+        calls.append(relation)
+        if len(calls) == 1:  # what a shared key looks like once classified: a second class row for it
+            con.execute("INSERT INTO reason_class SELECT hr, 'other', NULL, NULL FROM reason_class "
+                        "WHERE category = 'immigration_purpose'")
+        return out
+
+    monkeypatch.setattr(reason_sql, "classify", doubled)
+    _, again, again_rows = _audit(tmp_path / "b", *logs)
+    assert len(calls) == 2
+    assert again_rows == clean_rows and clean_rows
+    assert again["audit"]["searches"] == clean["audit"]["searches"] == 20
+    for key in ("months", "reasons", "orgs", "by_category", "files", "duplicates_removed"):
+        assert again["audit"][key] == clean["audit"][key], key
+    assert [f["fingerprint"] for f in again["findings"]] == [f["fingerprint"] for f in clean["findings"]]
+    assert again["audit"]["by_category"]["immigration_purpose"] == 5
 
 
 def test_a_search_in_two_overlapping_files_is_one_sample_row(tmp_path: Path) -> None:

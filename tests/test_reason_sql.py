@@ -67,11 +67,13 @@ def _generated(count: int, seed: int = 19) -> list[str]:
 
 def _classified(reasons: list[str], tmp_path: Path) -> dict[str | None, tuple[str, str | None, str | None]]:
     con = duckdb.connect()
-    con.execute("CREATE TABLE g (reason VARCHAR)")
-    con.executemany("INSERT INTO g VALUES (?)", [(r,) for r in set(reasons)] + [(None,)])
+    con.execute("CREATE TABLE texts (reason VARCHAR)")
+    con.executemany("INSERT INTO texts VALUES (?)", [(r,) for r in set(reasons)] + [(None,)])
+    con.execute("CREATE TABLE reason_text AS SELECT reason, hash(reason) AS hr FROM texts")
     reason_sql.classify(con, tmp_path)
-    return {r: (c, rule, agency) for r, c, rule, agency in
-            con.execute("SELECT reason, category, rule, agency FROM reason_class").fetchall()}
+    return {r: (c, rule, agency) for r, c, rule, agency in con.execute(
+        "SELECT t.reason, c.category, c.rule, c.agency FROM reason_class c JOIN reason_text t ON c.hr = t.hr"
+    ).fetchall()}
 
 
 def _python(reason: str | None) -> tuple[str, str | None, str | None]:
@@ -94,8 +96,8 @@ def test_sql_decides_the_common_reasons_and_python_only_the_rest(tmp_path: Path)
                "ice rink vandalism", "robo de vehículo", "pregnant woman missing", "x"]
     con.execute("CREATE TABLE g (reason VARCHAR)")
     con.executemany("INSERT INTO g VALUES (?)", [(r,) for r in reasons])
-    query = reason_sql.verdict_sql().replace("__RELATION__", "(SELECT DISTINCT reason FROM g)")
-    decided = {r: c for r, c, _, _ in con.execute(query).fetchall()}
+    query = reason_sql.verdict_sql().replace("__RELATION__", "(SELECT reason, hash(reason) AS hr FROM g)")
+    decided = {r: c for r, _, c, _, _ in con.execute(query).fetchall()}
     in_python = {r for r, c in decided.items() if c is None}
     assert in_python == {"ICE hold", "robo de vehículo", "pregnant woman missing"}
     # a vetoed "ice" that is the only trigger word fires no rule: SQL decides it (Python agrees, tests below)

@@ -14,7 +14,7 @@ from typing import Any
 from configscan.audit.findings.agreements import agreement_searches
 from configscan.audit.findings.build import all_findings
 from configscan.audit.findings.facts import MAX_IMMIGRATION_FINDINGS, MAX_SWEEP_FINDINGS, AuditFacts, top_orgs
-from configscan.audit.findings.searchers import classify_searchers
+from configscan.audit.findings.searchers import Searcher, classify_searchers
 from configscan.audit.findings.summary import AuditFile, AuditSummary
 from configscan.audit.inputs import records
 from configscan.audit.inputs.sources import Source, expand, reencoded
@@ -83,9 +83,8 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         limit = lookback_limit(request.rules)
         scans = [engine.Scan(source, index, dedup=len(sources) > 1, wide_devices=request.wide_devices,
                              lookback_limit=limit[0] if limit else None) for index, source in enumerate(sources)]
-        files, removed = _load(con, scans, request.threshold, errors, request.work, counter, progress)
-        progress.phase("grouping searchers and reasons")
-        outcome = _analyse(con, request, scans, files, notes, errors, removed, started)
+        files, removed, classes = _read(con, request, scans, errors, counter, progress)
+        outcome = _analyse(con, request, scans, files, notes, errors, removed, started, classes)
         outcome.skipped = inventory.skipped
         return outcome
     finally:
@@ -94,14 +93,40 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         con.close()
 
 
-def _load(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path,
-          counter: records.Counter, progress: AuditProgress) -> tuple[list[AuditFile], int]:
-    try:
-        return _load_all(con, scans, threshold, errors, work, counter, hashed=True, progress=progress)
-    except load.HashCollision:
-        load.reset(con)  # astronomically rare; read again keyed on the reason text
-        progress.sources(len(scans))
-        return _load_all(con, scans, threshold, errors, work, counter, hashed=False, progress=progress)
+Classes = tuple[dict[str | None, Searcher], dict[str | None, str]]
+
+
+def _read(con: Any, request: AuditRequest, scans: list[engine.Scan], errors: list[str], counter: records.Counter,
+          progress: AuditProgress) -> tuple[list[AuditFile], int, Classes]:
+    """Load every source and class its organisations and reasons, keyed on hashes; should two texts share
+    one (astronomically rare), everything is read again keyed on the texts themselves."""
+    mark = len(errors)
+    for hashed in (True, False):
+        try:
+            files, removed = _load_all(con, scans, request.threshold, errors, request.work, counter, hashed, progress)
+            progress.phase("grouping searchers and reasons")
+            return files, removed, _classes(con, request)
+        except load.HashCollision:
+            if not hashed:
+                raise
+            del errors[mark:]
+            load.reset(con)
+            progress.sources(len(scans))
+    raise AssertionError("unreachable")
+
+
+def _classes(con: Any, request: AuditRequest) -> Classes:
+    """Each organisation's and reason's class in the engine (``org_class``, ``reason_class``) and the groups
+    joined to them; returns the searchers and the reasons the samples look up."""
+    keys = dict(aggregate.organisations(con))
+    searchers = classify_searchers(list(keys), request.classifier, request.agency_state, request.config)
+    engine.put_table(con, "org_named", ("ho", "org", "klass", "state", "listed"), (
+        (keys[org], org, s.klass, s.state or "", "" if s.listed is None else str(int(s.listed)))
+        for org, s in searchers.items()), request.work)
+    con.execute("CREATE OR REPLACE TEMP TABLE org_class AS SELECT * REPLACE (ho::UBIGINT AS ho) FROM org_named")
+    categories = reason_sql.classify(con, request.work)  # in the engine; Python sees only context-rule reasons
+    aggregate.build_groups(con)
+    return searchers, categories
 
 
 def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path,
@@ -126,7 +151,7 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
     if len(scans) > 1:
         progress.phase("removing duplicates across sources")
         removed = sum(dedup.resolve(con, scans, threshold, hashed).values())
-    load.combine(con)
+    load.combine(con, hashed)
     errors.extend(problems)  # only once the load succeeded, so a second attempt does not repeat them
     return files, removed
 
@@ -169,14 +194,8 @@ def lookback_limit(rules: RuleSet) -> tuple[float, AppliedRule] | None:
 
 
 def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: list[AuditFile], notes: list[str],
-             errors: list[str], removed: int, started: float) -> AuditOutcome:
-    names = aggregate.distinct(con, "org")
-    searchers = classify_searchers(names, request.classifier, request.agency_state, request.config)
-    engine.put_table(con, "org_class", ("org", "klass", "state", "listed"), (
-        (org, s.klass, s.state or "", "" if s.listed is None else str(int(s.listed)))
-        for org, s in searchers.items()), request.work)
-    categories = reason_sql.classify(con, request.work)  # in the engine; Python sees only context-rule reasons
-    aggregate.build_groups(con)
+             errors: list[str], removed: int, started: float, classes: Classes) -> AuditOutcome:
+    searchers, categories = classes
     facts_by_org = aggregate.org_facts(con)
     totals = aggregate.totals(con)
     evidence_rows = 0

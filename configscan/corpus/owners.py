@@ -63,11 +63,12 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
     con.execute(f"CREATE OR REPLACE TEMP VIEW lown AS {OWNED}")
     put_table(con, "owner_meta", ("owner", "agency", "state"), ((i, o.agency, o.state) for i, o in enumerate(owners)),
               work)
-    reason_sql.classify(con, work, "(SELECT DISTINCT reason FROM searches)")
+    hashed = _reason_keys(con)
+    reason_sql.classify(con, work)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE osearch AS
         SELECT w.owner, s.* FROM (SELECT DISTINCT owner, sk FROM lown) w JOIN searches s USING (sk)""")
-    _grouped(con, threshold)
+    _grouped(con, threshold, hashed)
     memo = _classify(con, owners, classifier, work)
     aggregate.build_groups(con, per="owner")
     totals = aggregate.totals_by(con, "owner")
@@ -120,14 +121,33 @@ def _named_owners(con: Any, owners: list[Owner], releases: list[Release], work: 
     put_table(con, "named_owner", ("name", "state", "owner"), ((n, st, i) for (n, st), i in named.items()), work)
 
 
-def _grouped(con: Any, threshold: int) -> None:
+def _reason_keys(con: Any) -> bool:
+    """``reason_text`` (reason, hr): each distinct reason with its key, the hash of its text, or, should two
+    texts share a hash, its number (then returns False: rows must be joined on their text to find it)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE reason_text AS "
+                "SELECT reason, hash(reason) AS hr FROM (SELECT DISTINCT reason FROM searches)")
+    if not con.execute("SELECT count(*) - count(DISTINCT hr) FROM reason_text").fetchone()[0]:
+        return True
+    con.execute("CREATE OR REPLACE TEMP TABLE reason_text AS "
+                "SELECT reason, row_number() OVER (ORDER BY reason NULLS FIRST)::UBIGINT AS hr "
+                "FROM (SELECT DISTINCT reason FROM searches)")
+    return False
+
+
+def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
     """Every owner's groupings at once, under the names the audit's aggregates read (``g``, ``by_org_month``)
     with an ``owner`` column: one pass over the searches, and every figure after it one
     query for all owners (``aggregate.*_by``) instead of a dozen per owner. Sorted by owner, so a batch of
     owners reads only its own part of each table (zone maps skip the rest)."""
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE g AS
-        SELECT owner, org, reason, count(*) AS n FROM osearch GROUP BY ALL ORDER BY owner""")
+    if hashed:
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE g AS
+            SELECT owner, org, hash(reason) AS hr, count(*) AS n FROM osearch GROUP BY ALL ORDER BY owner""")
+    else:
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE g AS
+            SELECT s.owner, s.org, t.hr, count(*) AS n
+            FROM osearch s JOIN reason_text t ON s.reason IS NOT DISTINCT FROM t.reason GROUP BY ALL ORDER BY owner""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE by_org_month AS
         SELECT owner, date_trunc('month', ts) AS m, org, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts,

@@ -114,7 +114,9 @@ def write_evidence(con: Any, path: Path, releases: list[Release], loaded: Loaded
         JOIN rel_meta rm ON rm.rel::INTEGER = l.rel
         JOIN src_meta sm ON sm.src::INTEGER = l.src
         LEFT JOIN owner_class oc ON oc.owner = l.owner AND oc.org IS NOT DISTINCT FROM s.org
-        LEFT JOIN reason_class c ON c.reason IS NOT DISTINCT FROM s.reason
+        LEFT JOIN (SELECT t.reason, c.category, c.rule, c.agency
+                   FROM reason_text t JOIN reason_class c ON t.hr = c.hr) c
+          ON c.reason IS NOT DISTINCT FROM s.reason
         LEFT JOIN rel_meta rr ON rr.rel::INTEGER = s.reason_rel
         LEFT JOIN rel_meta cr ON cr.rel::INTEGER = s.case_rel
         WHERE c.category IN {FLAGGED} OR oc.klass IN ('federal', 'out_of_state') OR s.networks >= {int(threshold)}

@@ -1,8 +1,10 @@
 """Report aggregates from the main pass's grouped tables: per organisation, per month, per reason category.
 
 Everything here is SQL over the grouped tables (``g``, ``by_org_month``, ``by_reason_month``, built by
-``load.combine``) joined with two small lookup tables (``org_class``: one row per
-distinct searcher; ``reason_class``: one row per distinct reason), so Python never iterates over rows.
+``load.combine``) joined with two lookup tables (``org_class``: one row per distinct searcher;
+``reason_class``: one row per distinct reason), so Python never iterates over rows. Reasons are joined on
+their key (``hr``), never on their text: a log of case numbers typed into the reason holds millions of
+distinct texts, and only the reasons table reads the texts it shows (``reason_text``).
 The report keeps only what fits on a page: flagged organisations and reasons plus the busiest others.
 """
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from configscan.audit.findings.summary import MonthStat, OrgStat, ReasonStat
+from configscan.audit.passes.load import HashCollision
 
 MAX_ORGS = 500
 MAX_REASONS = 300
@@ -49,42 +52,66 @@ class OrgFacts:
     moderation_values: tuple[str, ...] = ()
 
 
-def distinct(con: Any, column: str) -> list[str | None]:
-    """Distinct organisations or reasons (from the grouped table), sorted so reports list ties stably."""
-    if column not in ("org", "reason"):
-        raise ValueError(column)
-    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM g ORDER BY 1 NULLS FIRST").fetchall()]
+def organisations(con: Any) -> list[tuple[str | None, int]]:
+    """Distinct organisations with their keys, sorted so reports list ties stably."""
+    return [(r[0], int(r[1])) for r in con.execute("SELECT org, ho FROM org_hash ORDER BY 1 NULLS FIRST").fetchall()]
 
 
 def build_groups(con: Any, per: str | None = None) -> None:
-    """Join the classes onto the groups (``gx``) and add the per-month views ``gmo`` and ``gmr`` (read once, by
-    :func:`months`: as tables they copied a row per distinct reason and month, 1.6 s at 4.8 M distinct reasons).
+    """Join the classes onto the groups: ``gxr`` (one row per organisation and reason key, with the
+    reason's class), ``gx`` (per organisation and class: what the facts, totals and samples read), and the
+    per-month views ``gmo`` and ``gmr`` (read once, by :func:`months`).
+
+    A reason key without a class is a fault (raises RuntimeError): counted under no category, its searches
+    would vanish from the findings. A key with two classes means two texts share a hash: every row of it
+    would count twice, which the sums show (raises ``load.HashCollision``: read again keyed on text).
 
     ``per`` names a column every table also has (corpus mode: ``owner``, whose organisations are classed
-    against its own state): it is joined on and kept, and the month tables are not built (no report shows them).
+    against its own state): see :func:`_build_per`.
     """
-    key, on = (f"g.{per}, ", f" AND g.{per} = o.{per}") if per else ("", "")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE gx AS
-        SELECT {key}g.org, g.reason, g.n, coalesce(o.klass, 'redacted') AS klass, o.state,
-               coalesce(c.category, 'vague') AS category, c.rule, nullif(c.agency, '') AS agency
-        FROM g LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org{on}
-               LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason
-        {f"ORDER BY g.{per}" if per else ""}""")
     if per:
+        _build_per(con, per)
         return
     con.execute("""
+        CREATE OR REPLACE TEMP TABLE gxr AS
+        SELECT g.ho, g.hr, g.n, c.category, c.rule, c.agency FROM g LEFT JOIN reason_class c ON g.hr = c.hr""")
+    counted, classed, missing = con.execute("SELECT (SELECT sum(n) FROM g), sum(n), count(*) FILTER (category IS NULL) "
+                                            "FROM gxr").fetchone()
+    if missing:
+        raise RuntimeError("a reason key has no class (the reason classification missed a reason)")
+    if counted != classed:
+        raise HashCollision
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE gx AS
+        SELECT o.org, x.n, coalesce(o.klass, 'redacted') AS klass, o.state, x.category, x.rule,
+               nullif(x.agency, '') AS agency
+        FROM (SELECT ho, category, rule, agency, sum(n) AS n FROM gxr GROUP BY ALL) x
+        LEFT JOIN org_class o ON x.ho = o.ho""")
+    con.execute("""
         CREATE OR REPLACE TEMP VIEW gmo AS
-        SELECT coalesce(strftime(g.m, '%Y-%m'), 'unknown') AS month, g.org, g.n, coalesce(o.klass, 'redacted') AS klass
-        FROM by_org_month g
-        LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org""")
+        SELECT coalesce(strftime(g.m, '%Y-%m'), 'unknown') AS month, g.n, coalesce(c.klass, 'redacted') AS klass
+        FROM by_org_month g LEFT JOIN org_class c ON g.org IS NOT DISTINCT FROM c.org""")
     con.execute("""
         CREATE OR REPLACE TEMP VIEW gmr AS
         SELECT coalesce(strftime(g.m, '%Y-%m'), 'unknown') AS month, g.n,
-               CASE WHEN c.category LIKE 'offense:%' THEN 'offense' ELSE coalesce(c.category, 'vague') END
-               AS category
-        FROM by_reason_month g
-        LEFT JOIN reason_class c ON g.reason IS NOT DISTINCT FROM c.reason""")
+               CASE WHEN c.category LIKE 'offense:%' THEN 'offense' ELSE c.category END AS category
+        FROM by_reason_month g LEFT JOIN reason_class c ON g.hr = c.hr""")
+
+
+def _build_per(con: Any, per: str) -> None:
+    """:func:`build_groups` for many agencies at once (``g`` holds ``per``, the organisation's text and the
+    reason key): ``gx`` keeps one row per (``per``, organisation, reason key), sorted by ``per`` so a batch
+    of them reads only its own part; organisations are joined on their text and ``per``; no month views (no
+    report shows them)."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE gx AS
+        SELECT g.{per}, g.org, g.hr, g.n, coalesce(o.klass, 'redacted') AS klass, o.state,
+               c.category, c.rule, nullif(c.agency, '') AS agency
+        FROM g LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org AND g.{per} = o.{per}
+        LEFT JOIN reason_class c ON g.hr = c.hr
+        ORDER BY g.{per}""")
+    if con.execute("SELECT count(*) FROM gx WHERE category IS NULL").fetchone()[0]:
+        raise RuntimeError("a reason key has no class (the reason classification missed a reason)")
 
 
 def org_facts(con: Any) -> dict[str | None, OrgFacts]:
@@ -181,14 +208,39 @@ def _totals(row: tuple[Any, ...], by_category: dict[str, int], by_searcher: dict
 
 
 def reasons(con: Any) -> list[ReasonStat]:
-    """The reasons table; ``gx`` holds one row per (organisation, reason), so ``count(org)`` counts distinct
-    named organisations without a DISTINCT aggregate (a blank organisation is not one)."""
+    """The reasons table: flagged reasons first, then by searches, ties by text; per reason the distinct
+    named organisations (``gxr`` holds one row per organisation and reason; a blank organisation is not one).
+
+    Counted per reason key; texts are joined only for the rows that can make the table: those ranking at or
+    above the last shown row on (flagged, searches)."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rsum AS
+        SELECT hr, sum(n) AS searches,
+               count(*) FILTER (ho IS DISTINCT FROM (SELECT ho FROM org_hash WHERE org IS NULL)) AS orgs,
+               bool_or(category IN {FLAGGED_CATEGORIES}) AS flagged
+        FROM gxr GROUP BY hr""")
+    cut = con.execute(f"SELECT flagged, searches FROM rsum ORDER BY flagged DESC, searches DESC "
+                      f"LIMIT 1 OFFSET {MAX_REASONS - 1}").fetchone()
+    if cut is None:
+        above, tied = "true", "false"
+    else:
+        flag = str(bool(cut[0])).lower()
+        above = f"(r.flagged > {flag} OR (r.flagged = {flag} AND r.searches > {int(cut[1])}))"
+        tied = f"(r.flagged = {flag} AND r.searches = {int(cut[1])})"
+    # The rows above the last shown row's rank (fewer than MAX_REASONS) come first, then the rows tied with it
+    # by text: a top-N over the texts and two flags (at 96 % distinct reasons millions tie).
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rtop AS
+        SELECT t.hr, t.reason FROM reason_text t JOIN (SELECT hr, {tied} AS tie FROM rsum r WHERE {above} OR {tied}) r
+        ON t.hr = r.hr ORDER BY r.tie, t.reason NULLS FIRST LIMIT {MAX_REASONS}""")
     rows = con.execute(f"""
-        SELECT coalesce(reason, ''), category,
-               CASE WHEN agency IS NOT NULL AND agency <> rule THEN rule || ' + ' || agency ELSE rule END,
-               sum(n) AS searches, count(org), category IN {FLAGGED_CATEGORIES} AS flagged
-        FROM gx GROUP BY reason, category, rule, agency
-        ORDER BY flagged DESC, searches DESC, reason NULLS FIRST, rule LIMIT {MAX_REASONS}""").fetchall()
+        SELECT coalesce(t.reason, ''), c.category,
+               CASE WHEN c.agency <> '' AND c.agency <> c.rule THEN c.rule || ' + ' || c.agency ELSE c.rule END AS rule,
+               r.searches, r.orgs
+        FROM rtop t JOIN rsum r ON r.hr = t.hr JOIN reason_class c ON r.hr = c.hr
+        ORDER BY r.flagged DESC, r.searches DESC, t.reason NULLS FIRST LIMIT {MAX_REASONS}""").fetchall()
+    con.execute("DROP TABLE rtop")
+    con.execute("DROP TABLE rsum")
     return [ReasonStat(reason=r[0], category=r[1], rule=r[2], searches=int(r[3]), orgs=int(r[4])) for r in rows]
 
 

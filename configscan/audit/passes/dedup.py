@@ -95,10 +95,12 @@ def _subtract(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
                -coalesce(sum(k) FILTER (wide), 0), -coalesce(sum(k) FILTER (deep), 0),
                -coalesce(sum(k) FILTER (moderated), 0)
         FROM gone GROUP BY ALL""")
+    key = "hash(reason), NULL" if hashed else "NULL, reason"
     con.execute(f"""
-        INSERT INTO parts (src, gs, flag, reason, m, n)
-        SELECT {scan.src}, {BY_REASON_MONTH}, {KEPT}, reason, date_trunc('month', ts) AS m, -sum(k)
+        INSERT INTO parts (src, gs, flag, hr, reason, m, n)
+        SELECT {scan.src}, {BY_REASON_MONTH}, {KEPT}, {key}, date_trunc('month', ts) AS m, -sum(k)
         FROM gone GROUP BY ALL""")
+    # The per-reason grouping (``BY_REASON``) only says which texts occur: the copy that stays keeps each.
     dropped = con.execute("SELECT coalesce(sum(k), 0) FROM gone").fetchone()[0]
     con.execute("DROP TABLE gone")
     return int(dropped)

@@ -68,10 +68,11 @@ def _labels(con: Any, with_config: bool) -> None:
     reason_bits = " ".join(f"WHEN '{c}' THEN {_BIT[c]}" for c in _REASON_CATEGORIES)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ev_reason AS
-        SELECT reason, CASE category {reason_bits} ELSE 0 END
-                       | CASE WHEN agency <> '' THEN {_BIT['immigration_agency']} ELSE 0 END AS bits,
-               rule || '|' || agency AS rule FROM reason_class
-        WHERE category IN {_REASON_CATEGORIES} OR agency <> ''""")
+        SELECT t.reason, CASE c.category {reason_bits} ELSE 0 END
+                         | CASE WHEN c.agency <> '' THEN {_BIT['immigration_agency']} ELSE 0 END AS bits,
+               c.rule || '|' || c.agency AS rule
+        FROM reason_class c JOIN reason_text t ON c.hr = t.hr
+        WHERE c.category IN {_REASON_CATEGORIES} OR c.agency <> ''""")
 
 
 def _label_rows(con: Any, scan: Scan, threshold: int) -> None:

@@ -1,17 +1,23 @@
 """The main pass: one parallel read per source folded straight into small aggregates (no row table).
 
-Each source is read once, in parallel, and the rows fan out to three groupings at the same time (one
-common table expression consumed by three GROUP BYs): per (organisation, reason) a count; per
+Each source is read once, in parallel, and the rows fan out to four groupings at the same time (one
+common table expression consumed by four GROUP BYs): per (organisation, reason) a count; per
 (organisation, month) the count, first and last search, widest search, sweeps and unreadable times; per
-(reason, month) a count. Each grouping computes only its own aggregates, which is why this is not written
-as ``GROUPING SETS`` (those compute every aggregate for every set: a quarter more work, measured). The
-largest grouping, (organisation, reason), is keyed on the two texts' 64-bit hashes (fixed-size keys group
-faster than strings); ``combine`` maps the hashes back through the texts the two month groupings hold
-and, should two distinct texts ever share a hash or a hash find no text, says so (``HashCollision``) so
-the caller reads again keyed on text -- an exact result either way.
+(reason, month) a count; per reason its key. Each grouping computes only its own aggregates, which is why
+this is not written as ``GROUPING SETS`` (those compute every aggregate for every set: a quarter more work,
+measured).
+
+Reasons are keyed by a 64-bit hash of their text (``hr``; organisations likewise, ``ho``): the groupings
+of (organisation, reason) and (reason, month) hold only fixed-size keys, and every later table and join
+(classes, per-organisation counts, months, the reasons table) works on them. The texts are kept once, in
+the per-reason grouping (``reason_text``), and read only where a report shows them. Text grouping and
+joining cost several times more when reasons are case numbers and names (5 M rows, 4.8 M distinct reasons:
+about 9 s of joins and regroupings on text). Should two distinct texts ever share a hash, ``combine`` (for
+organisations) or ``aggregate.build_groups`` (for reasons) says so (``HashCollision``) and the caller reads
+again keyed on text, numbering the texts instead -- an exact result either way.
 
 De-duplication by search ID matters only when several sources are read (overlapping monthly releases,
-stacked exports). Each source is then read without it, and a fourth grouping per ID records the ID's count
+stacked exports). Each source is then read without it, and a fifth grouping per ID records the ID's count
 and a hash of its content in ``ids``; ``dedup`` settles the duplicates afterwards from that small table. A
 single source is not checked for repeated IDs (no overlap to remove).
 """
@@ -36,7 +42,7 @@ from configscan.audit.passes.engine import (
 from configscan.errors import InputError
 
 # Which grouping a row of ``parts`` comes from.
-BY_ORG_REASON, BY_ORG_MONTH, BY_REASON_MONTH, BY_ID = 1, 2, 4, 8
+BY_ORG_REASON, BY_ORG_MONTH, BY_REASON_MONTH, BY_ID, BY_REASON = 1, 2, 4, 8, 16
 
 # What the (organisation, month) grouping also measures, in the same pass: the widest search in cameras;
 # searches wide enough to prove national lookup ("wide": networks >= the sweep threshold or cameras >= the
@@ -91,7 +97,10 @@ def prepare(con: Any, dedup: bool) -> None:
 
 def reset(con: Any) -> None:
     """Forget everything loaded so far (before loading every source again)."""
-    con.execute("DROP VIEW IF EXISTS ids")
+    # Views of ``parts`` (one source read), tables (several): whichever they are.
+    for name, kind in con.execute("SELECT table_name, table_type FROM information_schema.tables WHERE table_name "
+                                  "IN ('ids', 'g', 'reason_text', 'by_reason_month')").fetchall():
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {name}")
     for table in ("parts", "seen_uid", "seen_raw"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
@@ -118,13 +127,17 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
     import duckdb
 
     pair = {"ho": "ho", "hr": "hr"} if hashed else {"org": "org", "reason": "reason"}
+    reason = {"hr": "hr"} if hashed else {"reason": "reason"}
     branches = [
         _branch(BY_ORG_REASON, pair, {"n": "count(*)"}),
         _branch(BY_ORG_MONTH, {"org": "org", "m": "m"}, {
             "n": "count(*)", "first_ts": "min(ts)", "last_ts": "max(ts)", "max_net": "max(networks)",
             "sweeps": f"count_if(networks >= {int(threshold)})", "bad_time": "count_if(ts IS NULL)",
             **_facts(scan, threshold)}),
-        _branch(BY_REASON_MONTH, {"reason": "reason", "m": "m"}, {"n": "count(*)"}),
+        _branch(BY_REASON_MONTH, {**reason, "m": "m"}, {"n": "count(*)"}),
+        # Each text once, with its key (grouped on the text: carrying a text through a grouping on its hash
+        # costs half as much again).
+        _branch(BY_REASON, {"reason": "reason"}, {"hr": "any_value(hr)"}),
     ]
     per_id = scan.dedup and not joins
     if per_id:  # each ID's count and a hash of its content (are its copies the same search?)
@@ -227,12 +240,17 @@ def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats
     return LoadStats(rows=int(totals[0]), rejected=count, header_repeats=int(totals[1]), blank=int(totals[2]))
 
 
-def combine(con: Any) -> None:
-    """Fold every source's kept rows into ``g`` (per organisation and reason) and the month tables.
+def combine(con: Any, hashed: bool = True) -> None:
+    """Fold every source's kept rows into the tables the report reads, all keyed on ``ho`` and ``hr``:
+    ``g`` (ho, hr, n), ``by_org_month`` (per organisation text and month), ``by_reason_month`` (m, hr, n),
+    ``org_hash`` (org, ho) and ``reason_text`` (reason, hr: one row per distinct reason).
 
-    Raises HashCollision when two distinct texts share the hash the (organisation, reason) grouping was keyed
-    on, or a hash maps to no text (then the counts would not add up).
+    One source's groupings are already unique per key, so its tables are views of ``parts``; several
+    sources' are summed. Keyed on text (``hashed`` false, after a collision), the texts are numbered and the
+    groupings mapped onto the numbers. Raises HashCollision when two distinct organisations share a hash.
     """
+    kept = f"FROM parts WHERE flag = {KEPT} AND gs ="
+    single = con.execute("SELECT count(DISTINCT src) FROM parts").fetchone()[0] <= 1
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE by_org_month AS
         SELECT m, org, sum(n) AS n, min(first_ts) AS first_ts, max(last_ts) AS last_ts, max(max_net) AS max_net,
@@ -240,26 +258,46 @@ def combine(con: Any) -> None:
                min(wide_first) AS wide_first, max(wide_last) AS wide_last, sum(deep) AS deep, max(max_back) AS max_back,
                min(deep_first) AS deep_first, max(deep_last) AS deep_last, sum(moderated) AS moderated,
                min(mod_min) AS mod_min, max(mod_max) AS mod_max
-        FROM parts WHERE gs = {BY_ORG_MONTH} AND flag = {KEPT} GROUP BY ALL""")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE by_reason_month AS
-        SELECT m, reason, sum(n) AS n FROM parts WHERE gs = {BY_REASON_MONTH} AND flag = {KEPT} GROUP BY ALL""")
-    pairs = f"FROM parts WHERE gs = {BY_ORG_REASON} AND flag = {KEPT}"
-    if not con.execute(f"SELECT count(*) {pairs} AND ho IS NOT NULL").fetchone()[0]:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT org, reason, sum(n) AS n {pairs} GROUP BY org, reason")
+        {kept} {BY_ORG_MONTH} GROUP BY ALL""")
+    if not hashed:
+        _number_texts(con, kept)
         return
     con.execute("CREATE OR REPLACE TEMP TABLE org_hash AS SELECT DISTINCT org, hash(org) AS ho FROM by_org_month")
-    con.execute("CREATE OR REPLACE TEMP TABLE reason_hash AS "
-                "SELECT DISTINCT reason, hash(reason) AS hr FROM by_reason_month")
-    clashes = con.execute("SELECT (SELECT count(*) - count(DISTINCT ho) FROM org_hash) + "
-                          "(SELECT count(*) - count(DISTINCT hr) FROM reason_hash)").fetchone()[0]
-    if clashes:
+    if single:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW reason_text AS SELECT reason, hr {kept} {BY_REASON}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW g AS SELECT ho, hr, n {kept} {BY_ORG_REASON}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW by_reason_month AS SELECT m, hr, n {kept} {BY_REASON_MONTH}")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE reason_text AS SELECT reason, any_value(hr) AS hr "
+                    f"{kept} {BY_REASON} GROUP BY reason")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT ho, hr, sum(n) AS n {kept} {BY_ORG_REASON} "
+                    "GROUP BY ho, hr")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE by_reason_month AS SELECT m, hr, sum(n) AS n "
+                    f"{kept} {BY_REASON_MONTH} GROUP BY m, hr")
+    # Organisations are few: checked here. Reasons can be millions: a shared key shows, at no extra cost, as
+    # rows counted twice when the groups are joined to their classes (``aggregate.build_groups``).
+    if con.execute("SELECT count(*) - count(DISTINCT ho) FROM org_hash").fetchone()[0]:
         raise HashCollision
+
+
+def _number_texts(con: Any, kept: str) -> None:
+    """:func:`combine` keyed on text: each distinct organisation and reason numbered, the groupings mapped
+    onto the numbers (text joins: slower, and only ever needed after a hash collision)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE org_hash AS "
+                "SELECT org, row_number() OVER (ORDER BY org NULLS FIRST)::UBIGINT AS ho "
+                "FROM (SELECT DISTINCT org FROM by_org_month)")
+    con.execute("CREATE OR REPLACE TEMP TABLE reason_text AS "
+                "SELECT reason, row_number() OVER (ORDER BY reason NULLS FIRST)::UBIGINT AS hr "
+                f"FROM (SELECT DISTINCT reason {kept} {BY_REASON})")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE g AS
-        SELECT o.org, r.reason, sum(p.n) AS n
-        FROM (SELECT ho, hr, n {pairs}) p JOIN org_hash o ON p.ho = o.ho JOIN reason_hash r ON p.hr = r.hr
+        SELECT o.ho, r.hr, sum(p.n) AS n
+        FROM (SELECT org, reason, n {kept} {BY_ORG_REASON}) p
+        JOIN org_hash o ON p.org IS NOT DISTINCT FROM o.org JOIN reason_text r ON p.reason IS NOT DISTINCT FROM r.reason
         GROUP BY ALL""")
-    counted, mapped = con.execute(f"SELECT (SELECT sum(n) {pairs}), (SELECT sum(n) FROM g)").fetchone()
-    if counted != mapped:
-        raise HashCollision
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE by_reason_month AS
+        SELECT p.m, r.hr, sum(p.n) AS n
+        FROM (SELECT m, reason, n {kept} {BY_REASON_MONTH}) p
+        JOIN reason_text r ON p.reason IS NOT DISTINCT FROM r.reason
+        GROUP BY ALL""")
