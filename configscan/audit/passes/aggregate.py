@@ -58,9 +58,9 @@ def organisations(con: Any) -> list[tuple[str | None, int]]:
 
 
 def build_groups(con: Any, per: str | None = None) -> None:
-    """Join the classes onto the groups: ``gxr`` (one row per organisation and reason key, with the
-    reason's class), ``gx`` (per organisation and class: what the facts, totals and samples read), and the
-    per-month views ``gmo`` and ``gmr`` (read once, by :func:`months`).
+    """Join the classes onto the groups: ``gx`` (per organisation and reason class: what the facts, totals
+    and samples read; a few thousand rows where ``g`` has millions), and the per-month views ``gmo`` and
+    ``gmr`` (read once, by :func:`months`).
 
     A reason key without a class is a fault (raises RuntimeError): counted under no category, its searches
     would vanish from the findings. A key with two classes means two texts share a hash: every row of it
@@ -73,20 +73,18 @@ def build_groups(con: Any, per: str | None = None) -> None:
         _build_per(con, per)
         return
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE gxr AS
-        SELECT g.ho, g.hr, g.n, c.category, c.rule, c.agency FROM g LEFT JOIN reason_class c ON g.hr = c.hr""")
+        CREATE OR REPLACE TEMP TABLE gx AS
+        SELECT o.org, x.n, coalesce(o.klass, 'redacted') AS klass, o.state, x.category, x.rule,
+               nullif(x.agency, '') AS agency
+        FROM (SELECT g.ho, c.category, c.rule, c.agency, sum(g.n) AS n
+              FROM g LEFT JOIN reason_class c ON g.hr = c.hr GROUP BY ALL) x
+        LEFT JOIN org_class o ON x.ho = o.ho""")
     counted, classed, missing = con.execute("SELECT (SELECT sum(n) FROM g), sum(n), count(*) FILTER (category IS NULL) "
-                                            "FROM gxr").fetchone()
+                                            "FROM gx").fetchone()
     if missing:
         raise RuntimeError("a reason key has no class (the reason classification missed a reason)")
     if counted != classed:
         raise HashCollision
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE gx AS
-        SELECT o.org, x.n, coalesce(o.klass, 'redacted') AS klass, o.state, x.category, x.rule,
-               nullif(x.agency, '') AS agency
-        FROM (SELECT ho, category, rule, agency, sum(n) AS n FROM gxr GROUP BY ALL) x
-        LEFT JOIN org_class o ON x.ho = o.ho""")
     con.execute("""
         CREATE OR REPLACE TEMP VIEW gmo AS
         SELECT coalesce(strftime(g.m, '%Y-%m'), 'unknown') AS month, g.n, coalesce(c.klass, 'redacted') AS klass
@@ -208,39 +206,25 @@ def _totals(row: tuple[Any, ...], by_category: dict[str, int], by_searcher: dict
 
 
 def reasons(con: Any) -> list[ReasonStat]:
-    """The reasons table: flagged reasons first, then by searches, ties by text; per reason the distinct
-    named organisations (``gxr`` holds one row per organisation and reason; a blank organisation is not one).
+    """The reasons table: flagged reasons first, then by searches, ties by text.
 
-    Counted per reason key; texts are joined only for the rows that can make the table: those ranking at or
-    above the last shown row on (flagged, searches)."""
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE rsum AS
-        SELECT hr, sum(n) AS searches,
-               count(*) FILTER (ho IS DISTINCT FROM (SELECT ho FROM org_hash WHERE org IS NULL)) AS orgs,
-               bool_or(category IN {FLAGGED_CATEGORIES}) AS flagged
-        FROM gxr GROUP BY hr""")
-    cut = con.execute(f"SELECT flagged, searches FROM rsum ORDER BY flagged DESC, searches DESC "
-                      f"LIMIT 1 OFFSET {MAX_REASONS - 1}").fetchone()
-    if cut is None:
-        above, tied = "true", "false"
-    else:
-        flag = str(bool(cut[0])).lower()
-        above = f"(r.flagged > {flag} OR (r.flagged = {flag} AND r.searches > {int(cut[1])}))"
-        tied = f"(r.flagged = {flag} AND r.searches = {int(cut[1])})"
-    # The rows above the last shown row's rank (fewer than MAX_REASONS) come first, then the rows tied with it
-    # by text: a top-N over the texts and two flags (at 96 % distinct reasons millions tie).
+    One top-N over ``reason_text``, which already counts each reason's searches; the flagged reasons are
+    few, a set looked up by key. Classes and the distinct named organisations per reason (a blank
+    organisation is not one) are fetched for the shown rows only."""
+    flagged = f"SELECT hr FROM reason_class WHERE category IN {FLAGGED_CATEGORIES}"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rtop AS
-        SELECT t.hr, t.reason FROM reason_text t JOIN (SELECT hr, {tied} AS tie FROM rsum r WHERE {above} OR {tied}) r
-        ON t.hr = r.hr ORDER BY r.tie, t.reason NULLS FIRST LIMIT {MAX_REASONS}""")
-    rows = con.execute(f"""
+        SELECT hr, reason, n, hr IN ({flagged}) AS flagged FROM reason_text
+        ORDER BY flagged DESC, n DESC, reason NULLS FIRST LIMIT {MAX_REASONS}""")
+    rows = con.execute("""
         SELECT coalesce(t.reason, ''), c.category,
                CASE WHEN c.agency <> '' AND c.agency <> c.rule THEN c.rule || ' + ' || c.agency ELSE c.rule END AS rule,
-               r.searches, r.orgs
-        FROM rtop t JOIN rsum r ON r.hr = t.hr JOIN reason_class c ON r.hr = c.hr
-        ORDER BY r.flagged DESC, r.searches DESC, t.reason NULLS FIRST LIMIT {MAX_REASONS}""").fetchall()
+               t.n, coalesce(o.orgs, 0)
+        FROM rtop t JOIN reason_class c ON t.hr = c.hr
+        LEFT JOIN (SELECT hr, count(*) FILTER (ho IS DISTINCT FROM (SELECT ho FROM org_hash WHERE org IS NULL)) AS orgs
+                   FROM g WHERE hr IN (SELECT hr FROM rtop) GROUP BY hr) o ON t.hr = o.hr
+        ORDER BY t.flagged DESC, t.n DESC, t.reason NULLS FIRST""").fetchall()
     con.execute("DROP TABLE rtop")
-    con.execute("DROP TABLE rsum")
     return [ReasonStat(reason=r[0], category=r[1], rule=r[2], searches=int(r[3]), orgs=int(r[4])) for r in rows]
 
 

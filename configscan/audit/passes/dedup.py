@@ -25,6 +25,7 @@ from configscan.audit.passes.load import (
     BY_ID,
     BY_ORG_MONTH,
     BY_ORG_REASON,
+    BY_REASON,
     BY_REASON_MONTH,
     deep_sql,
     reaggregate,
@@ -100,7 +101,10 @@ def _subtract(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
         INSERT INTO parts (src, gs, flag, hr, reason, m, n)
         SELECT {scan.src}, {BY_REASON_MONTH}, {KEPT}, {key}, date_trunc('month', ts) AS m, -sum(k)
         FROM gone GROUP BY ALL""")
-    # The per-reason grouping (``BY_REASON``) only says which texts occur: the copy that stays keeps each.
+    con.execute(f"""
+        INSERT INTO parts (src, gs, flag, reason, hr, n)
+        SELECT {scan.src}, {BY_REASON}, {KEPT}, reason, {"hash(reason)" if hashed else "NULL"}, -sum(k)
+        FROM gone GROUP BY reason""")
     dropped = con.execute("SELECT coalesce(sum(k), 0) FROM gone").fetchone()[0]
     con.execute("DROP TABLE gone")
     return int(dropped)

@@ -135,9 +135,9 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
             "sweeps": f"count_if(networks >= {int(threshold)})", "bad_time": "count_if(ts IS NULL)",
             **_facts(scan, threshold)}),
         _branch(BY_REASON_MONTH, {**reason, "m": "m"}, {"n": "count(*)"}),
-        # Each text once, with its key (grouped on the text: carrying a text through a grouping on its hash
-        # costs half as much again).
-        _branch(BY_REASON, {"reason": "reason"}, {"hr": "any_value(hr)"}),
+        # Each text once, with its key and count (grouped on the text: carrying a text through a grouping on
+        # its hash costs half as much again).
+        _branch(BY_REASON, {"reason": "reason"}, {"hr": "any_value(hr)", "n": "count(*)"}),
     ]
     per_id = scan.dedup and not joins
     if per_id:  # each ID's count and a hash of its content (are its copies the same search?)
@@ -243,7 +243,7 @@ def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats
 def combine(con: Any, hashed: bool = True) -> None:
     """Fold every source's kept rows into the tables the report reads, all keyed on ``ho`` and ``hr``:
     ``g`` (ho, hr, n), ``by_org_month`` (per organisation text and month), ``by_reason_month`` (m, hr, n),
-    ``org_hash`` (org, ho) and ``reason_text`` (reason, hr: one row per distinct reason).
+    ``org_hash`` (org, ho) and ``reason_text`` (reason, hr, n: one row per distinct reason, with its searches).
 
     One source's groupings are already unique per key, so its tables are views of ``parts``; several
     sources' are summed. Keyed on text (``hashed`` false, after a collision), the texts are numbered and the
@@ -264,11 +264,11 @@ def combine(con: Any, hashed: bool = True) -> None:
         return
     con.execute("CREATE OR REPLACE TEMP TABLE org_hash AS SELECT DISTINCT org, hash(org) AS ho FROM by_org_month")
     if single:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW reason_text AS SELECT reason, hr {kept} {BY_REASON}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW reason_text AS SELECT reason, hr, n {kept} {BY_REASON}")
         con.execute(f"CREATE OR REPLACE TEMP VIEW g AS SELECT ho, hr, n {kept} {BY_ORG_REASON}")
         con.execute(f"CREATE OR REPLACE TEMP VIEW by_reason_month AS SELECT m, hr, n {kept} {BY_REASON_MONTH}")
     else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE reason_text AS SELECT reason, any_value(hr) AS hr "
+        con.execute(f"CREATE OR REPLACE TEMP TABLE reason_text AS SELECT reason, any_value(hr) AS hr, sum(n) AS n "
                     f"{kept} {BY_REASON} GROUP BY reason")
         con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT ho, hr, sum(n) AS n {kept} {BY_ORG_REASON} "
                     "GROUP BY ho, hr")
@@ -287,8 +287,8 @@ def _number_texts(con: Any, kept: str) -> None:
                 "SELECT org, row_number() OVER (ORDER BY org NULLS FIRST)::UBIGINT AS ho "
                 "FROM (SELECT DISTINCT org FROM by_org_month)")
     con.execute("CREATE OR REPLACE TEMP TABLE reason_text AS "
-                "SELECT reason, row_number() OVER (ORDER BY reason NULLS FIRST)::UBIGINT AS hr "
-                f"FROM (SELECT DISTINCT reason {kept} {BY_REASON})")
+                "SELECT reason, row_number() OVER (ORDER BY reason NULLS FIRST)::UBIGINT AS hr, n "
+                f"FROM (SELECT reason, sum(n) AS n {kept} {BY_REASON} GROUP BY reason)")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE g AS
         SELECT o.ho, r.hr, sum(p.n) AS n
