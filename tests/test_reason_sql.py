@@ -31,6 +31,9 @@ WORDS = [
     "287(g)", "I-247", "8 USC 1326", "abortion", "pregnant", "redacted", "[REDACTED]", "(b)(6)", "b6, b7c",
     "***", "###", "XXXX", "Withheld", "exempt", "6254(f)", "Gov Code 6254", "GC 7923.600", "pra exempt", "x",
     "ab", "12", "7", "?", "-", "garcia", "smith", "nguyen", "case", "follow up", "research", "intel", "le",
+    # prefilter triggers inside words (no rule fires on them) and at the start of one
+    "swimming", "dimmed", "XCBP7", "acbpz", "sdhs", "dhsc", "ausbp", "nonuscis", "redeport", "xalien", "shimmig",
+    "bpimmach", "2imm", "imm", "imm status", "CBP", "cbp1", "dhs", "usbp", "uscis", "deported", "aliens", "imig",
 ]
 JOINERS = [" ", " ", " ", "  ", "+", "_", " - ", "/", ", ", "#", ": ", " (", ") "]
 ODD = ["é", "\u00a0", "\t", "ñ", "\n", "İ", "ſ", "K"]

@@ -59,6 +59,22 @@ _SHORT = _re(f"{_NOT_WORD}*(?:[A-Za-z][A-Za-z0-9]?|[0-9][A-Za-z])?{_NOT_WORD}*",
 # and "price" hold the letters) and "ero" as a word (``\bero\b``: not "hero", "zero"). Every other trigger stays.
 PREFILTER = reasons.PREFILTER.replace("(ice|", r"((?:^|[^A-Za-z])ice(?:[^A-Za-z]|$)|", 1).replace(
     "|ero|", r"|\bero\b|", 1)
+# Triggers every rule behind which needs at the start of a word (``\bcbp\b``, ``\bim{1,2}igr``, ``\bimm\b``,
+# ``\bdeport\w*``, ``\baliens?\b``...; the context patterns likewise): inside a word ("swimming", "dimmed",
+# a case tag "XCBP7") they fire nothing, so they need not send a reason to Python. On printable ASCII, RE2's
+# ``\b`` is Python's.
+_WORD_START = ("hsi", "dhs", "cbp", "usbp", "deport", "alien", "imm", "imig", "uscis")
+
+
+def _at_word_start(pattern: str, words: tuple[str, ...]) -> str:
+    for word in words:
+        if pattern.count(f"|{word}|") != 1:
+            raise AssertionError(f"prefilter trigger {word!r} not found once")
+        pattern = pattern.replace(f"|{word}|", rf"|\b{word}|")
+    return pattern
+
+
+PREFILTER = _at_word_start(PREFILTER, _WORD_START)
 # A reason the prefilter matches only for a lower-case-or-not word "ice" that ``ICE_VETO`` reads as frozen water,
 # a rink or a drug ("ice rink vandalism", "meth ice") fires no rule: the ``agency.ice*`` rules yield to the
 # veto, the context rules do not count a vetoed "ice", and no other rule's trigger word is present. SQL
