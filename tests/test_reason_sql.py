@@ -34,6 +34,7 @@ WORDS = [
     # prefilter triggers inside words (no rule fires on them) and at the start of one
     "swimming", "dimmed", "XCBP7", "acbpz", "sdhs", "dhsc", "ausbp", "nonuscis", "redeport", "xalien", "shimmig",
     "bpimmach", "2imm", "imm", "imm status", "CBP", "cbp1", "dhs", "usbp", "uscis", "deported", "aliens", "imig",
+    "cbpinoij", "immeomnl", "imm2", "immig", "imigation", "hold", "detainer", "pickup",
 ]
 JOINERS = [" ", " ", " ", "  ", "+", "_", " - ", "/", ", ", "#", ": ", " (", ") "]
 ODD = ["é", "\u00a0", "\t", "ñ", "\n", "İ", "ſ", "K"]
@@ -96,13 +97,18 @@ def test_sql_decides_the_common_reasons_and_python_only_the_rest(tmp_path: Path)
     """Ordinary reasons never reach Python; prefilter hits and non-ASCII text always do."""
     con = duckdb.connect()
     reasons = ["stolen vehicle garcia abcdefg", "Burglary+Rice+St", "inv", "***", "police assist", "ICE hold",
-               "ice rink vandalism", "robo de vehículo", "pregnant woman missing", "x"]
+               "ice rink vandalism", "robo de vehículo", "pregnant woman missing", "x", "PICKUP ICE RINK",
+               "theft swimming pool", "theft cbpinoij", "dimmed lights hit and run"]
     con.execute("CREATE TABLE g (reason VARCHAR)")
     con.executemany("INSERT INTO g VALUES (?)", [(r,) for r in reasons])
     query = reason_sql.verdict_sql().replace("__RELATION__", "(SELECT reason, hash(reason) AS hr FROM g)")
     decided = {r: c for r, _, c, _, _ in con.execute(query).fetchall()}
     in_python = {r for r, c in decided.items() if c is None}
-    assert in_python == {"ICE hold", "robo de vehículo", "pregnant woman missing"}
+    # a hold beside an upper-case "ICE" is immigration context even at a rink (see reason_sql.NEEDS_CONTEXT)
+    assert in_python == {"ICE hold", "robo de vehículo", "pregnant woman missing", "PICKUP ICE RINK"}
+    # prefilter triggers inside or at the head of a longer word fire no rule: SQL decides them
+    assert decided["theft swimming pool"] == decided["theft cbpinoij"] == "offense:theft"
+    assert decided["dimmed lights hit and run"] == "offense:hit_and_run"
     # a vetoed "ice" that is the only trigger word fires no rule: SQL decides it (Python agrees, tests below)
     assert decided["ice rink vandalism"] == "offense:vandalism"
     assert decided["police assist"] == "other"  # "ice" inside a word does not send a reason to Python

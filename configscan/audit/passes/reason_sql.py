@@ -59,29 +59,35 @@ _SHORT = _re(f"{_NOT_WORD}*(?:[A-Za-z][A-Za-z0-9]?|[0-9][A-Za-z])?{_NOT_WORD}*",
 # and "price" hold the letters) and "ero" as a word (``\bero\b``: not "hero", "zero"). Every other trigger stays.
 PREFILTER = reasons.PREFILTER.replace("(ice|", r"((?:^|[^A-Za-z])ice(?:[^A-Za-z]|$)|", 1).replace(
     "|ero|", r"|\bero\b|", 1)
-# Triggers every rule behind which needs at the start of a word (``\bcbp\b``, ``\bim{1,2}igr``, ``\bimm\b``,
-# ``\bdeport\w*``, ``\baliens?\b``...; the context patterns likewise): inside a word ("swimming", "dimmed",
-# a case tag "XCBP7") they fire nothing, so they need not send a reason to Python. On printable ASCII, RE2's
-# ``\b`` is Python's.
-_WORD_START = ("hsi", "dhs", "cbp", "usbp", "deport", "alien", "imm", "imig", "uscis")
+# Triggers narrowed to where the rules behind them can fire. Every rule (the context patterns too) needs these at
+# the start of a word (``\bdhs\b``, ``\bdeport\w*``, ``\baliens?\b``, ``\bim{1,2}igr``...), and "cbp" and "imm"
+# also followed by no letter (``\bcbp\b``; ``\bimm\b``, or "immig"): inside or at the head of a longer word
+# ("swimming", "dimmed", a case tag "XCBP7" or "cbpinoij") they fire nothing, so they need not send a reason to
+# Python. On printable ASCII, RE2's ``\b`` is Python's.
+_NARROWED = {"hsi": r"\bhsi", "dhs": r"\bdhs", "cbp": r"\bcbp(?:[^A-Za-z]|$)", "usbp": r"\busbp",
+             "deport": r"\bdeport", "alien": r"\balien", "imm": r"\bimm(?:[^A-Za-z]|$|ig)", "imig": r"\bimig",
+             "uscis": r"\buscis"}
 
 
-def _at_word_start(pattern: str, words: tuple[str, ...]) -> str:
-    for word in words:
+def _narrowed(pattern: str) -> str:
+    for word, narrow in _NARROWED.items():
         if pattern.count(f"|{word}|") != 1:
             raise AssertionError(f"prefilter trigger {word!r} not found once")
-        pattern = pattern.replace(f"|{word}|", rf"|\b{word}|")
+        pattern = pattern.replace(f"|{word}|", f"|{narrow}|")
     return pattern
 
 
-PREFILTER = _at_word_start(PREFILTER, _WORD_START)
-# A reason the prefilter matches only for a lower-case-or-not word "ice" that ``ICE_VETO`` reads as frozen water,
-# a rink or a drug ("ice rink vandalism", "meth ice") fires no rule: the ``agency.ice*`` rules yield to the
-# veto, the context rules do not count a vetoed "ice", and no other rule's trigger word is present. SQL
-# decides it like any other reason instead of handing it to Python.
+PREFILTER = _narrowed(PREFILTER)
+# A reason the prefilter matches only for a word "ice" (any case) that ``ICE_VETO`` reads as frozen water, a rink
+# or a drug ("ice rink vandalism", "meth ice") fires no rule when it holds no trigger of a rule that needs
+# immigration context (a hold, a detainer, a pick-up: ``NEEDS_CONTEXT``): the ``agency.ice*`` rules yield to
+# the veto and no other rule's trigger word is present. SQL decides it like any other reason instead of
+# handing it to Python. (With such a trigger it goes to Python: the context rules discount only a vetoed
+# lower-case "ice", so "PICKUP ICE RINK" is a hold in immigration context there.)
 _ICE_ALTERNATIVE = r"(?:^|[^A-Za-z])ice(?:[^A-Za-z]|$)|"
 WITHOUT_ICE = PREFILTER.replace(_ICE_ALTERNATIVE, "", 1)
 ICE_VETO = _re(reason_rules.ICE_VETO.pattern)
+NEEDS_CONTEXT = _re("|".join(f"(?:{r.pattern})" for r in reason_rules.RULES if r.needs == "immigration_context"))
 # Categories the samples look up by reason (the rest are never sampled by category).
 SAMPLED = ("immigration_purpose", "vague", "reproductive_health")
 
@@ -119,7 +125,7 @@ def verdict_sql(column: str = "reason") -> str:
         WHEN NOT ascii THEN NULL
         WHEN regexp_full_match(t, {_re(reasons._REDACTION.pattern)}) THEN 'redacted'
         WHEN regexp_matches(norm, {quote(PREFILTER)}) AND (regexp_matches(norm, {quote(WITHOUT_ICE)})
-             OR NOT regexp_matches(norm, {ICE_VETO})) THEN NULL
+             OR NOT regexp_matches(norm, {ICE_VETO}) OR regexp_matches(norm, {NEEDS_CONTEXT})) THEN NULL
         WHEN ui OR generic THEN 'vague'
         WHEN regexp_matches(norm, {any_offense}) THEN CASE {offenses} WHEN {short} THEN 'vague' ELSE 'other' END
         WHEN {short} THEN 'vague'
