@@ -224,13 +224,17 @@ def _select(scan: Scan, numbered: bool, facts: bool = False, extra: tuple[str, .
     header = _header_reason(source)
     is_header = f"coalesce({reason} = {quote(header)}, false)" if header is not None else "false"
     is_blank = _blank(scan, quick=facts and not scan.exact_blank)
-    rn = "row_number() OVER () AS rn, " if numbered else ""
+    # Rows are numbered straight off the reader: a filter over the numbered rows (samples) is then applied
+    # below the time parsing, which runs only on the rows that pass (numbered above the parsing, every row
+    # was parsed before the filter could run: most of the samples' cost).
+    rn, read = ("rn, ", f"(SELECT row_number() OVER () AS rn, * FROM {_read_csv(scan)})") if numbered else (
+        "", _read_csv(scan))
     return (
         f"SELECT {rn}{uid} AS uid, {id_raw} AS id_raw, {org} AS org, {reason} AS reason, "
         f"{plausible} AS ts, raw_time AS ts_raw, {networks} AS networks, {devices} AS devices, "
         f"{tf_raw} AS tf_raw, {moderation} AS moderation, "
         f"{is_header} AS is_header, {is_blank} AS is_blank{_extra(source, extra)} "
-        f"FROM (SELECT *, {ts} AS ts0 FROM (SELECT *, {raw} AS raw_time FROM {_read_csv(scan)}))"
+        f"FROM (SELECT *, {ts} AS ts0 FROM (SELECT *, {raw} AS raw_time FROM {read}))"
     )
 
 
