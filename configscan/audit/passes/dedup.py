@@ -1,8 +1,8 @@
 """Searches that several sources share (overlapping monthly releases, stacked exports), counted once.
 
-The main pass reads every source without looking for duplicates and records, per source, each search ID's
-count and a hash of its content (``ids``). Here the IDs that occur more than once are found in that table,
-and each copy after the first (in source order, then file order) is taken back out:
+The main pass reads every source without looking for duplicates. Here each source's IDs are read (a narrow
+read of every kept search's ID and a hash of its content, ``ids``), the IDs that occur more than once are
+found, and each copy after the first (in source order, then file order) is taken back out:
 
 * When every copy of an ID is the same search (same organisation, reason, time and networks), the copies are
   subtracted: a read of the source restricted to those IDs adds negative counts to ``parts``. First and last
@@ -22,12 +22,12 @@ from typing import Any
 
 from configscan.audit.passes.engine import KEPT, Scan, lookback_sql, rows
 from configscan.audit.passes.load import (
-    BY_ID,
     BY_ORG_MONTH,
     BY_ORG_REASON,
     BY_REASON,
     BY_REASON_MONTH,
     deep_sql,
+    read_ids,
     reaggregate,
     wide_sql,
 )
@@ -35,6 +35,8 @@ from configscan.audit.passes.load import (
 
 def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[int, int]:
     """Take duplicate searches back out of ``parts``; return how many were removed per source."""
+    for scan in scans:
+        read_ids(con, scan)
     # Candidates by one 64-bit key first (grouping millions of IDs on it is several times cheaper than on
     # the UUID and text pair), then the exact pairs among the few candidates.
     con.execute("""
@@ -50,9 +52,11 @@ def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[i
         CREATE OR REPLACE TEMP TABLE drops AS
         SELECT i.src, i.uid, i.id_raw, CASE WHEN i.src > d.first_src THEN i.n ELSE i.n - 1 END AS k, d.same,
                i.src = d.first_src AND i.n > 1 AS inner_repeat
-        FROM ids i JOIN dup d ON i.uid IS NOT DISTINCT FROM d.uid AND i.id_raw IS NOT DISTINCT FROM d.id_raw""")
-    con.execute("DROP VIEW ids")
-    con.execute(f"DELETE FROM parts WHERE gs = {BY_ID}")  # settled: the later passes read only the groupings
+        FROM (SELECT i.src, i.uid, i.id_raw, sum(i.n) AS n
+              FROM ids i JOIN dup d ON i.uid IS NOT DISTINCT FROM d.uid AND i.id_raw IS NOT DISTINCT FROM d.id_raw
+              GROUP BY ALL) i
+        JOIN dup d ON i.uid IS NOT DISTINCT FROM d.uid AND i.id_raw IS NOT DISTINCT FROM d.id_raw""")
+    con.execute("DROP TABLE ids")  # settled
     plan = {src: (bool(inner), bool(differ)) for src, inner, differ in con.execute(
         "SELECT src, bool_or(inner_repeat), bool_or(NOT same) FROM drops WHERE k > 0 GROUP BY src").fetchall()}
     removed: dict[int, int] = {}

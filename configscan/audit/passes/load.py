@@ -17,8 +17,8 @@ organisations) or ``aggregate.build_groups`` (for reasons) says so (``HashCollis
 again keyed on text, numbering the texts instead -- an exact result either way.
 
 De-duplication by search ID matters only when several sources are read (overlapping monthly releases,
-stacked exports). Each source is then read without it, and a fifth grouping per ID records the ID's count
-and a hash of its content in ``ids``; ``dedup`` settles the duplicates afterwards from that small table. A
+stacked exports). Each source is then read without it, and ``dedup`` afterwards reads every source's IDs
+(``read_ids``: a narrow read, one row per kept search into ``ids``) and settles the duplicates. A
 single source is not checked for repeated IDs (no overlap to remove).
 """
 
@@ -42,7 +42,7 @@ from configscan.audit.passes.engine import (
 from configscan.errors import InputError
 
 # Which grouping a row of ``parts`` comes from.
-BY_ORG_REASON, BY_ORG_MONTH, BY_REASON_MONTH, BY_ID, BY_REASON = 1, 2, 4, 8, 16
+BY_ORG_REASON, BY_ORG_MONTH, BY_REASON_MONTH, BY_REASON = 1, 2, 4, 16
 
 # What the (organisation, month) grouping also measures, in the same pass: the widest search in cameras;
 # searches wide enough to prove national lookup ("wide": networks >= the sweep threshold or cameras >= the
@@ -63,11 +63,8 @@ CREATE TABLE IF NOT EXISTS parts (
     first_ts TIMESTAMP, last_ts TIMESTAMP, max_net INTEGER, sweeps BIGINT, bad_time BIGINT,
     {", ".join(f"{c} {t}" for c, t in _FACT_TYPES.items())},
     uid UUID, id_raw VARCHAR, hmin UBIGINT, hmax UBIGINT)"""
-# Each ID's count and content hashes as ``dedup`` reads them: a view of the ID grouping's rows in ``parts``
-# (written there by the main pass itself: copying them out cost a tenth of a second per source).
-_IDS = f"""
-CREATE TEMP VIEW ids AS SELECT src, uid, id_raw, n, hmin, hmax FROM parts
-WHERE gs = {BY_ID} AND flag = {KEPT} AND (uid IS NOT NULL OR id_raw IS NOT NULL)"""
+# Each kept search's ID and a hash of its content, as ``dedup`` reads them (see ``read_ids``).
+_IDS = "CREATE TABLE ids (src USMALLINT, uid UUID, id_raw VARCHAR, n BIGINT, hmin UBIGINT, hmax UBIGINT)"
 
 
 class NotUtf8(Exception):
@@ -99,9 +96,9 @@ def reset(con: Any) -> None:
     """Forget everything loaded so far (before loading every source again)."""
     # Views of ``parts`` (one source read), tables (several): whichever they are.
     for name, kind in con.execute("SELECT table_name, table_type FROM information_schema.tables WHERE table_name "
-                                  "IN ('ids', 'g', 'reason_text', 'by_reason_month')").fetchall():
+                                  "IN ('g', 'reason_text', 'by_reason_month')").fetchall():
         con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {name}")
-    for table in ("parts", "seen_uid", "seen_raw"):
+    for table in ("parts", "seen_uid", "seen_raw", "ids"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -120,9 +117,9 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
     """Run the fanned-out grouped scan of one source straight into ``parts`` (replacing what an earlier read
     of the same source left there: one query and no staging copy, whose write cost as much as a grouping).
 
-    Without ``joins`` every row counts (duplicates are resolved afterwards, see ``dedup``), and with several
-    sources a fourth grouping records each ID; with them (IDs already settled), the rows an earlier source
-    already had, or an earlier row of this one, are flagged DUPLICATE.
+    Without ``joins`` every row counts (duplicates are resolved afterwards, see ``dedup``); with them (IDs
+    already settled), the rows an earlier source already had, or an earlier row of this one, are flagged
+    DUPLICATE.
     """
     import duckdb
 
@@ -139,11 +136,6 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
         # its hash costs half as much again).
         _branch(BY_REASON, {"reason": "reason"}, {"hr": "any_value(hr)", "n": "count(*)"}),
     ]
-    per_id = scan.dedup and not joins
-    if per_id:  # each ID's count and a hash of its content (are its copies the same search?)
-        branches.append(_branch(BY_ID, {"uid": "uid", "id_raw": "id_raw"},
-                                {"n": "count(*)", "hmin": "min(hc)", "hmax": "max(hc)"}))
-    ids = ", uid, id_raw, hash(org, reason, ts, networks) AS hc" if per_id else ""
     relation = rows(scan if joins else replace(scan, dedup=False, inner_duplicates=False), facts=True)
     con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
     con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
@@ -153,7 +145,7 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
             INSERT INTO parts (src, {", ".join(_COLUMNS)}) SELECT {scan.src}, * FROM (
             WITH src AS (SELECT flag, org, reason, {"hash(org)" if hashed else "NULL::UBIGINT"} AS ho,
                                 {"hash(reason)" if hashed else "NULL::UBIGINT"} AS hr, ts, networks,
-                                date_trunc('month', ts) AS m{ids}{_measured(scan)} FROM ({relation}))
+                                date_trunc('month', ts) AS m{_measured(scan)} FROM ({relation}))
             {" UNION ALL ".join(branches)})""")
     except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -215,8 +207,30 @@ def reaggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
     return int(dropped)
 
 
+def read_ids(con: Any, scan: Scan) -> None:
+    """Add each kept search's ID and a hash of its content to ``ids`` (one row each), read with the settings
+    the main pass settled on for the source (types, padding, encoding), so it reads the same rows.
+
+    A read of its own, after the main pass: as a branch of it, the IDs went into ``parts`` (a wide table) or
+    a per-file grouping, either costing more per monthly file than this narrow read (5 M rows in 12 files:
+    about 3.5 s of the main pass)."""
+    import duckdb
+
+    relation = rows(replace(scan, dedup=False, inner_duplicates=False))
+    con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
+    con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
+    try:
+        con.execute(f"""
+            INSERT INTO ids SELECT {scan.src}, uid, id_raw, 1, hc, hc
+            FROM (SELECT uid, id_raw, hash(org, reason, ts, networks) AS hc FROM ({relation})
+                  WHERE flag = {KEPT} AND (uid IS NOT NULL OR id_raw IS NOT NULL))""")
+    except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(scan.source.label, f"cannot be read as CSV ({first})") from exc
+
+
 def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats:
-    """Aggregate one source into ``parts`` (with several sources, its IDs too: ``ids`` for ``dedup``)."""
+    """Aggregate one source into ``parts``."""
     scan.typed = typed_columns(scan.source)
     while True:  # at most four reads: each retry turns off one of three optimisations for this source
         _aggregate(con, scan, threshold, hashed)
