@@ -210,7 +210,8 @@ def reasons(con: Any) -> list[ReasonStat]:
 
     One top-N over ``reason_text``, which already counts each reason's searches; the flagged reasons are
     few, a set looked up by key. Classes and the distinct named organisations per reason (a blank
-    organisation is not one) are fetched for the shown rows only."""
+    organisation is not one; ``g`` may hold an organisation and reason once per source) are fetched for the
+    shown rows only."""
     flagged = f"SELECT hr FROM reason_class WHERE category IN {FLAGGED_CATEGORIES}"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rtop AS
@@ -221,7 +222,8 @@ def reasons(con: Any) -> list[ReasonStat]:
                CASE WHEN c.agency <> '' AND c.agency <> c.rule THEN c.rule || ' + ' || c.agency ELSE c.rule END AS rule,
                t.n, coalesce(o.orgs, 0)
         FROM rtop t JOIN reason_class c ON t.hr = c.hr
-        LEFT JOIN (SELECT hr, count(*) FILTER (ho IS DISTINCT FROM (SELECT ho FROM org_hash WHERE org IS NULL)) AS orgs
+        LEFT JOIN (SELECT hr, count(DISTINCT ho) FILTER (ho IS DISTINCT FROM
+                                                         (SELECT ho FROM org_hash WHERE org IS NULL)) AS orgs
                    FROM g WHERE hr IN (SELECT hr FROM rtop) GROUP BY hr) o ON t.hr = o.hr
         ORDER BY t.flagged DESC, t.n DESC, t.reason NULLS FIRST""").fetchall()
     con.execute("DROP TABLE rtop")
