@@ -85,6 +85,26 @@ def test_overlapping_monthly_files_are_deduplicated_by_id(tmp_path: Path) -> Non
     assert report["audit"]["searches"] == 8
 
 
+def test_ids_of_files_read_together_and_of_a_file_given_twice_settle_the_same_duplicates(tmp_path: Path) -> None:
+    """Files of one layout have their IDs read in one read (each row's file names its source); a file given
+    twice cannot be told apart by name and is read on its own. A repeated header row's "ID" is no ID."""
+    march = write_csv(tmp_path / "march.csv", L13, [l13_row(n, "Fresno CA PD", "Robbery") for n in range(1, 6)])
+    april = write_csv(tmp_path / "april.csv", L13, [l13_row(4, "Fresno CA PD", "Robbery"), L13,
+                                                    *[l13_row(n, "Reno NV PD", "inv") for n in range(5, 9)]])
+    may = write_csv(tmp_path / "may.csv", L13, [l13_row(n, "Fresno CA PD", "Robbery") for n in range(8, 11)])
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _, together, _ = _audit(tmp_path / "a", march, april, may)
+    assert (together["audit"]["rows_read"], together["audit"]["duplicates_removed"]) == (13, 3)
+    assert together["audit"]["searches"] == 10
+    assert [f["header_repeats"] for f in together["audit"]["files"]] == [0, 1, 0]
+    # the first copy in file order stays: IDs 4 and 5 are March's (Fresno), 8 April's (Reno)
+    assert {o["name"]: o["searches"] for o in together["audit"]["orgs"]} == {"Fresno CA PD": 7, "Reno NV PD": 3}
+    _, twice, _ = _audit(tmp_path / "b", march, march, april)
+    assert (twice["audit"]["rows_read"], twice["audit"]["duplicates_removed"]) == (15, 7)
+    assert twice["audit"]["searches"] == 8
+
+
 def test_unreadable_rows_are_counted_and_make_the_run_incomplete(tmp_path: Path) -> None:
     path = network_audit(tmp_path / "log.csv")
     with path.open("a", encoding="utf-8", newline="") as handle:

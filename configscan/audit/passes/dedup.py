@@ -35,8 +35,7 @@ from configscan.audit.passes.load import (
 
 def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[int, int]:
     """Take duplicate searches back out of ``parts``; return how many were removed per source."""
-    for scan in scans:
-        read_ids(con, scan)
+    read_ids(con, scans)
     # Candidates by one 64-bit key first (grouping millions of IDs on it is several times cheaper than on
     # the UUID and text pair), then the exact pairs among the few candidates.
     con.execute("""

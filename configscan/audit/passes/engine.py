@@ -61,6 +61,7 @@ class Scan:
     exact_blank: bool = False  # the main pass tests every identifying cell for a blank row (see ``_blank``)
     wide_devices: int = 20000  # cameras per search that prove national lookup (see ``run.DEFAULT_WIDE_DEVICES``)
     lookback_limit: float | None = None  # days a search may look back (the retention limit), None: not judged
+    files: tuple[str, ...] = ()  # read these files of one layout instead, each row with its ``filename``
 
     @property
     def row_offset(self) -> int:
@@ -169,7 +170,9 @@ def _read_csv(scan: Scan) -> str:
     columns = "{" + ", ".join(f"'c{i}': '{scan.typed.get(i, 'VARCHAR')}'" for i in range(len(layout.headers))) + "}"
     fmt = time_format(scan.source.time_samples) if "TIMESTAMP" in scan.typed.values() else None
     times = f"timestampformat={quote(fmt)}, " if fmt else ""
-    return (f"read_csv({quote(str(scan.source.path))}, auto_detect=false, header={str(layout.has_header).lower()}, "
+    paths = "[" + ", ".join(quote(f) for f in scan.files) + "], filename=true" if scan.files else quote(
+        str(scan.source.path))
+    return (f"read_csv({paths}, auto_detect=false, header={str(layout.has_header).lower()}, "
             f"{times}"
             f"skip={layout.skip}, delim={quote(scan.source.delimiter)}, quote='\"', escape='\"', columns={columns}, "
             f"{'null_padding=true, parallel=false' if scan.padded else 'null_padding=false'}, "
@@ -233,7 +236,8 @@ def _select(scan: Scan, numbered: bool, facts: bool = False, extra: tuple[str, .
         f"SELECT {rn}{uid} AS uid, {id_raw} AS id_raw, {org} AS org, {reason} AS reason, "
         f"{plausible} AS ts, raw_time AS ts_raw, {networks} AS networks, {devices} AS devices, "
         f"{tf_raw} AS tf_raw, {moderation} AS moderation, "
-        f"{is_header} AS is_header, {is_blank} AS is_blank{_extra(source, extra)} "
+        f"{is_header} AS is_header, {is_blank} AS is_blank{_extra(source, extra)}"
+        f"{', filename' if scan.files else ''} "
         f"FROM (SELECT *, {ts} AS ts0 FROM (SELECT *, {raw} AS raw_time FROM {read}))"
     )
 
