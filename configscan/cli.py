@@ -242,6 +242,7 @@ def _main(argv: Sequence[str] | None = None, stopped: Sequence[int] = ()) -> Non
     :func:`main`, which exits 130 or 143 (never "internal error" for a query the user interrupted)."""
     _mount_subcommands()
     options: dict[str, Any] = {"debug": os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")}
+    args: list[str] = []
     try:
         args = _debug_first(sys.argv[1:] if argv is None else argv)
         # Which commands have a --config of their own: asked only when --config is typed (building the click
@@ -265,6 +266,8 @@ def _main(argv: Sequence[str] | None = None, stopped: Sequence[int] = ()) -> Non
     except BaseException as exc:
         if stopped or isinstance(exc, SystemExit | GeneratorExit):
             if isinstance(exc, SystemExit) and exc.code == exitcodes.FINDINGS and _broken_pipe():
+                if next((a for a in args if not a.startswith("-")), None) in _LISTINGS:  # the head of a listing
+                    sys.exit(exitcodes.OK)
                 _pipe_closed()
             raise
         if _interrupted(exc):
@@ -275,6 +278,10 @@ def _main(argv: Sequence[str] | None = None, stopped: Sequence[int] = ()) -> Non
     if code == 130 and not stopped:  # typer's translation of a KeyboardInterrupt
         _exit_stopped(signal.SIGINT)
     sys.exit(code if isinstance(code, int) else exitcodes.OK)
+
+
+# Commands whose output is a listing, not a report: cut short by a closed pipe (``| head``), they exit quietly.
+_LISTINGS = frozenset({"rules", "checks", "formats", "schema", "history"})
 
 
 def _broken_pipe() -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -51,3 +53,23 @@ def test_two_reports_to_one_file_is_a_usage_error_before_scanning(tmp_path: Path
     target = tmp_path / "report.out"
     run = run_cli("scan", EXAMPLES / "pinecrest-ca.json", "--json", target, "--html", tmp_path / "." / "report.out")
     assert run.code == 2 and "same file" in run.stderr and not target.exists()
+
+
+def _with_reader_gone(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run configscan with stdout a pipe whose reader has already gone (``| head`` that has read its lines):
+    every write to stdout fails."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run([sys.executable, "-m", "configscan", *args], stdout=write, stderr=subprocess.PIPE,
+                              text=True, timeout=300, check=False)
+    finally:
+        os.close(write)
+
+
+def test_a_listing_cut_short_by_its_reader_exits_quietly_but_a_report_is_incomplete() -> None:
+    listing = _with_reader_gone("rules", "show", "US-CA")
+    assert (listing.returncode, listing.stderr) == (0, "")
+    report = _with_reader_gone("scan", str(EXAMPLES / "pinecrest-ca.json"), "--json", "-")
+    assert report.returncode == 2  # never a clean exit: the report could not be written
+    assert "cannot write the json report (Broken pipe)" in report.stderr
