@@ -40,10 +40,10 @@ def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[i
     # the UUID and text pair), then the exact pairs among the few candidates.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE dup AS
-        WITH candidates AS (SELECT hash(uid, id_raw) AS h FROM ids GROUP BY 1 HAVING sum(n) > 1)
-        SELECT uid, id_raw, min(src) AS first_src, min(hmin) = max(hmax) AS same
+        WITH candidates AS (SELECT hash(uid, id_raw) AS h FROM ids GROUP BY 1 HAVING count(*) > 1)
+        SELECT uid, id_raw, min(src) AS first_src, min(hc) = max(hc) AS same
         FROM ids WHERE hash(uid, id_raw) IN (SELECT h FROM candidates)
-        GROUP BY uid, id_raw HAVING sum(n) > 1""")
+        GROUP BY uid, id_raw HAVING count(*) > 1""")
     con.execute("INSERT INTO seen_uid SELECT uid, first_src FROM dup WHERE uid IS NOT NULL")
     con.execute("INSERT INTO seen_raw SELECT id_raw, first_src FROM dup WHERE id_raw IS NOT NULL")
     # Per source, the copies to take out: every copy after the ID's first source, all but one inside it.
@@ -51,7 +51,7 @@ def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[i
         CREATE OR REPLACE TEMP TABLE drops AS
         SELECT i.src, i.uid, i.id_raw, CASE WHEN i.src > d.first_src THEN i.n ELSE i.n - 1 END AS k, d.same,
                i.src = d.first_src AND i.n > 1 AS inner_repeat
-        FROM (SELECT i.src, i.uid, i.id_raw, sum(i.n) AS n
+        FROM (SELECT i.src, i.uid, i.id_raw, count(*) AS n
               FROM ids i JOIN dup d ON i.uid IS NOT DISTINCT FROM d.uid AND i.id_raw IS NOT DISTINCT FROM d.id_raw
               GROUP BY ALL) i
         JOIN dup d ON i.uid IS NOT DISTINCT FROM d.uid AND i.id_raw IS NOT DISTINCT FROM d.id_raw""")

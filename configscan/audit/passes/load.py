@@ -56,16 +56,15 @@ _FACT_TYPES = {"max_dev": "INTEGER", "wide": "BIGINT", "wide_first": "TIMESTAMP"
                "deep": "BIGINT", "max_back": "DOUBLE", "deep_first": "TIMESTAMP", "deep_last": "TIMESTAMP",
                "moderated": "BIGINT", "mod_min": "VARCHAR", "mod_max": "VARCHAR"}
 _COLUMNS = ("gs", "flag", "org", "reason", "ho", "hr", "m", "n", "first_ts", "last_ts", "max_net", "sweeps", "bad_time",
-            *_FACTS, "uid", "id_raw", "hmin", "hmax")
+            *_FACTS)
 _PARTS = f"""
 CREATE TABLE IF NOT EXISTS parts (
     src USMALLINT, gs INTEGER, flag UTINYINT, org VARCHAR, reason VARCHAR, ho UBIGINT, hr UBIGINT, m TIMESTAMP,
     n BIGINT,
     first_ts TIMESTAMP, last_ts TIMESTAMP, max_net INTEGER, sweeps BIGINT, bad_time BIGINT,
-    {", ".join(f"{c} {t}" for c, t in _FACT_TYPES.items())},
-    uid UUID, id_raw VARCHAR, hmin UBIGINT, hmax UBIGINT)"""
+    {", ".join(f"{c} {t}" for c, t in _FACT_TYPES.items())})"""
 # Each kept search's ID and a hash of its content, as ``dedup`` reads them (see ``read_ids``).
-_IDS = "CREATE TABLE ids (src USMALLINT, uid UUID, id_raw VARCHAR, n BIGINT, hmin UBIGINT, hmax UBIGINT)"
+_IDS = "CREATE TABLE ids (src USMALLINT, uid UUID, id_raw VARCHAR, hc UBIGINT)"
 
 
 class NotUtf8(Exception):
@@ -107,8 +106,7 @@ def _branch(gs: int, keys: dict[str, str], values: dict[str, str]) -> str:
     """One grouping of the fan-out: its keys and aggregates, every other column of ``parts`` as NULL."""
     typed = {"org": "VARCHAR", "reason": "VARCHAR", "ho": "UBIGINT", "hr": "UBIGINT", "m": "TIMESTAMP", "n": "BIGINT",
              "first_ts": "TIMESTAMP", "last_ts": "TIMESTAMP", "max_net": "INTEGER", "sweeps": "BIGINT",
-             "bad_time": "BIGINT", "uid": "UUID", "id_raw": "VARCHAR", "hmin": "UBIGINT", "hmax": "UBIGINT",
-             **_FACT_TYPES}
+             "bad_time": "BIGINT", **_FACT_TYPES}
     chosen = {"gs": str(gs), "flag": "flag", **keys, **values}
     columns = ", ".join(f"{chosen[c]} AS {c}" if c in chosen else f"NULL::{typed[c]} AS {c}" for c in _COLUMNS)
     return f"SELECT {columns} FROM src GROUP BY flag, {', '.join(keys.values())}"
@@ -241,7 +239,7 @@ def _read_ids(con: Any, first: Scan, src: str, relation: str) -> None:
     con.execute(f"DROP TABLE IF EXISTS rejscan{first.src}")
     try:
         con.execute(f"""
-            INSERT INTO ids SELECT {src}, uid, id_raw, 1, hc, hc
+            INSERT INTO ids SELECT {src}, uid, id_raw, hc
             FROM (SELECT *, hash(org, reason, ts, networks) AS hc FROM ({relation})
                   WHERE flag = {KEPT} AND (uid IS NOT NULL OR id_raw IS NOT NULL))""")
     except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
