@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from configscan.cli import _mount_subcommands, app
@@ -208,3 +209,24 @@ def test_corpus_evidence_neutralises_formula_cells_and_keeps_numbers(tmp_path: P
     assert by_reason["'=ICE detainer"]["searcher"] == "'=HYPERLINK(\"http://x\")"
     assert "'@SUM(1) burglary" in by_reason  # an out-of-state searcher's row
     assert all(r["row"].isdigit() and r["networks"].isdigit() for r in written)
+
+
+def test_reasons_keyed_by_number_after_a_hash_collision_give_the_same_corpus(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should two reason texts share a hash, the corpus numbers the texts and joins rows on them: the same
+    figures, findings and evidence as keyed by hash."""
+    from configscan.corpus import owners
+
+    manifest, _ = _corpus(tmp_path)
+    results = []
+    real = owners._reason_keys
+    for numbered in (False, True):
+        monkeypatch.setattr(owners, "_reason_keys", lambda con, n=numbered: real(con, numbered=n))
+        out, evidence = tmp_path / f"out{numbered}", tmp_path / f"evidence{numbered}.csv"
+        code, output = _run(["corpus", str(manifest), "--out", str(out), "--evidence-csv", str(evidence), "-q"])
+        assert code == 1, output
+        data = json.loads((out / "corpus.json").read_text())
+        data.pop("seconds", None)
+        results.append((data["owners"], data["deduplication"], evidence.read_text()))
+    assert results[0] == results[1]
+    assert any(o["by_category"].get("immigration_purpose") for o in results[0][0])

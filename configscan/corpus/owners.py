@@ -121,13 +121,15 @@ def _named_owners(con: Any, owners: list[Owner], releases: list[Release], work: 
     put_table(con, "named_owner", ("name", "state", "owner"), ((n, st, i) for (n, st), i in named.items()), work)
 
 
-def _reason_keys(con: Any) -> bool:
+def _reason_keys(con: Any, numbered: bool = False) -> bool:
     """``reason_text`` (reason, hr): each distinct reason with its key, the hash of its text, or, should two
-    texts share a hash, its number (then returns False: rows must be joined on their text to find it)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE reason_text AS "
-                "SELECT reason, hash(reason) AS hr FROM (SELECT DISTINCT reason FROM searches)")
-    if not con.execute("SELECT count(*) - count(DISTINCT hr) FROM reason_text").fetchone()[0]:
-        return True
+    texts share a hash (or ``numbered``), its number (then returns False: rows must be joined on their text
+    to find it)."""
+    if not numbered:
+        con.execute("CREATE OR REPLACE TEMP TABLE reason_text AS "
+                    "SELECT reason, hash(reason) AS hr FROM (SELECT DISTINCT reason FROM searches)")
+        if not con.execute("SELECT count(*) - count(DISTINCT hr) FROM reason_text").fetchone()[0]:
+            return True
     con.execute("CREATE OR REPLACE TEMP TABLE reason_text AS "
                 "SELECT reason, row_number() OVER (ORDER BY reason NULLS FIRST)::UBIGINT AS hr "
                 "FROM (SELECT DISTINCT reason FROM searches)")
