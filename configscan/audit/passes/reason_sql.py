@@ -52,13 +52,6 @@ def _phrases(values: frozenset[str]) -> str:
     return _re(f"{_NOT_WORD}*(?:{'|'.join(alternatives)}){_NOT_WORD}*")
 
 
-# ``bare`` at most two characters and not all digits (``len(bare) <= 2``, empty included).
-_SHORT = _re(f"{_NOT_WORD}*(?:[A-Za-z][A-Za-z0-9]?|[0-9][A-Za-z])?{_NOT_WORD}*", ignore_case=False)
-# The prefilter with its two costliest alternatives narrowed to what the rules behind them need: "ice" as a word
-# of its own (the ``agency.ice*`` rules require no letter either side; "police", "notice", "office", "service"
-# and "price" hold the letters) and "ero" as a word (``\bero\b``: not "hero", "zero"). Every other trigger stays.
-PREFILTER = reasons.PREFILTER.replace("(ice|", r"((?:^|[^A-Za-z])ice(?:[^A-Za-z]|$)|", 1).replace(
-    "|ero|", r"|\bero\b|", 1)
 # Triggers narrowed to where the rules behind them can fire. Every rule (the context patterns too) needs these at
 # the start of a word (``\bdhs\b``, ``\bdeport\w*``, ``\baliens?\b``, ``\bim{1,2}igr``...), and "cbp" and "imm"
 # also followed by no letter (``\bcbp\b``; ``\bimm\b``, or "immig"): inside or at the head of a longer word
@@ -77,7 +70,13 @@ def _narrowed(pattern: str) -> str:
     return pattern
 
 
-PREFILTER = _narrowed(PREFILTER)
+# ``bare`` at most two characters and not all digits (``len(bare) <= 2``, empty included).
+_SHORT = _re(f"{_NOT_WORD}*(?:[A-Za-z][A-Za-z0-9]?|[0-9][A-Za-z])?{_NOT_WORD}*", ignore_case=False)
+# The prefilter with its two costliest alternatives narrowed to what the rules behind them need: "ice" as a word
+# of its own (the ``agency.ice*`` rules require no letter either side; "police", "notice", "office", "service"
+# and "price" hold the letters) and "ero" as a word (``\bero\b``: not "hero", "zero"); then ``_NARROWED``.
+PREFILTER = _narrowed(reasons.PREFILTER.replace("(ice|", r"((?:^|[^A-Za-z])ice(?:[^A-Za-z]|$)|", 1).replace(
+    "|ero|", r"|\bero\b|", 1))
 # A reason the prefilter matches only for a word "ice" (any case) that ``ICE_VETO`` reads as frozen water, a rink
 # or a drug ("ice rink vandalism", "meth ice") fires no rule when it holds no trigger of a rule that needs
 # immigration context (a hold, a detainer, a pick-up: ``NEEDS_CONTEXT``): the ``agency.ice*`` rules yield to
