@@ -69,6 +69,10 @@ def test_network_audit_findings_cite_the_pack(tmp_path: Path) -> None:
     # Each category's row names its own rule.
     assert {(r["category"], r["rule"]) for r in rows if r["ID"] == uid(3) and r["category"].startswith("imm")} == {
         ("immigration_agency", "agency.ice"), ("immigration_purpose", "purpose.removal_component")}
+    # ... and so does every row of a reason category, whether or not its reason names an agency
+    reasoned = [r for r in rows if r["category"] in ("vague", "immigration_purpose", "reproductive_health")]
+    assert {r["category"] for r in reasoned} == {"vague", "immigration_purpose", "reproductive_health"}
+    assert all(r["rule"] for r in reasoned), [(r["category"], r["reason"]) for r in reasoned if not r["rule"]]
     assert uid(8) not in {r["ID"] for r in rows}
     assert set(rows[0]) >= {"file", "row", "ID", "org", "reason", "category", "time"}
     assert "Audit-log evidence" in (tmp_path / "r.html").read_text()

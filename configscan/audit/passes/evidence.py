@@ -70,7 +70,7 @@ def _labels(con: Any, with_config: bool) -> None:
         CREATE OR REPLACE TEMP TABLE ev_reason AS
         SELECT t.reason, CASE c.category {reason_bits} ELSE 0 END
                          | CASE WHEN c.agency <> '' THEN {_BIT['immigration_agency']} ELSE 0 END AS bits,
-               c.rule || '|' || c.agency AS rule
+               coalesce(c.rule, '') || '|' || coalesce(c.agency, '') AS rule  -- NULL in either made the pair NULL
         FROM reason_class c JOIN reason_text t ON c.hr = t.hr
         WHERE c.category IN {_REASON_CATEGORIES} OR c.agency <> ''""")
 
