@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from configscan.audit.findings.summary import MonthStat, OrgStat, ReasonStat
 from configscan.audit.passes.load import HashCollision
@@ -82,7 +82,7 @@ def build_groups(con: Any, per: str | None = None) -> None:
     counted, classed, missing = con.execute("SELECT (SELECT sum(n) FROM g), sum(n), count(*) FILTER (category IS NULL) "
                                             "FROM gx").fetchone()
     if missing:
-        raise RuntimeError("a reason key has no class (the reason classification missed a reason)")
+        _unclassed()
     if counted != classed:
         raise HashCollision
     con.execute("""
@@ -109,7 +109,12 @@ def _build_per(con: Any, per: str) -> None:
         LEFT JOIN reason_class c ON g.hr = c.hr
         ORDER BY g.{per}""")
     if con.execute("SELECT count(*) FROM gx WHERE category IS NULL").fetchone()[0]:
-        raise RuntimeError("a reason key has no class (the reason classification missed a reason)")
+        _unclassed()
+
+
+def _unclassed() -> NoReturn:
+    """A reason key without a class: counted under no category, its searches would vanish from the findings."""
+    raise RuntimeError("a reason key has no class (the reason classification missed a reason)")
 
 
 def org_facts(con: Any) -> dict[str | None, OrgFacts]:

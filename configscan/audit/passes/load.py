@@ -24,6 +24,8 @@ single source is not checked for repeated IDs (no overlap to remove).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -120,8 +122,6 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
     already settled), the rows an earlier source already had, or an earlier row of this one, are flagged
     DUPLICATE.
     """
-    import duckdb
-
     pair = {"ho": "ho", "hr": "hr"} if hashed else {"org": "org", "reason": "reason"}
     reason = {"hr": "hr"} if hashed else {"reason": "reason"}
     branches = [
@@ -139,16 +139,13 @@ def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool =
     con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
     con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
     con.execute(f"DELETE FROM parts WHERE src = {scan.src}")
-    try:
+    with _read_errors(scan):
         con.execute(f"""
             INSERT INTO parts (src, {", ".join(_COLUMNS)}) SELECT {scan.src}, * FROM (
             WITH src AS (SELECT flag, org, reason, {"hash(org)" if hashed else "NULL::UBIGINT"} AS ho,
                                 {"hash(reason)" if hashed else "NULL::UBIGINT"} AS hr, ts, networks,
                                 date_trunc('month', ts) AS m{_measured(scan)} FROM ({relation}))
             {" UNION ALL ".join(branches)})""")
-    except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(scan.source.label, f"cannot be read as CSV ({first})") from exc
 
 
 def _measured(scan: Scan) -> str:
@@ -233,18 +230,26 @@ def read_ids(con: Any, scans: list[Scan]) -> None:
 
 
 def _read_ids(con: Any, first: Scan, src: str, relation: str) -> None:
-    import duckdb
-
     con.execute(f"DROP TABLE IF EXISTS rej{first.src}")
     con.execute(f"DROP TABLE IF EXISTS rejscan{first.src}")
-    try:
+    with _read_errors(first):
         con.execute(f"""
             INSERT INTO ids SELECT {src}, uid, id_raw, hc
             FROM (SELECT *, hash(org, reason, ts, networks) AS hc FROM ({relation})
                   WHERE flag = {KEPT} AND (uid IS NOT NULL OR id_raw IS NOT NULL))""")
+
+
+@contextmanager
+def _read_errors(scan: Scan) -> Iterator[None]:
+    """A read the engine gives up on (malformed beyond rejecting rows, unreadable file): one input error naming
+    the source, with the first line of the engine's message."""
+    import duckdb
+
+    try:
+        yield
     except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(first.source.label, f"cannot be read as CSV ({message})") from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(scan.source.label, f"cannot be read as CSV ({first})") from exc
 
 
 def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats:
