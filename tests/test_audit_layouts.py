@@ -93,6 +93,9 @@ def test_gz_zip_xlsx_folder_and_glob(tmp_path: Path) -> None:
     assert [s.label for s in skipped if s.label.endswith("#SearchReason")]
     march = next(s for s in sources if s.label.endswith("#March"))
     assert march.layout.skip == 1 and march.layout.has_header
+    # the sheet is recorded as such, never parsed off the label; nothing else is a sheet
+    assert march.sheet == "March" and [s.sheet for s in sources if s is not march] == [None] * 3
+    assert [s.sheet for s in skipped if s.label.endswith("#SearchReason")] == ["SearchReason"]
     globbed, _, _ = expand([str(tmp_path / "*.csv")], work)
     assert [s.label for s in globbed] == [str(plain)]
 

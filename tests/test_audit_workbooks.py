@@ -35,7 +35,7 @@ def _workbook(path: Path, date1904: bool = False) -> Path:
 
 def _csv_texts(path: Path, work: Path) -> dict[str, str]:
     return {label: csv_path.read_text(encoding="utf-8")
-            for label, csv_path in sheets.xlsx_sheets(path, path.name, work, None)}
+            for label, csv_path, _ in sheets.xlsx_sheets(path, path.name, work, None)}
 
 
 @pytest.mark.parametrize("date1904", [False, True])

@@ -230,3 +230,26 @@ def test_reasons_keyed_by_number_after_a_hash_collision_give_the_same_corpus(
         results.append((data["owners"], data["deduplication"], evidence.read_text()))
     assert results[0] == results[1]
     assert any(o["by_category"].get("immigration_purpose") for o in results[0][0])
+
+
+def test_evidence_names_file_and_sheet_when_file_names_hold_a_hash(tmp_path: Path) -> None:
+    """A workbook ``log#1.xlsx`` with the sheet ``Log#A`` and a CSV ``march#2.csv``: the evidence splits file
+    and sheet where the reader knows them, not at the first or last ``#`` of the label."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Log#A"
+    sheet.append(HEADER)
+    sheet.append(_search(1, "Fresno CA PD", "ICE detainer"))
+    (tmp_path / "fresno").mkdir()
+    book.save(tmp_path / "fresno" / "log#1.xlsx")
+    _write_csv(tmp_path / "fresno" / "march#2.csv", [_search(2, "Kent WA PD", "ICE detainer")])
+    evidence = tmp_path / "evidence.csv"
+    code, output = _run(["corpus", str(tmp_path), "--state", "CA", "--out", str(tmp_path / "out"),
+                         "--evidence-csv", str(evidence), "-q"])
+    assert code == 1, output
+    with evidence.open(encoding="utf-8") as handle:
+        places = {(Path(r["file"]).name, r["sheet"], r["row"]) for r in csv.DictReader(handle)}
+    assert places == {("log#1.xlsx", "Log#A", "2"), ("march#2.csv", "", "2")}

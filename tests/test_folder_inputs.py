@@ -132,3 +132,18 @@ def test_what_looks_like_data(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(data)
     verdicts = {name: looks_like_data(tmp_path / name) for name in cases}
     assert [n for n, v in verdicts.items() if not v] == ["g.bin", "h.png"]
+
+
+def test_a_file_whose_name_holds_a_hash_is_not_taken_for_a_workbook_sheet(tmp_path: Path) -> None:
+    """``#`` labels a workbook's sheet (``book.xlsx#March``); a CSV named ``notes#2.csv`` that is not a log is
+    a whole file left unread, so the run is incomplete (it was once passed over as if it were a sheet)."""
+    folder = tmp_path / "release"
+    folder.mkdir()
+    network_audit(folder / "network-audit.csv")
+    (folder / "notes#2.csv").write_text("Item,Count\nlicences,2\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    run = run_cli("audit", folder, "--agency-state", "CA", "--json", out)
+    assert run.code == 3, run.stderr
+    report = _report(out)
+    assert report["summary"]["verdict"] == "incomplete"
+    assert any("notes#2.csv: skipped" in e for e in report["errors"])

@@ -66,7 +66,7 @@ class AuditOutcome:
 def run_audit(request: AuditRequest) -> AuditOutcome:
     started = time.perf_counter()
     sources, skipped, inventory = expand(request.files, request.work, request.mapping, request.exclude)
-    errors = [f"{s.label}: skipped, {s.why}" for s in skipped if "#" not in s.label and s.why != "empty"]
+    errors = [f"{s.label}: skipped, {s.why}" for s in skipped if s.sheet is None and s.why != "empty"]
     errors.extend(inventory.errors)
     notes = [f"{s.label}: {s.why}" for s in skipped] + [f"{s.path}: {s.reason}" for s in inventory.skipped]
     if not sources:

@@ -40,18 +40,14 @@ class SourceInfo:
     label: str
     path: Path
     sha256: str = ""  # the manifest's, for the file this source was read from
+    sheet: str | None = None  # the workbook sheet the rows came from (the source's, never parsed off the label)
     rows: int = 0
     rejected: int = 0
 
     @property
     def file(self) -> str:
-        """The file a row came from (the label up to a sheet's ``#``)."""
-        return self.label.split("#", 1)[0]
-
-    @property
-    def sheet(self) -> str | None:
-        """The sheet of a workbook (or the part of a container) the rows came from, if any."""
-        return self.label.rsplit("#", 1)[1] if "#" in self.label else None
+        """The file a row came from: the label without its sheet (a file's own name may hold a ``#``)."""
+        return self.label[:-len(self.sheet) - 1] if self.sheet is not None else self.label
 
 
 @dataclass
@@ -94,12 +90,12 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
     out.skipped += [f"{s.label}: {s.why}" for s in skipped] + [f"{s.path}: {s.reason}" for s in inventory.skipped]
     # as in ``audit``: a whole file skipped (not one sheet of a workbook, not an empty file) is a release
     # not read, so the run is incomplete
-    out.errors += [f"{s.label}: skipped, {s.why}" for s in skipped if "#" not in s.label and s.why != "empty"]
+    out.errors += [f"{s.label}: skipped, {s.why}" for s in skipped if s.sheet is None and s.why != "empty"]
     out.errors += inventory.errors
     for source in sources:
         counter.start(source.path)
     for source in sources:
-        info = SourceInfo(rel, source.label, source.path, sha256)
+        info = SourceInfo(rel, source.label, source.path, sha256, source.sheet)
         scan = engine.Scan(source, len(out.sources))
         scan.typed = engine.typed_columns(source)  # cells the samples show typed are parsed by the reader
         for _ in range(3):  # read again as text if a typed cell did not fit, and padded if rows end early

@@ -80,11 +80,12 @@ def suggest_columns(header: Sequence[str]) -> dict[str, str] | None:
     return {key: found[key] for key in FIELDS if key in found}
 
 
-def for_sheet(mapping: Mapping | None, label: str) -> Mapping | None:
-    """The mapping if it applies to this source (a mapping may name one sheet of a workbook)."""
+def for_sheet(mapping: Mapping | None, sheet: str | None) -> Mapping | None:
+    """The mapping if it applies to this source, given the sheet it is (None: not a workbook's sheet); a
+    mapping may name one sheet of a workbook."""
     if mapping is None or mapping.sheet is None:
         return mapping
-    return mapping if label.rpartition("#")[2] == mapping.sheet and "#" in label else None
+    return mapping if sheet is not None and sheet == mapping.sheet else None
 
 
 def find_layout(records: list[tuple[int, list[str]]], mapping: Mapping | None) -> Layout | None:

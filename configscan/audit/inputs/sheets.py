@@ -32,8 +32,9 @@ def scratch(work: Path, suffix: str) -> Path:
     return Path(name)
 
 
-def xlsx_sheets(path: Path, label: str, work: Path, mapping: Mapping | None) -> Iterator[tuple[str, Path]]:
-    """Write each sheet to CSV.
+def xlsx_sheets(path: Path, label: str, work: Path, mapping: Mapping | None,
+                ) -> Iterator[tuple[str, Path, str]]:
+    """Write each sheet to CSV: (label ``book.xlsx#title``, the CSV, the sheet's title).
 
     Time cells are written as text the engine parses: the sheet's first rows give its layout, and in the
     time column(s) a serial number becomes a date-time, a date-only cell a date (see ``sheettimes``).
@@ -45,7 +46,7 @@ def xlsx_sheets(path: Path, label: str, work: Path, mapping: Mapping | None) -> 
         written = 0
         try:
             head = list(islice(rows, 40))
-            roles = _time_roles(head, for_sheet(mapping, sheet_label))
+            roles = _time_roles(head, for_sheet(mapping, title))
             with target.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
                 for row in chain(head, rows):
@@ -54,7 +55,7 @@ def xlsx_sheets(path: Path, label: str, work: Path, mapping: Mapping | None) -> 
                     written += 1
         except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
             raise InputError(sheet_label, f"unreadable after row {written} ({type(exc).__name__}: {exc})") from exc
-        yield sheet_label, target
+        yield sheet_label, target, title
 
 
 def _plain(value: object) -> str:

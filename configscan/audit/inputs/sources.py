@@ -50,6 +50,9 @@ class Source:
     # A table read from a PDF: "page 3 line 12" of each data record of ``path`` in order (the rows read, then
     # the rows that could not be, written last so they do not shift the numbers of the others).
     places: tuple[str, ...] = ()
+    # The workbook sheet the rows are from (None: not a sheet). Kept beside the label, never parsed out of it:
+    # a file's own name may hold the ``#`` that labels a sheet.
+    sheet: str | None = None
 
     def line_name(self, line: int) -> str:
         """A physical line of ``path`` as the user can find it: "line 57", or its page and line in the PDF."""
@@ -62,6 +65,11 @@ class Source:
 class Skipped:
     label: str
     why: str
+    sheet: str | None = None  # one sheet of a workbook passed over (the workbook itself was read)
+
+
+# One table found in an input: (label, the CSV the engine reads, the sheet it came from or None).
+_Part = tuple[str, Path, str | None]
 
 
 def reencoded(source: Source, work: Path) -> Source:
@@ -89,15 +97,15 @@ def expand(specs: list[str], work: Path, mapping: Mapping | None = None, exclude
                 raise
             inventory.skip(path, exc.detail)
             continue
-        for label, csv_path in unpacked:
+        for label, csv_path, sheet in unpacked:
             encoding = encodings.sniff(csv_path)
             if encoding != encodings.UTF8:
                 csv_path, encoding = encodings.transcode(csv_path, work, encoding)
-            source = _source(label, csv_path, for_sheet(mapping, label), misses)
+            source = _source(label, csv_path, for_sheet(mapping, sheet), misses)
             if isinstance(source, Skipped):
-                skipped.append(source)
+                skipped.append(replace(source, sheet=sheet))
             else:
-                sources.append(replace(source, encoding=encoding, places=places.get(csv_path, ())))
+                sources.append(replace(source, encoding=encoding, places=places.get(csv_path, ()), sheet=sheet))
     if mapping is not None and misses and not any(s.layout.mapped for s in sources):
         _, label, absent = max(misses, key=lambda m: m[0])
         raise InputError(label, _missing_text(mapping, absent))
@@ -124,7 +132,7 @@ def _supported(name: str) -> bool:
 
 
 def _unpack(path: Path, label: str, work: Path, skipped: list[Skipped], mapping: Mapping | None = None,
-            places: dict[Path, tuple[str, ...]] | None = None) -> Iterator[tuple[str, Path]]:
+            places: dict[Path, tuple[str, ...]] | None = None) -> Iterator[_Part]:
     name = path.name.lower()
     if name.endswith(".zip"):
         yield from _unzip(path, label, work, skipped, mapping, places)
@@ -133,12 +141,12 @@ def _unpack(path: Path, label: str, work: Path, skipped: list[Skipped], mapping:
     elif name.endswith(".pdf"):
         yield _pdf_table(path, label, work, {} if places is None else places)
     elif name.endswith(_CSV_SUFFIXES):
-        yield label, path
+        yield label, path, None
     else:
         skipped.append(Skipped(label, "not a CSV, XLSX, PDF or zip file"))
 
 
-def _pdf_table(path: Path, label: str, work: Path, places: dict[Path, tuple[str, ...]]) -> tuple[str, Path]:
+def _pdf_table(path: Path, label: str, work: Path, places: dict[Path, tuple[str, ...]]) -> _Part:
     """Write the table a text PDF holds as CSV (``readers.pdftable``: repeated headers, page furniture, wrapped
     cells and rows split across pages already dealt with), and record each record's page and line.
 
@@ -167,11 +175,11 @@ def _pdf_table(path: Path, label: str, work: Path, places: dict[Path, tuple[str,
             writer.writerow([lost.text or "(scanned page)", *([""] * (width - 1)), place])
             located.append(place)
     places[target] = tuple(located)
-    return label, target
+    return label, target, None
 
 
 def _unzip(path: Path, label: str, work: Path, skipped: list[Skipped], mapping: Mapping | None,
-           places: dict[Path, tuple[str, ...]] | None = None) -> Iterator[tuple[str, Path]]:
+           places: dict[Path, tuple[str, ...]] | None = None) -> Iterator[_Part]:
     """Extract each supported member to the work directory, within the zip limits (``configscan.limits``):
     sizes and ratios are checked from the directory first, and bytes are counted as they inflate."""
     try:
