@@ -13,7 +13,10 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from configscan import leftovers
 
@@ -27,8 +30,9 @@ def _is_special(path: Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def mode_for(path: Path) -> int:
-    """The permissions a plain ``open()`` would give: the existing file's, else 0o666 less the umask.
+def mode_for(path: Path, directory: bool = False) -> int:
+    """The permissions a plain ``open()`` (or ``mkdir()``) would give: the existing one's, else 0o666 (0o777) less
+    the umask.
 
     ``mkstemp`` creates files readable by the owner only; a report meant for a council (or a web folder)
     must not silently become private because it was written safely.
@@ -38,15 +42,23 @@ def mode_for(path: Path) -> int:
     except OSError:
         umask = os.umask(0)
         os.umask(umask)
-        return 0o666 & ~umask
+        return (0o777 if directory else 0o666) & ~umask
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_stream(path) as stream:
+        stream.write(payload)
+
+
+@contextmanager
+def atomic_stream(path: Path) -> Iterator[BinaryIO]:
+    """A binary stream whose bytes become ``path`` only when the block ends without an exception: for a file
+    too large to hold in memory first (a national corpus's report is written owner by owner)."""
+    path = Path(path)
     if _is_special(path):
         with path.open("wb") as stream:
-            stream.write(payload)
+            yield stream
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=leftovers.file_prefix(path), suffix=".tmp", dir=path.parent)
@@ -54,7 +66,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             leftovers.lock(fd)
             os.fchmod(fd, mode_for(path))
-            handle.write(payload)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -6,7 +6,8 @@ each named after its owner's process id (``pid``) plus a random part, so runs ne
 * work directories ``{tmp}/configscan-[kind-]{pid}-{random}/`` (spilled DuckDB data, transcoded copies);
 * evidence staging files ``.{target}.configscan-{pid}-{random}.partial`` (and its per-source parts
   ``.partial.N``) beside the evidence target -- as large as the evidence, hundreds of MB;
-* report temporary files ``.{target}.configscan-{pid}-{random}.tmp`` beside a report (``atomic.py``).
+* report temporary files ``.{target}.configscan-{pid}-{random}.tmp`` beside a report (``atomic.py``), and
+  folders of that name: a corpus's owner pages staged beside ``owners/`` (``corpus.html``).
 
 A run holds an exclusive ``flock`` on its work directory and on its staging and temporary files for as long
 as it uses them; the kernel releases it when the process dies, however it dies. A leftover is removed only
@@ -169,10 +170,13 @@ def _sweep_files(folder: Path) -> list[Path]:
     removed = []
     for path in sorted(_entries(folder), key=lambda p: p.name, reverse=True):  # parts before their stem
         match = _FILE.match(path.name)
-        if not match or _alive(int(match["pid"])) or not _ours(path, want_dir=False):
+        if not match or _alive(int(match["pid"])):
+            continue
+        is_dir = not match["part"] and path.name.endswith(".tmp") and _ours(path, want_dir=True)
+        if not is_dir and not _ours(path, want_dir=False):
             continue
         stem = path.with_name(path.name[: len(path.name) - len(match["part"] or "")])
-        if _remove(path, stem, False):
+        if _remove(path, stem, is_dir):
             removed.append(path)
     return removed
 

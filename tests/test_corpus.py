@@ -253,3 +253,39 @@ def test_evidence_names_file_and_sheet_when_file_names_hold_a_hash(tmp_path: Pat
     with evidence.open(encoding="utf-8") as handle:
         places = {(Path(r["file"]).name, r["sheet"], r["row"]) for r in csv.DictReader(handle)}
     assert places == {("log#1.xlsx", "Log#A", "2"), ("march#2.csv", "", "2")}
+
+
+def test_a_run_that_fails_midway_leaves_the_previous_outputs_whole(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Owners are written as they come (a national corpus's findings are never all held), yet a run that fails
+    after some owners leaves the previous run's report and pages as they were, with nothing staged left over."""
+    from configscan.corpus import html
+
+    manifest, _ = _corpus(tmp_path)
+    out = tmp_path / "out"
+    code, output = _run(["corpus", str(manifest), "--out", str(out), "-q"])
+    assert code == 1, output
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert len([p for p in before if p.parts[0] == "owners"]) == 3
+    (out / "owners" / "stale-page.html").write_text("from an older run")  # replaced with the folder
+    written: list[str] = []
+    real = html.render_owner
+
+    def failing(page: html.Page, *args: Any) -> str:
+        written.append(page.slug)
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        return real(page, *args)
+
+    monkeypatch.setattr(html, "render_owner", failing)
+    # another date: every page it would write differs from the previous run's
+    code, output = _run(["corpus", str(manifest), "--out", str(out), "--as-of", "2026-01-02", "-q"])
+    assert code != 0 and len(written) == 2
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert {k: v for k, v in after.items() if k.name != "stale-page.html"} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    monkeypatch.setattr(html, "render_owner", real)
+    code, output = _run(["corpus", str(manifest), "--out", str(out), "-q"])
+    assert code == 1 and not (out / "owners" / "stale-page.html").exists()  # the pages of this run only
+    pages = sorted(p.name for p in before if p.parts[0] == "owners")
+    assert sorted(p.name for p in (out / "owners").iterdir()) == pages

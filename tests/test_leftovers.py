@@ -113,10 +113,13 @@ def test_only_configscan_names_with_a_dead_pid_are_swept(tmp_path: Path) -> None
     (target / "data.csv").write_text("precious")
     link = tmp_path / f"configscan-audit-{dead}-abc"  # a planted link to someone's folder
     link.symlink_to(target)
+    keep.append(tmp_path / f".owners.configscan-{dead}-abc.partial.3")  # a folder: only staged pages (.tmp) go
+    keep[-1].mkdir()
     gone = [tmp_path / f".rows.csv.configscan-{dead}-abc.partial", tmp_path / f".r.json.configscan-{dead}-q_1.tmp",
-            tmp_path / f".rows.csv.configscan-{dead}-abc.partial.3", tmp_path / f"configscan-{dead}-zz9"]
+            tmp_path / f".rows.csv.configscan-{dead}-abc.partial.3", tmp_path / f"configscan-{dead}-zz9",
+            tmp_path / f".owners.configscan-{dead}-k_2.tmp"]  # a corpus's staged owner pages
     for path in gone:
-        if path.name.startswith("configscan-"):
+        if path.name.startswith("configscan-") or path.name.startswith(".owners."):
             path.mkdir()
             (path / "spill").mkdir()
         else:

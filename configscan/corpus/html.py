@@ -17,6 +17,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import os
+import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -25,8 +29,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from configscan import __version__
-from configscan.atomic import write_atomic
+from configscan import __version__, leftovers
+from configscan.atomic import mode_for, write_atomic
 from configscan.corpus.dedup import Tiers
 from configscan.corpus.load import Loaded, SourceInfo
 from configscan.corpus.manifest import Release
@@ -55,7 +59,7 @@ class Page:
     @property
     def rank(self) -> int:
         """The worst finding's severity rank (-1: none), the sort key of the index's last column."""
-        return max((f.severity.rank for f in self.owner.findings), default=-1)
+        return self.owner.rank
 
 
 @dataclass
@@ -85,13 +89,32 @@ class Run:
         return bool(self.errors)
 
 
+class Pages:
+    """The pages as owners come: each a unique, file-safe slug from its name and state (the portfolio's
+    helper), given in the manifest's order so that a page keeps its name when findings change the ranking."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.pages: list[Page] = []
+
+    def add(self, owner: Owner) -> Page:
+        page = Page(slugify(owner.agency, owner.state, self.taken), owner,
+                    dict(zip(INDEX, index_row(owner), strict=True)))
+        self.pages.append(page)
+        return page
+
+    def ranked(self) -> list[Page]:
+        """Worst first, as the index lists them (``write.ranked``)."""
+        by_owner = {id(p.owner): p for p in self.pages}
+        return [by_owner[id(o)] for o in ranked([p.owner for p in self.pages])]
+
+
 def pages_of(owners: list[Owner]) -> list[Page]:
-    """Worst first; each owner a unique, file-safe slug from its name and state (the portfolio's helper),
-    given in the manifest's order so that a page keeps its name when findings change the ranking."""
-    taken: set[str] = set()
-    slugs = [slugify(o.agency, o.state, taken) for o in owners]
-    order = {id(o): i for i, o in enumerate(owners)}
-    return [Page(slugs[order[id(o)]], o, dict(zip(INDEX, index_row(o), strict=True))) for o in ranked(owners)]
+    """Every owner's page, worst first."""
+    pages = Pages()
+    for owner in owners:
+        pages.add(owner)
+    return pages.ranked()
 
 
 def run_of(releases: list[Release], loaded: Loaded, tiers: Tiers, as_of: dt.date) -> Run:
@@ -157,11 +180,49 @@ def render_owner(page: Page, run: Run, packs: dict[str, dict[tuple[str, str], st
         no_finding_note=NO_FINDING_INCOMPLETE if run.incomplete else NO_FINDING)
 
 
-def write_html(out: Path, owners: list[Owner], releases: list[Release], loaded: Loaded, tiers: Tiers,
-               as_of: dt.date) -> None:
-    """Every owner's page, then the index."""
-    pages, run = pages_of(owners), run_of(releases, loaded, tiers, as_of)
-    packs: dict[str, dict[tuple[str, str], str]] = {}
-    for page in pages:
-        write_atomic(out / OWNERS_DIR / f"{page.slug}.html", render_owner(page, run, packs))
-    write_atomic(out / "index.html", render_index(pages, run))
+class PageWriter:
+    """Each owner's page as the owner comes (its findings are let go after), into a staging folder beside
+    ``owners/`` that replaces it only when every page is written; then the index, which therefore never links
+    to a page that is not there. A run that fails or is killed leaves the previous pages whole, never a mix of
+    two runs' pages (a killed run's staging folder is named and locked as ``leftovers`` expects, and swept by
+    the next run)."""
+
+    def __init__(self, out: Path, run: Run) -> None:
+        self.out, self.run = out, run
+        self.pages = Pages()
+        self.packs: dict[str, dict[tuple[str, str], str]] = {}
+        out.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=leftovers.file_prefix(out / OWNERS_DIR), suffix=".tmp",
+                                             dir=out))
+        self._lock = os.open(self.staging, os.O_RDONLY)
+        leftovers.lock(self._lock)
+
+    def __enter__(self) -> PageWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None:
+                self._publish()
+        finally:
+            os.close(self._lock)
+            shutil.rmtree(self.staging, ignore_errors=True)  # gone already once published
+
+    def owner(self, owner: Owner) -> None:
+        page = self.pages.add(owner)
+        with (self.staging / f"{page.slug}.html").open("wb") as handle:
+            handle.write(render_owner(page, self.run, self.packs).encode("utf-8"))
+            os.fsync(handle.fileno())
+
+    def _publish(self) -> None:
+        """The staged pages become ``owners/`` (the previous folder moved aside, then removed), then the index."""
+        self.staging.chmod(mode_for(self.out / OWNERS_DIR, directory=True))
+        target = self.out / OWNERS_DIR
+        aside = self.out / f"{leftovers.file_prefix(target)}{secrets.token_hex(6)}.tmp"
+        moved = target.exists() or target.is_symlink()
+        if moved:
+            os.rename(target, aside)
+        os.rename(self.staging, target)
+        if moved:
+            shutil.rmtree(aside) if aside.is_dir() and not aside.is_symlink() else aside.unlink()
+        write_atomic(self.out / "index.html", render_index(self.pages.ranked(), self.run))

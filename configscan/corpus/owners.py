@@ -10,6 +10,7 @@ and the audit's aggregates and findings run unchanged against a rule set built f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from configscan.audit.passes import aggregate, reason_sql
 from configscan.audit.passes.engine import put_table
 from configscan.audit.run import DEFAULT_WIDE_DEVICES, lookback_limit
 from configscan.corpus.manifest import Release
-from configscan.findings import Finding
+from configscan.findings import Finding, Severity
 from configscan.jurisdictions.layers import build_ruleset
 from configscan.jurisdictions.loader import PackLibrary, RuleSet
 from configscan.partners import Classifier
@@ -36,7 +37,16 @@ class Owner:
     searchers: int = 0
     by_searcher: dict[str, int] = field(default_factory=dict)
     by_category: dict[str, int] = field(default_factory=dict)
+    # Held only while the owner's outputs are written (``evaluate`` yields owners one by one); what the index
+    # and the exit code need stays in ``found`` and ``worst``.
     findings: list[Finding] = field(default_factory=list)
+    found: int = 0
+    worst: Severity | None = None
+
+    @property
+    def rank(self) -> int:
+        """The worst finding's severity rank (-1: none): the index's order and the exit code."""
+        return self.worst.rank if self.worst is not None else -1
 
 
 def owners_of(releases: list[Release]) -> tuple[list[Owner], dict[int, int]]:
@@ -55,7 +65,10 @@ def owners_of(releases: list[Release]) -> tuple[list[Owner], dict[int, int]]:
 
 
 def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifier, as_of: dt.date,
-             threshold: int) -> list[Owner]:
+             threshold: int) -> Iterator[Owner]:
+    """Each owner some search belongs to, in the manifest's order, with its findings: a batch of owners'
+    facts at a time, so a national corpus's thousands of owners are never all held (the caller writes each
+    owner's outputs and lets its findings go)."""
     owners, of_release = owners_of(releases)
     put_table(con, "rel_owner", ("rel", "owner", "state"), ((r, o, releases[r].state) for r, o in of_release.items()),
               work)
@@ -90,7 +103,9 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
                                threshold=threshold, wide_devices=DEFAULT_WIDE_DEVICES,
                                retention=lookback_limit(rules[owner.state]))
             owner.findings = all_findings(audit, rules[owner.state], None, {})
-    return [owner for number, owner in enumerate(owners) if number in present]
+            owner.found = len(owner.findings)
+            owner.worst = max((f.severity for f in owner.findings), key=lambda v: v.rank, default=None)
+            yield owner
 
 
 # Each released row's owner: the one its file names for the row (a corpus gathering many agencies' releases),

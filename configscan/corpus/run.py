@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from configscan import leftovers
+from configscan.atomic import atomic_stream
 from configscan.audit.passes import engine, evidence
 from configscan.corpus import dedup, html, load, manifest, owners, write
 from configscan.corpus.dedup import Tiers
@@ -34,7 +36,7 @@ class CorpusResult:
     evidence_rows: int = 0
 
     def summary_line(self) -> str:
-        found = sum(len(o.findings) for o in self.owners)
+        found = sum(o.found for o in self.owners)
         return (f"configscan corpus: {len(self.owners)} owner(s), {self.tiers.rows:,} rows, {self.tiers.searches:,} "
                 f"distinct searches ({self.tiers.linked_by_id:,} linked by ID, {self.tiers.linked_by_loose_key:,} "
                 f"by loose key, {self.tiers.ambiguous_unlinked:,} ambiguous left unlinked); {found} finding(s)")
@@ -44,12 +46,12 @@ class CorpusResult:
             return 3
         if threshold is None:
             return 0
-        worst = [f.severity.rank for o in self.owners for f in o.findings]
-        return 1 if worst and max(worst) >= threshold.rank else 0
+        return 1 if max((o.rank for o in self.owners), default=-1) >= threshold.rank else 0
 
 
 def run_corpus(request: CorpusRequest, started: float | None = None) -> CorpusResult:
     started = time.perf_counter() if started is None else started
+    leftovers.sweep_leftovers([request.out])  # what a killed run left beside the outputs (staged pages, reports)
     releases = manifest.load(request.source, request.state)
     manifest.verify(releases)
     con = engine.connect(request.work, memory_limit="1500MB")
@@ -59,16 +61,22 @@ def run_corpus(request: CorpusRequest, started: float | None = None) -> CorpusRe
         # rows in order, and without that its large groupings and tables hold less in memory.
         con.execute("SET preserve_insertion_order = false")
         tiers = dedup.link(con)
-        found = owners.evaluate(con, releases, request.work, Classifier(None), request.as_of, request.threshold)
-        result = CorpusResult(found, tiers, list(loaded.errors))
-        if request.evidence is not None:
-            staged = evidence.staging_path(request.evidence)  # published by the command after the outputs
-            result.evidence_rows = write.write_evidence(con, staged, releases, loaded, request.threshold,
-                                                        request.work)
-        data = write.report(releases, loaded, tiers, found, time.perf_counter() - started)
-        data["evidence_rows"] = result.evidence_rows
-        write.write_outputs(request.out, data, found)
-        html.write_html(request.out, found, releases, loaded, tiers, request.as_of)
+        result = CorpusResult([], tiers, list(loaded.errors))
+        with atomic_stream(request.out / "corpus.json") as stream:
+            report = write.ReportWriter(stream, releases, loaded, tiers)
+            with html.PageWriter(request.out, html.run_of(releases, loaded, tiers, request.as_of)) as pages:
+                for owner in owners.evaluate(con, releases, request.work, Classifier(None), request.as_of,
+                                             request.threshold):
+                    report.owner(owner)
+                    pages.owner(owner)
+                    owner.findings = []  # written: a national corpus's findings are never all held
+                    result.owners.append(owner)
+                if request.evidence is not None:
+                    staged = evidence.staging_path(request.evidence)  # published by the command after the outputs
+                    result.evidence_rows = write.write_evidence(con, staged, releases, loaded, request.threshold,
+                                                                request.work)
+                report.finish(loaded.errors, loaded.skipped, time.perf_counter() - started, result.evidence_rows)
+                write.write_index(request.out, result.owners)
         return result
     finally:
         con.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from configscan.atomic import write_atomic
 from configscan.audit.passes.engine import put_table, quote
@@ -31,50 +31,57 @@ EVIDENCE = ("owner", "owner_state", "release", "request_url", "file", "sheet", "
 FLAGGED = ("immigration_purpose", "immigration_agency", "reproductive_health")
 
 
-def report(releases: list[Release], loaded: Loaded, tiers: Tiers, owners: list[Owner], seconds: float,
-           ) -> dict[str, Any]:
-    return {
-        "format": "configscan/corpus@1",
-        "releases": [{"name": r.name, "agency": r.agency, "state": r.state, "request_url": r.url or None,
-                      "files": [{"path": str(f.path), "sha256": f.sha256 or None} for f in r.files]}
-                     for r in releases],
-        "sources": [{"release": releases[s.rel].name, "file": s.label, "rows": s.rows, "rows_unreadable": s.rejected}
-                    for s in loaded.sources],
-        "deduplication": vars(tiers),
-        "owners": [_owner(o) for o in owners],
-        "errors": loaded.errors, "skipped": loaded.skipped, "seconds": round(seconds, 3),
-    }
+class ReportWriter:
+    """corpus.json written as the owners come (a national corpus's findings are never all held): the run's
+    head (releases, sources, de-duplication tiers), then one owner per line, then the tail (errors, skipped,
+    seconds, evidence rows). The stream is ``atomic.atomic_stream``'s: the file appears whole or not at all.
+    Findings are serialised by pydantic's own JSON encoder, the same text ``model_dump(mode="json")`` gives."""
 
+    def __init__(self, stream: BinaryIO, releases: list[Release], loaded: Loaded, tiers: Tiers) -> None:
+        self.stream = stream
+        self.first = True
+        head = json.dumps({
+            "format": "configscan/corpus@1",
+            "releases": [{"name": r.name, "agency": r.agency, "state": r.state, "request_url": r.url or None,
+                          "files": [{"path": str(f.path), "sha256": f.sha256 or None} for f in r.files]}
+                         for r in releases],
+            "sources": [{"release": releases[s.rel].name, "file": s.label, "rows": s.rows,
+                         "rows_unreadable": s.rejected} for s in loaded.sources],
+            "deduplication": vars(tiers)}, indent=2)
+        stream.write((head[:-2] + ',\n  "owners": [').encode("utf-8"))
 
-def _owner(owner: Owner) -> dict[str, Any]:
-    return {"agency": owner.agency, "state": owner.state, "releases": owner.releases, "searches": owner.searches,
-            "searchers": owner.searchers, "by_searcher": owner.by_searcher, "by_category": owner.by_category,
-            "findings": [f.model_dump(mode="json") for f in owner.findings]}
+    def owner(self, owner: Owner) -> None:
+        figures = json.dumps({"agency": owner.agency, "state": owner.state, "releases": owner.releases,
+                              "searches": owner.searches, "searchers": owner.searchers,
+                              "by_searcher": owner.by_searcher, "by_category": owner.by_category})
+        found = b",".join(f.model_dump_json().encode("utf-8") for f in owner.findings)
+        self.stream.write(b"\n    " if self.first else b",\n    ")
+        self.stream.write(figures[:-1].encode("utf-8") + b', "findings": [' + found + b"]}")
+        self.first = False
 
-
-def _worst(owner: Owner) -> str:
-    return max(owner.findings, key=lambda f: f.severity.rank).severity.value if owner.findings else ""
+    def finish(self, errors: list[str], skipped: list[str], seconds: float, evidence_rows: int) -> None:
+        tail = json.dumps({"errors": errors, "skipped": skipped, "seconds": round(seconds, 3),
+                           "evidence_rows": evidence_rows}, indent=2)
+        self.stream.write(("\n  ]," + tail[1:] + "\n").encode("utf-8"))
 
 
 def ranked(owners: list[Owner]) -> list[Owner]:
     """Worst first (the most severe finding), then by name: the order of index.csv and index.html."""
-    return sorted(owners, key=lambda o: (-max((f.severity.rank for f in o.findings), default=-1), o.agency))
+    return sorted(owners, key=lambda o: (-o.rank, o.agency))
 
 
 def index_row(o: Owner) -> list[object]:
     """One owner's INDEX columns (the CSV and the HTML index show the same figures)."""
     return [o.agency, o.state, "; ".join(o.releases), o.searches, o.searchers, o.by_searcher.get("federal", 0),
             o.by_searcher.get("out_of_state", 0), o.by_category.get("immigration_purpose", 0),
-            o.by_category.get("immigration_agency", 0), len(o.findings), _worst(o)]
+            o.by_category.get("immigration_agency", 0), o.found, o.worst.value if o.worst else ""]
 
 
 def index_rows(owners: list[Owner]) -> list[list[object]]:
     return [index_row(o) for o in ranked(owners)]
 
 
-def write_outputs(out: Path, data: dict[str, Any], owners: list[Owner]) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    write_atomic(out / "corpus.json", json.dumps(data, indent=2, default=str) + "\n")
+def write_index(out: Path, owners: list[Owner]) -> None:
     lines: list[list[object]] = [list(INDEX), *index_rows(owners)]
     write_atomic(out / "index.csv", _csv_text(lines))
 

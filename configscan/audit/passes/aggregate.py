@@ -152,11 +152,11 @@ def org_facts_by(con: Any, per: str | None = None, span: tuple[int, int] | None 
         fact.moderation_values = tuple(sorted({v for v in (mod_min, mod_max) if v}))
     for who, org, rule, n in con.execute(f"""
             SELECT {key}org, rule, sum(n) FROM gx WHERE {where} AND category = 'immigration_purpose'
-            GROUP BY ALL""").fetchall():
+            GROUP BY ALL ORDER BY ALL""").fetchall():  # ordered: the rules are listed as they come
         out[who][org].immigration_rules[rule] = int(n)
     for who, org, agency, only, n in con.execute(f"""
             SELECT {key}org, agency, sum(n) FILTER (category = 'immigration_agency'), sum(n) FROM gx
-            WHERE {where} AND agency IS NOT NULL GROUP BY ALL""").fetchall():
+            WHERE {where} AND agency IS NOT NULL GROUP BY ALL ORDER BY 1, 2, 3""").fetchall():
         fact = out[who][org]
         fact.agency_rules[agency] = int(n)
         fact.immigration_agency += int(n)
