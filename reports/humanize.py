@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from configscan.jurisdictions.schema import duration_days
@@ -18,6 +19,9 @@ from configscan.jurisdictions.schema import duration_days
 _ISO_DURATION = re.compile(r"^P(?:\d+[YMWD])+(?:T(?:\d+[HMS])+)?$|^PT(?:\d+[HMS])+$")
 _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 _DAY_KEYS = ("days", "retention", "limit")
+# First characters of the only texts :func:`plain` rewrites (ISO durations start with P, times with a digit);
+# the empty string is here too, so a blank value takes the full path.
+_MAYBE_FORMATTED = frozenset("P0123456789") | {""}
 
 
 _DURATION_WORD = re.compile(r"\bP(?:\d+[YMWD])+(?:T(?:\d+[HMS])+)?\b|\bPT(?:\d+[HMS])+\b")
@@ -40,6 +44,7 @@ def days(value: float) -> str:
     return f"{number} day" if number == 1 else f"{number} days"
 
 
+@lru_cache(maxsize=4096)  # a few dozen keys, asked for on every row of every card
 def label(key: str) -> str:
     """An evidence key as a heading: ``limit_in_days`` -> ``Limit in days``, dotted paths kept readable."""
     text = key.replace("_", " ").strip()
@@ -48,6 +53,8 @@ def label(key: str) -> str:
 
 def plain(value: object, key: str = "") -> str:
     """One scalar value as a person reads it (lists and mappings go through :func:`shape`)."""
+    if type(value) is str and value[:1] not in _MAYBE_FORMATTED:  # most values: names, reasons, labels
+        return value if value.strip() else "(blank)"
     if value is None:
         return "not given"
     if isinstance(value, bool):

@@ -134,7 +134,7 @@ def org_facts_by(con: Any, per: str | None = None, span: tuple[int, int] | None 
             SELECT {key}org, sum(n), sum(n) FILTER (category = 'immigration_purpose'),
                    sum(n) FILTER (category = 'vague'), sum(n) FILTER (category = 'reproductive_health'),
                    sum(n) FILTER (category = 'vague' AND rule = 'vague.empty')
-            FROM gx WHERE {where} GROUP BY {group}org""").fetchall():
+            FROM gx WHERE {where} GROUP BY {group}org ORDER BY 1, 2""").fetchall():  # facts in a stable order
         out.setdefault(row[0], {})[row[1]] = OrgFacts(int(row[2]), None, None, None, 0, int(row[3] or 0),
                                                       int(row[4] or 0), int(row[5] or 0), int(row[6] or 0))
     for (who, org, first, last, widest, sweeps, active, devices, wide, wide_first, wide_last, deep, back, deep_first,
