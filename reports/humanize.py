@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from configscan.jurisdictions.schema import duration_days
 
@@ -64,7 +64,7 @@ def plain(value: object, key: str = "") -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float | int):
-        if any(k in key.lower() for k in _DAY_KEYS) and not isinstance(value, bool):
+        if _day_key(key):
             return days(value)
         return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
     text = str(value)
@@ -82,8 +82,27 @@ def plain(value: object, key: str = "") -> str:
     return text
 
 
-def shape(value: object, key: str = "") -> dict[str, Any]:
-    """The form a value takes on the page: ``{"kind": "text"|"list"|"pairs"|"rows", ...}``.
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """The form a value takes on the page. Attributes, not a mapping: templates read them for every cell of
+    every card, and jinja2 finds an attribute at once where a mapping key costs it a failed attribute lookup."""
+
+    kind: str  # text | list | pairs | rows
+    text: str = ""
+    items: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+@lru_cache(maxsize=4096)
+def _day_key(key: str) -> bool:
+    """A number under this evidence key counts days (asked for every number of every card)."""
+    return any(k in key.lower() for k in _DAY_KEYS)
+
+
+def shape(value: object, key: str = "") -> Shape:
+    """The form a value takes on the page: text, a list, pairs or rows.
 
     A list of mappings becomes a table (one row each, the union of keys as columns); a list a bulleted list;
     a mapping a two-column list of pairs; anything else one line of text.
@@ -94,11 +113,11 @@ def shape(value: object, key: str = "") -> dict[str, Any]:
             columns: list[str] = []
             for item in items:
                 columns.extend(str(k) for k in item if str(k) not in columns)
-            rows = [[plain(item.get(c), c) for c in columns] for item in items]
-            return {"kind": "rows", "columns": columns, "rows": rows}
+            rows = tuple(tuple(plain(item.get(c), c) for c in columns) for item in items)
+            return Shape("rows", columns=tuple(columns), rows=rows)
         if not items:
-            return {"kind": "text", "text": "none"}
-        return {"kind": "list", "items": [plain(i, key) for i in items]}
+            return Shape("text", text="none")
+        return Shape("list", items=tuple(plain(i, key) for i in items))
     if isinstance(value, Mapping):
-        return {"kind": "pairs", "pairs": [(label(str(k)), plain(v, str(k))) for k, v in value.items()]}
-    return {"kind": "text", "text": plain(value, key)}
+        return Shape("pairs", pairs=tuple((label(str(k)), plain(v, str(k))) for k, v in value.items()))
+    return Shape("text", text=plain(value, key))

@@ -88,24 +88,27 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
     present = {int(number) for number in totals}  # the owners some search belongs to
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
-    ranked = sorted(present)
-    for start in range(0, len(ranked), _BATCH):  # a national corpus has thousands of owners: facts a batch at a time
-        batch = ranked[start:start + _BATCH]
-        facts = aggregate.org_facts_by(con, "owner", (batch[0], batch[-1]))
-        for number in batch:
-            owner = owners[number]
-            if owner.state not in rules:
-                rules[owner.state] = build_ruleset(library, f"US-{owner.state}", as_of, None, None)
-            mine, orgs = totals[number], facts.get(number, {})
-            owner.searches, owner.searchers = mine["searches"], mine["orgs_total"]
-            owner.by_searcher, owner.by_category = mine["by_searcher"], mine["by_category"]
-            audit = AuditFacts(orgs=orgs, searchers={org: memo[(org, owner.state)] for org in orgs},
-                               threshold=threshold, wide_devices=DEFAULT_WIDE_DEVICES,
-                               retention=lookback_limit(rules[owner.state]))
-            owner.findings = all_findings(audit, rules[owner.state], None, {})
-            owner.found = len(owner.findings)
-            owner.worst = max((f.severity for f in owner.findings), key=lambda v: v.rank, default=None)
-            yield owner
+    # Facts stream out owner by owner, in owner order (never all held); the open result is the connection's
+    # until the last owner is taken, so nothing else may query it meanwhile (findings and writers do not).
+    facts = aggregate.org_facts_by(con, "owner")
+    pending = next(facts, None)
+    for number in sorted(present):
+        orgs: dict[str | None, aggregate.OrgFacts] = {}
+        if pending is not None and pending[0] == number:
+            orgs, pending = pending[1], next(facts, None)
+        owner = owners[number]
+        if owner.state not in rules:
+            rules[owner.state] = build_ruleset(library, f"US-{owner.state}", as_of, None, None)
+        mine = totals[number]
+        owner.searches, owner.searchers = mine["searches"], mine["orgs_total"]
+        owner.by_searcher, owner.by_category = mine["by_searcher"], mine["by_category"]
+        audit = AuditFacts(orgs=orgs, searchers={org: memo[(org, owner.state)] for org in orgs},
+                           threshold=threshold, wide_devices=DEFAULT_WIDE_DEVICES,
+                           retention=lookback_limit(rules[owner.state]))
+        owner.findings = all_findings(audit, rules[owner.state], None, {})
+        owner.found = len(owner.findings)
+        owner.worst = max((f.severity for f in owner.findings), key=lambda v: v.rank, default=None)
+        yield owner
 
 
 # Each released row's owner: the one its file names for the row (a corpus gathering many agencies' releases),
@@ -179,7 +182,6 @@ def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
 
 
 Memo = dict[tuple[str | None, str], Searcher]
-_BATCH = 256  # owners whose facts are held in Python at once
 
 
 def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path) -> Memo:

@@ -11,6 +11,7 @@ The report keeps only what fits on a page: flagged organisations and reasons plu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -119,49 +120,81 @@ def _unclassed() -> NoReturn:
 
 def org_facts(con: Any) -> dict[str | None, OrgFacts]:
     """Counts by category from ``gx``; times, widest search and sweeps from ``by_org_month``."""
-    return org_facts_by(con).get(None, {})
+    return next((facts for _, facts in org_facts_by(con)), {})
 
 
-def org_facts_by(con: Any, per: str | None = None, span: tuple[int, int] | None = None,
-                 ) -> dict[Any, dict[str | None, OrgFacts]]:
+# Every organisation's facts in one query (``{key}``: the column facts are kept apart by, or NULL), ordered by
+# that column, so many agencies' facts stream out one agency at a time. The rules an organisation's reasons
+# fired come as lists, ordered, so every page lists them the same way. Sums are cast to BIGINT: the engine's
+# sums are 128-bit, which reach Python five times slower (2 M organisations: 7 s of the fetch).
+_FACTS = """
+    WITH base AS (SELECT {key} AS who, org, category, rule, agency, sum(n)::BIGINT AS n FROM gx GROUP BY ALL),
+    counts AS (
+        SELECT who, org, sum(n)::BIGINT AS n,
+               sum(n) FILTER (category = 'immigration_purpose')::BIGINT AS immigration,
+               sum(n) FILTER (category = 'vague')::BIGINT AS vague,
+               sum(n) FILTER (category = 'reproductive_health')::BIGINT AS health,
+               sum(n) FILTER (category = 'vague' AND rule = 'vague.empty')::BIGINT AS empty,
+               list((rule, n) ORDER BY rule) FILTER (category = 'immigration_purpose') AS purposes
+        FROM (SELECT who, org, category, rule, sum(n)::BIGINT AS n FROM base GROUP BY ALL) GROUP BY who, org),
+    agencies AS (
+        SELECT who, org, list((agency, n, alone) ORDER BY agency) AS named
+        FROM (SELECT who, org, agency, sum(n)::BIGINT AS n,
+                     sum(n) FILTER (category = 'immigration_agency')::BIGINT AS alone
+              FROM base WHERE agency IS NOT NULL GROUP BY ALL) GROUP BY who, org),
+    months AS (
+        SELECT {key} AS who, org, min(first_ts) AS first_ts, max(last_ts) AS last_ts, max(max_net) AS max_net,
+               sum(sweeps)::BIGINT AS sweeps, count(DISTINCT m) AS active, max(max_dev) AS max_dev,
+               sum(wide)::BIGINT AS wide, min(wide_first) AS wide_first, max(wide_last) AS wide_last,
+               sum(deep)::BIGINT AS deep, max(max_back) AS max_back, min(deep_first) AS deep_first,
+               max(deep_last) AS deep_last, sum(moderated)::BIGINT AS moderated, min(mod_min) AS mod_min,
+               max(mod_max) AS mod_max
+        FROM by_org_month GROUP BY ALL)
+    SELECT c.who, c.org, c.n, c.immigration, c.vague, c.health, c.empty, c.purposes, a.named, m.first_ts, m.last_ts,
+           m.max_net, m.sweeps, m.active, m.max_dev, m.wide, m.wide_first, m.wide_last, m.deep, m.max_back,
+           m.deep_first, m.deep_last, m.moderated, m.mod_min, m.mod_max
+    FROM counts c LEFT JOIN agencies a ON a.who IS NOT DISTINCT FROM c.who AND a.org IS NOT DISTINCT FROM c.org
+    LEFT JOIN months m ON m.who IS NOT DISTINCT FROM c.who AND m.org IS NOT DISTINCT FROM c.org
+    ORDER BY c.who, c.org"""
+_FETCH = 20_000  # rows of facts held at once
+
+
+def org_facts_by(con: Any, per: str | None = None) -> Iterator[tuple[Any, dict[str | None, OrgFacts]]]:
     """:func:`org_facts` for each value of the column ``per`` (every table has it; None: one agency, key None),
-    for the values in ``span`` (inclusive) only when given: many owners' facts are held a batch at a time."""
-    key = f"{per}, " if per else "NULL, "
-    group = f"{per}, " if per else ""
-    where = f"{per} BETWEEN {int(span[0])} AND {int(span[1])}" if per and span else "true"
-    out: dict[Any, dict[str | None, OrgFacts]] = {}
-    for row in con.execute(f"""
-            SELECT {key}org, sum(n), sum(n) FILTER (category = 'immigration_purpose'),
-                   sum(n) FILTER (category = 'vague'), sum(n) FILTER (category = 'reproductive_health'),
-                   sum(n) FILTER (category = 'vague' AND rule = 'vague.empty')
-            FROM gx WHERE {where} GROUP BY {group}org ORDER BY 1, 2""").fetchall():  # facts in a stable order
-        out.setdefault(row[0], {})[row[1]] = OrgFacts(int(row[2]), None, None, None, 0, int(row[3] or 0),
-                                                      int(row[4] or 0), int(row[5] or 0), int(row[6] or 0))
-    for (who, org, first, last, widest, sweeps, active, devices, wide, wide_first, wide_last, deep, back, deep_first,
-         deep_last, moderated, mod_min, mod_max) in con.execute(f"""
-            SELECT {key}org, min(first_ts), max(last_ts), max(max_net), sum(sweeps), count(DISTINCT m), max(max_dev),
-                   sum(wide), min(wide_first), max(wide_last), sum(deep), max(max_back), min(deep_first),
-                   max(deep_last), sum(moderated), min(mod_min), max(mod_max)
-            FROM by_org_month WHERE {where} GROUP BY {group}org""").fetchall():
-        fact = out[who][org]
-        fact.first_seen, fact.last_seen, fact.max_networks = first, last, widest
-        fact.sweeps, fact.months = int(sweeps or 0), int(active)
-        fact.max_devices, fact.wide, fact.wide_first, fact.wide_last = devices, int(wide or 0), wide_first, wide_last
-        fact.deep, fact.max_lookback_days, fact.deep_first, fact.deep_last = int(deep or 0), back, deep_first, deep_last
-        fact.moderated = int(moderated or 0)
-        fact.moderation_values = tuple(sorted({v for v in (mod_min, mod_max) if v}))
-    for who, org, rule, n in con.execute(f"""
-            SELECT {key}org, rule, sum(n) FROM gx WHERE {where} AND category = 'immigration_purpose'
-            GROUP BY ALL ORDER BY ALL""").fetchall():  # ordered: the rules are listed as they come
-        out[who][org].immigration_rules[rule] = int(n)
-    for who, org, agency, only, n in con.execute(f"""
-            SELECT {key}org, agency, sum(n) FILTER (category = 'immigration_agency'), sum(n) FROM gx
-            WHERE {where} AND agency IS NOT NULL GROUP BY ALL ORDER BY 1, 2, 3""").fetchall():
-        fact = out[who][org]
-        fact.agency_rules[agency] = int(n)
-        fact.immigration_agency += int(n)
+    in the order of those values: a national corpus's thousands of owners are never all held at once."""
+    cursor = con.execute(_FACTS.format(key=per or "NULL::INTEGER"))
+    who: Any = _NONE
+    facts: dict[str | None, OrgFacts] = {}
+    while rows := cursor.fetchmany(_FETCH):
+        for row in rows:
+            if row[0] != who:
+                if who is not _NONE:
+                    yield who, facts
+                who, facts = row[0], {}
+            facts[row[1]] = _org_fact(row)
+    if who is not _NONE:
+        yield who, facts
+
+
+_NONE = object()  # no agency read yet (None is the single agency's key)
+
+
+def _org_fact(row: tuple[Any, ...]) -> OrgFacts:
+    (_, _, n, immigration, vague, health, empty, purposes, named, first, last, widest, sweeps, active, devices,
+     wide, wide_first, wide_last, deep, back, deep_first, deep_last, moderated, mod_min, mod_max) = row
+    fact = OrgFacts(int(n), first, last, widest, int(sweeps or 0), int(immigration or 0), int(vague or 0),
+                    int(health or 0), int(empty or 0), months=int(active or 0), max_devices=devices,
+                    wide=int(wide or 0), wide_first=wide_first, wide_last=wide_last, deep=int(deep or 0),
+                    max_lookback_days=back, deep_first=deep_first, deep_last=deep_last,
+                    moderated=int(moderated or 0),
+                    moderation_values=tuple(sorted({v for v in (mod_min, mod_max) if v})))
+    if purposes:
+        fact.immigration_rules = {rule: int(count) for rule, count in purposes}
+    for agency, count, only in named or ():
+        fact.agency_rules[agency] = int(count)
+        fact.immigration_agency += int(count)
         fact.agency_only += int(only or 0)
-    return out
+    return fact
 
 
 def months(con: Any) -> list[MonthStat]:
