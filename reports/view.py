@@ -20,7 +20,7 @@ from configscan.findings import Finding, Outcome, ScanResult, Severity
 from configscan.jurisdictions.schema import Rule
 
 from . import renewal as renewal_mod
-from .humanize import label, shape
+from .humanize import Shape, label, shape
 
 LAYER_LABELS = {
     "state": "State law",
@@ -71,8 +71,8 @@ class Card:
     issues: list[Issue]
     rules: list[RuleRef]
     columns: list[str] = field(default_factory=list)  # evidence columns of the subject table (rolled up)
-    rows: list[list[dict[str, Any]]] = field(default_factory=list)
-    evidence: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # one subject: label, shape
+    rows: list[list[Shape]] = field(default_factory=list)
+    evidence: list[tuple[str, Shape]] = field(default_factory=list)  # one subject: label, shape
 
     @property
     def lead(self) -> Finding:
@@ -273,7 +273,7 @@ def confidence_mix(rules: Mapping[str, tuple[str, list[Rule]]]) -> dict[str, dic
     return mix
 
 
-def settings_rows(config: Mapping[str, Any] | None) -> list[tuple[str, dict[str, Any]]]:
+def settings_rows(config: Mapping[str, Any] | None) -> list[tuple[str, Shape]]:
     """The settings a council asks about, as exported (before any change), for the snapshot section."""
     if not config:
         return []
