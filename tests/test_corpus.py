@@ -289,3 +289,21 @@ def test_a_run_that_fails_midway_leaves_the_previous_outputs_whole(tmp_path: Pat
     assert code == 1 and not (out / "owners" / "stale-page.html").exists()  # the pages of this run only
     pages = sorted(p.name for p in before if p.parts[0] == "owners")
     assert sorted(p.name for p in (out / "owners").iterdir()) == pages
+
+
+def test_owners_facts_read_a_span_of_owners_at_a_time_give_the_same_corpus(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A national corpus's owners' facts are read a span of owners at a time (bounded memory); spans of one
+    owner each give the same owners, figures and findings as one span."""
+    from configscan.audit.passes import aggregate
+
+    manifest, _ = _corpus(tmp_path)
+    reports = []
+    for rows in (1_000_000, 1):
+        monkeypatch.setattr(aggregate, "_BATCH_ROWS", rows)
+        out = tmp_path / f"out{rows}"
+        code, output = _run(["corpus", str(manifest), "--out", str(out), "-q"])
+        assert code == 1, output
+        reports.append(json.loads((out / "corpus.json").read_text())["owners"])
+    assert len(reports[0]) == 3 and all(o["findings"] for o in reports[0])
+    assert reports[0] == reports[1]

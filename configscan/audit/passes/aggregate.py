@@ -123,12 +123,13 @@ def org_facts(con: Any) -> dict[str | None, OrgFacts]:
     return next((facts for _, facts in org_facts_by(con)), {})
 
 
-# Every organisation's facts in one query (``{key}``: the column facts are kept apart by, or NULL), ordered by
-# that column, so many agencies' facts stream out one agency at a time. The rules an organisation's reasons
-# fired come as lists, ordered, so every page lists them the same way. Sums are cast to BIGINT: the engine's
-# sums are 128-bit, which reach Python five times slower (2 M organisations: 7 s of the fetch).
+# Organisations' facts in one query (``{key}``: the column facts are kept apart by, or NULL; ``{where}``: which
+# of its values), ordered by that column, so many agencies' facts come out one agency at a time. The rules an
+# organisation's reasons fired come as lists, ordered, so every page lists them the same way. Sums are cast to
+# BIGINT: the engine's sums are 128-bit, which reach Python five times slower (2 M organisations: 7 s).
 _FACTS = """
-    WITH base AS (SELECT {key} AS who, org, category, rule, agency, sum(n)::BIGINT AS n FROM gx GROUP BY ALL),
+    WITH base AS (SELECT {key} AS who, org, category, rule, agency, sum(n)::BIGINT AS n FROM gx WHERE {where}
+                  GROUP BY ALL),
     counts AS (
         SELECT who, org, sum(n)::BIGINT AS n,
                sum(n) FILTER (category = 'immigration_purpose')::BIGINT AS immigration,
@@ -149,24 +150,26 @@ _FACTS = """
                sum(deep)::BIGINT AS deep, max(max_back) AS max_back, min(deep_first) AS deep_first,
                max(deep_last) AS deep_last, sum(moderated)::BIGINT AS moderated, min(mod_min) AS mod_min,
                max(mod_max) AS mod_max
-        FROM by_org_month GROUP BY ALL)
+        FROM by_org_month WHERE {where} GROUP BY ALL)
     SELECT c.who, c.org, c.n, c.immigration, c.vague, c.health, c.empty, c.purposes, a.named, m.first_ts, m.last_ts,
            m.max_net, m.sweeps, m.active, m.max_dev, m.wide, m.wide_first, m.wide_last, m.deep, m.max_back,
            m.deep_first, m.deep_last, m.moderated, m.mod_min, m.mod_max
     FROM counts c LEFT JOIN agencies a ON a.who IS NOT DISTINCT FROM c.who AND a.org IS NOT DISTINCT FROM c.org
     LEFT JOIN months m ON m.who IS NOT DISTINCT FROM c.who AND m.org IS NOT DISTINCT FROM c.org
     ORDER BY c.who, c.org"""
-_FETCH = 20_000  # rows of facts held at once
+_BATCH_ROWS = 200_000  # organisations' facts read at once: a national corpus has tens of millions
 
 
 def org_facts_by(con: Any, per: str | None = None) -> Iterator[tuple[Any, dict[str | None, OrgFacts]]]:
     """:func:`org_facts` for each value of the column ``per`` (every table has it; None: one agency, key None),
-    in the order of those values: a national corpus's thousands of owners are never all held at once."""
-    cursor = con.execute(_FACTS.format(key=per or "NULL::INTEGER"))
+    in the order of those values, a span of them at a time: a national corpus's thousands of owners are never
+    all held at once, in Python or in the engine (one query over 10 M searches' owners ran out of memory)."""
+    spans = [("NULL::INTEGER", "true")] if per is None else [
+        (per, f"{per} BETWEEN {lo} AND {hi}") for lo, hi in _spans(con, per)]
     who: Any = _NONE
     facts: dict[str | None, OrgFacts] = {}
-    while rows := cursor.fetchmany(_FETCH):
-        for row in rows:
+    for key, where in spans:
+        for row in con.execute(_FACTS.format(key=key, where=where)).fetchall():
             if row[0] != who:
                 if who is not _NONE:
                     yield who, facts
@@ -174,6 +177,19 @@ def org_facts_by(con: Any, per: str | None = None) -> Iterator[tuple[Any, dict[s
             facts[row[1]] = _org_fact(row)
     if who is not _NONE:
         yield who, facts
+
+
+def _spans(con: Any, per: str) -> list[tuple[int, int]]:
+    """Consecutive ranges of ``per`` values, each holding about :data:`_BATCH_ROWS` organisations (a value
+    with more is a range of its own)."""
+    spans: list[list[int]] = []
+    held = _BATCH_ROWS
+    for value, count in con.execute(f"SELECT {per}, count(*) FROM gx GROUP BY 1 ORDER BY 1").fetchall():
+        if held + count > _BATCH_ROWS:
+            spans.append([value, value])
+            held = 0
+        spans[-1][1], held = value, held + count
+    return [(lo, hi) for lo, hi in spans]
 
 
 _NONE = object()  # no agency read yet (None is the single agency's key)
