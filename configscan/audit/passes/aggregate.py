@@ -23,9 +23,10 @@ MAX_REASONS = 300
 FLAGGED_CATEGORIES = ("immigration_purpose", "immigration_agency", "reproductive_health")
 
 
-@dataclass
+@dataclass(slots=True)
 class OrgFacts:
-    """Per-organisation numbers the findings need (for every organisation, not only those reported)."""
+    """Per-organisation numbers the findings need (for every organisation, not only those reported): one per
+    (owner, organisation) in a national corpus, tens of millions, so slotted."""
 
     searches: int
     first_seen: dt.datetime | None
@@ -151,9 +152,11 @@ _FACTS = """
                max(deep_last) AS deep_last, sum(moderated)::BIGINT AS moderated, min(mod_min) AS mod_min,
                max(mod_max) AS mod_max
         FROM by_org_month WHERE {where} GROUP BY ALL)
-    SELECT c.who, c.org, c.n, c.immigration, c.vague, c.health, c.empty, c.purposes, a.named, m.first_ts, m.last_ts,
-           m.max_net, m.sweeps, m.active, m.max_dev, m.wide, m.wide_first, m.wide_last, m.deep, m.max_back,
-           m.deep_first, m.deep_last, m.moderated, m.mod_min, m.mod_max
+    SELECT c.who, c.org, c.purposes, a.named, m.mod_min, m.mod_max,
+           c.n, m.first_ts, m.last_ts, m.max_net, coalesce(m.sweeps, 0), coalesce(c.immigration, 0),
+           coalesce(c.vague, 0), coalesce(c.health, 0), coalesce(c.empty, 0), coalesce(m.active, 0), m.max_dev,
+           coalesce(m.wide, 0), m.wide_first, m.wide_last, coalesce(m.deep, 0), m.max_back, m.deep_first,
+           m.deep_last, coalesce(m.moderated, 0)
     FROM counts c LEFT JOIN agencies a ON a.who IS NOT DISTINCT FROM c.who AND a.org IS NOT DISTINCT FROM c.org
     LEFT JOIN months m ON m.who IS NOT DISTINCT FROM c.who AND m.org IS NOT DISTINCT FROM c.org
     ORDER BY c.who, c.org"""
@@ -196,20 +199,19 @@ _NONE = object()  # no agency read yet (None is the single agency's key)
 
 
 def _org_fact(row: tuple[Any, ...]) -> OrgFacts:
-    (_, _, n, immigration, vague, health, empty, purposes, named, first, last, widest, sweeps, active, devices,
-     wide, wide_first, wide_last, deep, back, deep_first, deep_last, moderated, mod_min, mod_max) = row
-    fact = OrgFacts(int(n), first, last, widest, int(sweeps or 0), int(immigration or 0), int(vague or 0),
-                    int(health or 0), int(empty or 0), months=int(active or 0), max_devices=devices,
-                    wide=int(wide or 0), wide_first=wide_first, wide_last=wide_last, deep=int(deep or 0),
-                    max_lookback_days=back, deep_first=deep_first, deep_last=deep_last,
-                    moderated=int(moderated or 0),
-                    moderation_values=tuple(sorted({v for v in (mod_min, mod_max) if v})))
-    if purposes:
-        fact.immigration_rules = {rule: int(count) for rule, count in purposes}
-    for agency, count, only in named or ():
-        fact.agency_rules[agency] = int(count)
-        fact.immigration_agency += int(count)
-        fact.agency_only += int(only or 0)
+    """A row of :data:`_FACTS` (its numbers in the order of ``OrgFacts``'s, from ``searches`` on, NULL counts
+    already 0) as facts: called once per (agency, organisation), so positional and without conversions."""
+    searches, first, last, widest, sweeps, immigration, vague, health, empty, active, devices, wide, wide_first, \
+        wide_last, deep, back, deep_first, deep_last, moderated = row[6:]
+    fact = OrgFacts(searches, first, last, widest, sweeps, immigration, vague, health, empty, {}, 0, 0, {}, active,
+                    devices, wide, wide_first, wide_last, deep, back, deep_first, deep_last, moderated,
+                    tuple(sorted({v for v in row[4:6] if v})) if row[4] or row[5] else ())
+    if row[2]:
+        fact.immigration_rules = {rule: count for rule, count in row[2]}
+    for agency, count, only in row[3] or ():
+        fact.agency_rules[agency] = count
+        fact.immigration_agency += count
+        fact.agency_only += only or 0
     return fact
 
 
