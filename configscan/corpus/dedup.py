@@ -77,6 +77,11 @@ def link(con: Any) -> Tiers:
                     THEN coalesce(l.ident, md5_number('key:' || c.lk::VARCHAR))
                     ELSE md5_number('row:' || c.rowid::VARCHAR) END AS sk
         FROM crow c LEFT JOIN loose l ON c.lk = l.lk AND c.uid IS NULL AND c.id_raw IS NULL""")
+    # A search released once (every search of a national corpus of distinct searches, most of any corpus) is
+    # its row: only the keys with several copies go through the grouping that picks each value's first copy.
+    con.execute("CREATE OR REPLACE TEMP TABLE multi AS SELECT sk FROM linked GROUP BY sk HAVING count(*) > 1")
+    rows = f"""SELECT sk, tier, rel, org, ts, networks, reason, case_no, {_ORDER} AS ord,
+                      {missing_sql('reason')} AS no_reason, {missing_sql('case_no')} AS no_case FROM linked"""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE searches AS
         SELECT sk, count(*) AS copies, count(*) FILTER (tier = 'id') AS by_id,
@@ -90,9 +95,13 @@ def link(con: Any) -> Tiers:
                bool_and(no_case) AS case_missing
         FROM (SELECT *, {_MISSING_FIRST.format(flag="no_reason")} | ord AS reason_ord,
                      {_MISSING_FIRST.format(flag="no_case")} | ord AS case_ord
-              FROM (SELECT sk, tier, rel, org, ts, networks, reason, case_no, {_ORDER} AS ord,
-                           {missing_sql('reason')} AS no_reason, {missing_sql('case_no')} AS no_case FROM linked))
-        GROUP BY sk""")
+              FROM ({rows}) WHERE sk IN (SELECT sk FROM multi))
+        GROUP BY sk
+        UNION ALL
+        SELECT sk, 1, (tier = 'id')::BIGINT, (tier = 'loose')::BIGINT, (tier = 'ambiguous')::BIGINT,
+               (tier = 'none')::BIGINT, no_reason::BIGINT, no_case::BIGINT, org, ts, networks, reason, rel,
+               no_reason, case_no, rel, no_case
+        FROM ({rows}) r WHERE NOT EXISTS (SELECT 1 FROM multi m WHERE m.sk = r.sk)""")
     # Every figure from the searches table: the rows are read once (above), never again to count.
     row = con.execute("""
         SELECT coalesce(sum(copies), 0), count(*),
