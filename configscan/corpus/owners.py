@@ -157,8 +157,9 @@ def _reason_keys(con: Any, numbered: bool = False) -> bool:
 def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
     """Every owner's groupings at once, under the names the audit's aggregates read (``g``, ``by_org_month``)
     with an ``owner`` column: one pass over the searches, and every figure after it one
-    query for all owners (``aggregate.*_by``) instead of a dozen per owner. Sorted by owner, so a batch of
-    owners reads only its own part of each table (zone maps skip the rest)."""
+    query for all owners (``aggregate.*_by``) instead of a dozen per owner. Sorted by owner, so a span of
+    owners reads only its own part of each table (zone maps skip the rest): at 10 M national searches the
+    facts' queries took 17 s sorted and 95 s unsorted, against about 8 s to sort."""
     if hashed:
         con.execute("""
             CREATE OR REPLACE TEMP TABLE g AS
@@ -178,7 +179,7 @@ def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
                max(ts) FILTER (networks >= {int(threshold)}) AS wide_last, 0::BIGINT AS deep,
                NULL::DOUBLE AS max_back, NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last,
                0::BIGINT AS moderated, NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max
-        FROM osearch GROUP BY ALL ORDER BY owner""")
+        FROM osearch GROUP BY owner, m, org ORDER BY owner""")
 
 
 Memo = dict[tuple[str | None, str], Searcher]
