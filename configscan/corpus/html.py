@@ -8,8 +8,8 @@ finding cards (``_findings.html.j2``, grouped by ``reports.view``). Fail closed:
 "no finding" line says the figures are partial. Release text (agency, searcher and file names, reasons in
 evidence) is escaped by jinja2's autoescape; a request URL is a link only when it is http(s). The index is
 complete without JavaScript; its small sort script is allowed by hash in the page's Content-Security-Policy,
-so no other script could run. Owner pages are written before the index, so the index never links to a page
-that is not there; every file through ``write_atomic``.
+so no other script could run. Owner pages are staged and replace ``owners/`` whole before the index is
+written (``PageWriter``), so the index never links to a page that is not there.
 """
 
 from __future__ import annotations
@@ -223,6 +223,8 @@ class PageWriter:
         if moved:
             os.rename(target, aside)
         os.rename(self.staging, target)
-        if moved:
-            shutil.rmtree(aside) if aside.is_dir() and not aside.is_symlink() else aside.unlink()
+        if moved and aside.is_dir() and not aside.is_symlink():
+            shutil.rmtree(aside)
+        elif moved:
+            aside.unlink()
         write_atomic(self.out / "index.html", render_index(self.pages.ranked(), self.run))
