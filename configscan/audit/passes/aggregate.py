@@ -26,7 +26,7 @@ FLAGGED_CATEGORIES = ("immigration_purpose", "immigration_agency", "reproductive
 @dataclass(slots=True)
 class OrgFacts:
     """Per-organisation numbers the findings need (for every organisation, not only those reported): one per
-    (owner, organisation) in a national corpus, tens of millions, so slotted."""
+    (owner, organisation) in a national corpus, millions built in a run, so slotted."""
 
     searches: int
     first_seen: dt.datetime | None
