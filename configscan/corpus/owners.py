@@ -88,8 +88,7 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
     present = {int(number) for number in totals}  # the owners some search belongs to
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
-    # Facts stream out owner by owner, in owner order (never all held); the open result is the connection's
-    # until the last owner is taken, so nothing else may query it meanwhile (findings and writers do not).
+    # Facts come owner by owner, in owner order, a span of owners read at a time (never all held).
     facts = aggregate.org_facts_by(con, "owner")
     pending = next(facts, None)
     for number in sorted(present):

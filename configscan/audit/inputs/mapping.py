@@ -85,7 +85,7 @@ def for_sheet(mapping: Mapping | None, sheet: str | None) -> Mapping | None:
     mapping may name one sheet of a workbook."""
     if mapping is None or mapping.sheet is None:
         return mapping
-    return mapping if sheet is not None and sheet == mapping.sheet else None
+    return mapping if sheet == mapping.sheet else None
 
 
 def find_layout(records: list[tuple[int, list[str]]], mapping: Mapping | None) -> Layout | None:

@@ -160,7 +160,7 @@ _FACTS = """
     FROM counts c LEFT JOIN agencies a ON a.who IS NOT DISTINCT FROM c.who AND a.org IS NOT DISTINCT FROM c.org
     LEFT JOIN months m ON m.who IS NOT DISTINCT FROM c.who AND m.org IS NOT DISTINCT FROM c.org
     ORDER BY c.who, c.org"""
-_BATCH_ROWS = 200_000  # organisations' facts read at once: a national corpus has tens of millions
+_BATCH_ROWS = 200_000  # rows of ``gx`` whose organisations' facts are read at once (a national corpus: millions)
 
 
 def org_facts_by(con: Any, per: str | None = None) -> Iterator[tuple[Any, dict[str | None, OrgFacts]]]:
@@ -183,8 +183,9 @@ def org_facts_by(con: Any, per: str | None = None) -> Iterator[tuple[Any, dict[s
 
 
 def _spans(con: Any, per: str) -> list[tuple[int, int]]:
-    """Consecutive ranges of ``per`` values, each holding about :data:`_BATCH_ROWS` organisations (a value
-    with more is a range of its own)."""
+    """Consecutive ranges of ``per`` values, each holding about :data:`_BATCH_ROWS` rows of ``gx`` (one per
+    organisation and reason key: at least as many as the organisations' facts; a value with more is a range
+    of its own)."""
     spans: list[list[int]] = []
     held = _BATCH_ROWS
     for value, count in con.execute(f"SELECT {per}, count(*) FROM gx GROUP BY 1 ORDER BY 1").fetchall():
