@@ -2,4 +2,5 @@
 
 from configscan.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process (``corpus.pagework``) imports it
+    main()

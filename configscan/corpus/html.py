@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from configscan import __version__, leftovers
 from configscan.atomic import mode_for, write_atomic
+from configscan.corpus import pagework
 from configscan.corpus.dedup import Tiers
 from configscan.corpus.load import Loaded, SourceInfo
 from configscan.corpus.manifest import Release
@@ -43,6 +44,9 @@ from configscan.portfolio.run import slugify
 from configscan.reports import html_report, view
 
 OWNERS_DIR = "owners"
+# Pages rendered in this process before workers take over (``pagework``): starting one costs about a second,
+# more than a small corpus's pages.
+INLINE_PAGES = 200
 NO_FINDING = "No finding: no rule is broken and nothing was left unverified by the searches read."
 NO_FINDING_INCOMPLETE = ("No finding in the searches that were read. The run is incomplete (see above): this is "
                          "not a clean result.")
@@ -185,10 +189,14 @@ class PageWriter:
     ``owners/`` that replaces it only when every page is written; then the index, which therefore never links
     to a page that is not there. A run that fails or is killed leaves the previous pages whole, never a mix of
     two runs' pages (a killed run's staging folder is named and locked as ``leftovers`` expects, and swept by
-    the next run)."""
+    the next run). Past the first ``INLINE_PAGES`` pages, ``workers`` processes (default: one per spare core, at
+    most three) render them while the run goes on (``pagework``); every page is written before any is
+    published."""
 
-    def __init__(self, out: Path, run: Run) -> None:
+    def __init__(self, out: Path, run: Run, workers: int | None = None) -> None:
         self.out, self.run = out, run
+        self.workers = pagework.spare_cores() if workers is None else workers
+        self._pool: pagework.PagePool | None = None
         self.pages = Pages()
         self.packs: dict[str, dict[tuple[str, str], str]] = {}
         out.mkdir(parents=True, exist_ok=True)
@@ -203,16 +211,27 @@ class PageWriter:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         try:
             if kind is None:
+                self.finish()
                 self._publish()
         finally:
+            if self._pool is not None:
+                self._pool.close()  # no worker writes into the staging folder once it is removed
             os.close(self._lock)
             shutil.rmtree(self.staging, ignore_errors=True)  # gone already once published
 
     def owner(self, owner: Owner) -> None:
         page = self.pages.add(owner)
-        with (self.staging / f"{page.slug}.html").open("wb") as handle:
-            handle.write(render_owner(page, self.run, self.packs).encode("utf-8"))
-            os.fsync(handle.fileno())
+        if self._pool is None and len(self.pages.pages) > INLINE_PAGES and self.workers:
+            self._pool = pagework.PagePool(self.staging, self.run, self.workers, render_owner)
+        if self._pool is not None:
+            self._pool.submit(page.slug, page)
+        else:
+            pagework.write_page(self.staging / f"{page.slug}.html", render_owner(page, self.run, self.packs))
+
+    def finish(self) -> None:
+        """Every page written (the workers' failures raised here): before anything of the run is published."""
+        if self._pool is not None:
+            self._pool.finish()
 
     def _publish(self) -> None:
         """The staged pages become ``owners/`` (the previous folder moved aside, then removed), then the index."""

@@ -71,6 +71,7 @@ def run_corpus(request: CorpusRequest, started: float | None = None) -> CorpusRe
                     pages.owner(owner)
                     owner.findings = []  # written: a national corpus's findings are never all held
                     result.owners.append(owner)
+                pages.finish()  # a page that failed in a worker fails the run before anything is published
                 if request.evidence is not None:
                     staged = evidence.staging_path(request.evidence)  # published by the command after the outputs
                     result.evidence_rows = write.write_evidence(con, staged, releases, loaded, request.threshold,
