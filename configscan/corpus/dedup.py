@@ -9,7 +9,8 @@ searching organisation has no loose key and stays a search of its own.
 Each search's reason and case number come from its first copy (release order, file, row) that is not blank
 or a redaction marker: a reason redacted in one release and present in another is recovered, and the
 evidence row of the redacted copy names the release it came from. Everything is SQL over ``crow`` (see
-``load``); the result is ``searches`` (one row per search) and ``linked`` (each row with its search ``sk``).
+``load``); the result is ``searches`` (one row per search), ``linked`` (each row with its search ``sk``) and
+``multi`` (the keys of the searches with several copies: any other search is its one row).
 """
 
 from __future__ import annotations

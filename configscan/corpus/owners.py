@@ -78,9 +78,7 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
               work)
     hashed = _reason_keys(con)
     reason_sql.classify(con, work)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE osearch AS
-        SELECT w.owner, s.* FROM (SELECT DISTINCT owner, sk FROM lown) w JOIN searches s USING (sk)""")
+    con.execute(OWNER_SEARCHES)
     _grouped(con, threshold, hashed)
     memo = _classify(con, owners, classifier, work)
     aggregate.build_groups(con, per="owner")
@@ -116,6 +114,19 @@ OWNED = """
     SELECT l.*, coalesce(n.owner::INTEGER, ro.owner::INTEGER) AS owner
     FROM linked l JOIN rel_owner ro ON l.rel = ro.rel::INTEGER
     LEFT JOIN named_owner n ON n.name = l.owner_name AND n.state = coalesce(l.owner_state, ro.state)"""
+
+
+# Each owner's searches (``osearch``), only the columns the owners' tables read. A search released once (``dedup``
+# leaves it out of ``multi``; every search of a national corpus of distinct searches) is its own row, which
+# has the search's values and one owner, so it is taken from the rows as they are; only a search with several
+# copies is matched to each owner that released it (distinct: one owner may hold two copies).
+OWNER_SEARCHES = """
+    CREATE OR REPLACE TEMP TABLE osearch AS
+    SELECT l.owner, l.org, l.reason, l.ts, l.networks
+    FROM lown l WHERE NOT EXISTS (SELECT 1 FROM multi m WHERE m.sk = l.sk)
+    UNION ALL
+    SELECT w.owner, s.org, s.reason, s.ts, s.networks
+    FROM (SELECT DISTINCT owner, sk FROM lown WHERE sk IN (SELECT sk FROM multi)) w JOIN searches s USING (sk)"""
 
 
 def _named_owners(con: Any, owners: list[Owner], releases: list[Release], work: Path) -> None:
