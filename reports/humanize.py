@@ -95,6 +95,9 @@ class Shape:
     rows: tuple[tuple[str, ...], ...] = ()
 
 
+_SCALARS = frozenset({str, int, float, type(None)})  # exactly these types (a bool is shown as on/off by plain)
+
+
 @lru_cache(maxsize=4096)
 def _day_key(key: str) -> bool:
     """A number under this evidence key counts days (asked for every number of every card)."""
@@ -107,6 +110,8 @@ def shape(value: object, key: str = "") -> Shape:
     A list of mappings becomes a table (one row each, the union of keys as columns); a list a bulleted list;
     a mapping a two-column list of pairs; anything else one line of text.
     """
+    if type(value) in _SCALARS:  # most values of most cards: one line of text, no container checks
+        return Shape("text", text=plain(value, key))
     if isinstance(value, list | tuple):
         items = list(value)
         if items and all(isinstance(i, Mapping) for i in items):
