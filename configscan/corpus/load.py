@@ -104,12 +104,18 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
             con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
             con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
             con.execute(f"DELETE FROM crow WHERE src = {scan.src}")
-            con.execute(f"CREATE OR REPLACE TEMP TABLE cur AS SELECT * FROM ({rows})")
+            # ``cur`` holds the rows as ``crow`` will (only the raw time and the Time Frame texts are dropped: the
+            # loose key holds the Time Frame), so the copy into ``crow`` moves no column it does not keep.
             lk = _LOOSE_KEY.format(ts="ts", org="org", networks="networks", tf="x_time_frame")
             con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE cur AS
+                SELECT uid, id_raw, org, reason, x_case, ts, networks, {lk} AS lk, x_owner,
+                       upper(x_owner_state) AS x_owner_state, is_header OR is_blank AS skip
+                FROM ({rows})""")
+            con.execute(f"""
                 INSERT INTO crow SELECT {rel}, {scan.src}, rowid + {scan.row_offset}, uid, id_raw, org, reason, x_case,
-                       ts, networks, {lk}, x_owner, upper(x_owner_state)
-                FROM cur WHERE NOT is_header AND NOT is_blank""")
+                       ts, networks, lk, x_owner, x_owner_state
+                FROM cur WHERE NOT skip""")
             info.rejected, casts, short = engine.rejected(con, scan.src)
             if casts and scan.typed:
                 scan.typed = {}
@@ -117,7 +123,7 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
                 scan.padded = True
             else:
                 break
-        read, skipped_rows = con.execute("SELECT count(*), count_if(is_header OR is_blank) FROM cur").fetchone()
+        read, skipped_rows = con.execute("SELECT count(*), count_if(skip) FROM cur").fetchone()
         con.execute("DROP TABLE cur")
         info.rows = int(read) - int(skipped_rows)
         if info.rejected:
