@@ -99,7 +99,8 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
         mine = totals[number]
         owner.searches, owner.searchers = mine["searches"], mine["orgs_total"]
         owner.by_searcher, owner.by_category = mine["by_searcher"], mine["by_category"]
-        audit = AuditFacts(orgs=orgs, searchers={org: memo[(org, owner.state)] for org in orgs},
+        verdicts = memo.get(owner.state, {})
+        audit = AuditFacts(orgs=orgs, searchers={org: verdicts[org] for org in orgs},
                            threshold=threshold, wide_devices=DEFAULT_WIDE_DEVICES,
                            retention=lookback_limit(rules[owner.state]))
         owner.findings = all_findings(audit, rules[owner.state], None, {})
@@ -192,7 +193,7 @@ def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
         FROM osearch GROUP BY owner, m, org ORDER BY owner""")
 
 
-Memo = dict[tuple[str | None, str], Searcher]
+Memo = dict[str, dict[str | None, Searcher]]  # owner's state -> searcher -> verdict
 
 
 def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path) -> Memo:
@@ -205,10 +206,10 @@ def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path)
                                   "ON g.owner = m.owner::INTEGER ORDER BY 2, 1 NULLS FIRST").fetchall():
         by_state.setdefault(str(state), []).append(org)
     for state, names in by_state.items():
-        memo.update({(name, state): v for name, v in classify_searchers(names, classifier, state, None).items()})
+        memo[state] = classify_searchers(names, classifier, state, None)
     put_table(con, "state_class", ("org", "owner_state", "klass", "state", "listed"), (
         (org, state, v.klass, v.state or "", "" if v.listed is None else str(int(v.listed)))
-        for (org, state), v in memo.items()), work)
+        for state, verdicts in memo.items() for org, v in verdicts.items()), work)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE org_class AS
         SELECT g.owner, g.org, c.klass, c.state, c.listed
