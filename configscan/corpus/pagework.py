@@ -5,8 +5,8 @@ A national corpus has thousands of owners, and rendering their pages was about h
 owner's findings and the run's figures, so on a machine with a spare core it is done beside the findings.
 
 Each page is pickled the moment it is handed over (the caller lets the owner's findings go at once) and
-rendered and written by a worker. At most a few pages wait at a time, so memory stays bounded when the
-workers fall behind. Every page's outcome is collected before the pages are published. A page that raised,
+rendered and written by a worker. At most ``_IN_FLIGHT`` pages wait at a time, so memory stays bounded when
+the workers fall behind. Every page's outcome is collected before the pages are published. A page that raised,
 or a worker that died, raises here, and the run fails as it would with a page rendered in-process. Workers
 are spawned, not forked: the parent holds the engine's threads, which a fork would copy mid-lock.
 """
