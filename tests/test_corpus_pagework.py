@@ -6,6 +6,10 @@ tree of ``test_corpus``."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +102,34 @@ def test_a_page_that_fails_in_a_worker_fails_the_run_and_leaves_the_previous_out
         assert isinstance(raised.value, OSError) and raised.value.errno == 28
     assert _outputs(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # nothing staged left over
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_while_a_worker_renders_stops_the_run_cleanly(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group: the run exits 130 with its one line, the worker finishes its
+    page and goes, and the previous outputs are as they were, with nothing staged left over."""
+    manifest, _ = _corpus(tmp_path)
+    out = tmp_path / "out"
+    code, output = _run(["corpus", str(manifest), "--out", str(out), "-q"])
+    assert code == 1, output
+    before = _outputs(out)
+    started = tmp_path / "page-started"
+    child = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("slowpages.py")), "corpus", str(manifest), "--out", str(out),
+         "--as-of", "2026-01-02", "-q"],
+        env={**os.environ, "CONFIGSCAN_TEST_PAGE_STARTED": str(started)}, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)  # its own process group, as a terminal's job
+    deadline = time.monotonic() + 60
+    while not started.exists() or not started.read_text():  # a worker is mid-page
+        assert child.poll() is None, child.stderr.read() if child.stderr else ""
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    worker = int(started.read_text())
+    os.killpg(child.pid, signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "configscan: interrupted; no report was half-written"
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)  # the worker is gone
+    assert _outputs(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
