@@ -14,25 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pagerenders import dies_for_portland, raises_for_portland
 from test_corpus import _corpus, _run
 from typer.testing import CliRunner
 
 from configscan.cli import _mount_subcommands, app
 from configscan.corpus import html, pagework
-
-_REAL_RENDER = html.render_owner  # the workers import this module by name: these functions must be top-level
-
-
-def _raises_for_portland(page: html.Page, run: html.Run, packs: Any = None) -> str:
-    if page.owner.agency == "Portland Police Bureau":
-        raise OSError(28, "No space left on device")
-    return _REAL_RENDER(page, run, packs)
-
-
-def _dies_for_portland(page: html.Page, run: html.Run, packs: Any = None) -> str:
-    if page.owner.agency == "Portland Police Bureau":
-        os._exit(9)  # as the kernel's out-of-memory killer would leave it: no exception, no cleanup
-    return _REAL_RENDER(page, run, packs)
 
 
 def _outputs(out: Path) -> dict[Path, bytes]:
@@ -80,7 +67,7 @@ def test_pages_rendered_by_a_worker_are_byte_for_byte_those_rendered_in_process(
     assert not [p for p in pooled.iterdir() if p.name.startswith(".")]  # nothing staged left over
 
 
-@pytest.mark.parametrize("render", [_raises_for_portland, _dies_for_portland], ids=["raises", "dies"])
+@pytest.mark.parametrize("render", [raises_for_portland, dies_for_portland], ids=["raises", "dies"])
 def test_a_page_that_fails_in_a_worker_fails_the_run_and_leaves_the_previous_outputs_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, submitted: list[str], render: Any) -> None:
     manifest, _ = _corpus(tmp_path)
@@ -96,7 +83,7 @@ def test_a_page_that_fails_in_a_worker_fails_the_run_and_leaves_the_previous_out
         CliRunner().invoke(app, ["corpus", str(manifest), "--out", str(out), "--as-of", "2026-01-02", "-q"],
                            catch_exceptions=False)
     assert "portland-police-bureau-or" in submitted  # the failing page was a worker's
-    if render is _dies_for_portland:
+    if render is dies_for_portland:
         assert "stopped" in str(raised.value) and "no page of this run was published" in str(raised.value)
     else:
         assert isinstance(raised.value, OSError) and raised.value.errno == 28
@@ -115,7 +102,7 @@ def test_ctrl_c_while_a_worker_renders_stops_the_run_cleanly(tmp_path: Path) -> 
     before = _outputs(out)
     started = tmp_path / "page-started"
     child = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("slowpages.py")), "corpus", str(manifest), "--out", str(out),
+        [sys.executable, str(Path(__file__).with_name("pagerenders.py")), "corpus", str(manifest), "--out", str(out),
          "--as-of", "2026-01-02", "-q"],
         env={**os.environ, "CONFIGSCAN_TEST_PAGE_STARTED": str(started)}, stderr=subprocess.PIPE, text=True,
         start_new_session=True)  # its own process group, as a terminal's job
