@@ -104,8 +104,8 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
             con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
             con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
             con.execute(f"DELETE FROM crow WHERE src = {scan.src}")
-            # ``cur`` holds the rows as ``crow`` will (only the raw time and the Time Frame texts are dropped: the
-            # loose key holds the Time Frame), so the copy into ``crow`` moves no column it does not keep.
+            # ``cur`` holds the rows as ``crow`` will (the raw time, the Time Frame text, which the loose key holds,
+            # and the columns only the audit reads are dropped), so the copy into ``crow`` moves none it discards.
             lk = _LOOSE_KEY.format(ts="ts", org="org", networks="networks", tf="x_time_frame")
             con.execute(f"""
                 CREATE OR REPLACE TEMP TABLE cur AS
