@@ -74,7 +74,7 @@ def test_audit_on_a_terminal_shows_sources_read_and_the_engine_phase(logs: Path,
     code, drawn = audited
     plain = ANSI.sub("", drawn)
     assert code == 1, plain
-    assert "audit: reading 2026-03.csv" in plain and "audit: reading 2026-04.csv" in plain
+    assert "audit: reading 2026-03.csv and 1 more like it" in plain  # two months of one export: read together
     assert "0/2" in plain and "1/2" in plain and "2/2" in plain
     assert "audit: removing duplicates across sources" in plain
     assert "audit: grouping searchers and reasons" in plain

@@ -18,7 +18,7 @@ from configscan.audit.findings.searchers import Searcher, classify_searchers
 from configscan.audit.findings.summary import AuditFile, AuditSummary
 from configscan.audit.inputs import records
 from configscan.audit.inputs.sources import Source, expand, reencoded
-from configscan.audit.passes import aggregate, dedup, engine, evidence, load, reason_sql, samples
+from configscan.audit.passes import aggregate, alike, dedup, engine, evidence, load, reason_sql, samples
 from configscan.errors import InputError
 from configscan.findings import Finding
 from configscan.inputs import SkippedInput
@@ -132,14 +132,24 @@ def _classes(con: Any, request: AuditRequest) -> Classes:
 def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[str], work: Path,
               counter: records.Counter, hashed: bool, progress: AuditProgress) -> tuple[list[AuditFile], int]:
     load.prepare(con, dedup=len(scans) > 1)
-    files, removed, problems = [], 0, []
+    read: dict[int, load.LoadStats] = {}
+    whole = False  # every source came in one read together (which looked for repeated IDs)
     for scan in scans:
-        progress.reading(scan.source.label)
-        try:
-            stats = load.load(con, scan, threshold, hashed)
-        except load.NotUtf8:  # bytes past the sniffed head are not UTF-8: transcode, then read again
-            scan.source = reencoded(scan.source, work)
-            stats = load.load(con, scan, threshold, hashed)
+        scan.typed = engine.typed_columns(scan.source)
+    together = alike.groups(scans) if len(scans) > 1 else [scans]
+    for group in together:
+        if len(group) > 1:
+            progress.reading(f"{group[0].source.label} and {len(group) - 1} more like it")
+            read |= alike.load(con, group, threshold, hashed)
+            whole = len(read) == len(scans)
+        for scan in group:
+            if scan.src not in read:
+                progress.reading(scan.source.label)
+                read[scan.src] = _load_one(con, scan, threshold, hashed, work)
+            progress.read()
+    files, problems = [], []
+    for scan in scans:  # in source order, however they were read
+        stats = read[scan.src]
         if stats.rejected:
             lines = ", ".join(scan.source.line_name(n) for n in engine.rejected_lines(con, scan.src))
             problems.append(f"{scan.source.label}: {stats.rejected} row(s) could not be read (first at {lines})")
@@ -147,13 +157,23 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
         files.append(AuditFile(label=scan.source.label, layout=scan.source.layout.name, rows=stats.rows,
                                rows_unreadable=stats.rejected, header_repeats=stats.header_repeats,
                                blank_rows=stats.blank, encoding=scan.source.encoding))
-        progress.read()
+    removed = 0
     if len(scans) > 1:
         progress.phase("removing duplicates across sources")
-        removed = sum(dedup.resolve(con, scans, threshold, hashed).values())
+        # One read of every source that found no ID twice: no search repeats, nothing to read again.
+        settled = whole and not alike.repeats(con)
+        removed = sum(dedup.resolve(con, scans, threshold, hashed, settled).values())
     load.combine(con, hashed)
     errors.extend(problems)  # only once the load succeeded, so a second attempt does not repeat them
     return files, removed
+
+
+def _load_one(con: Any, scan: engine.Scan, threshold: int, hashed: bool, work: Path) -> load.LoadStats:
+    try:
+        return load.load(con, scan, threshold, hashed)
+    except load.NotUtf8:  # bytes past the sniffed head are not UTF-8: transcode, then read again
+        scan.source = reencoded(scan.source, work)
+        return load.load(con, scan, threshold, hashed)
 
 
 def _reconcile(source: Source, stats: load.LoadStats, counter: records.Counter) -> list[str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from configscan.audit.passes.alike import read_ids
 from configscan.audit.passes.engine import KEPT, Scan, lookback_sql, rows
 from configscan.audit.passes.load import (
     BY_ORG_MONTH,
@@ -27,14 +28,18 @@ from configscan.audit.passes.load import (
     BY_REASON,
     BY_REASON_MONTH,
     deep_sql,
-    read_ids,
     reaggregate,
     wide_sql,
 )
 
 
-def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool) -> dict[int, int]:
-    """Take duplicate searches back out of ``parts``; return how many were removed per source."""
+def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool, settled: bool = False) -> dict[int, int]:
+    """Take duplicate searches back out of ``parts``; return how many were removed per source. ``settled``: the
+    main pass read every source in one read and found no ID twice (``alike``), so there is nothing to remove."""
+    if settled:
+        for scan in scans:
+            scan.dedup = False  # later reads need no joins (and keep file order without a sort)
+        return {}
     read_ids(con, scans)
     # Candidates by one 64-bit key first (grouping millions of IDs on it is several times cheaper than on
     # the UUID and text pair), then the exact pairs among the few candidates.

@@ -17,14 +17,16 @@ organisations) or ``aggregate.build_groups`` (for reasons) says so (``HashCollis
 again keyed on text, numbering the texts instead -- an exact result either way.
 
 De-duplication by search ID matters only when several sources are read (overlapping monthly releases,
-stacked exports). Each source is then read without it, and ``dedup`` afterwards reads every source's IDs
-(``read_ids``: a narrow read, one row per kept search into ``ids``) and settles the duplicates. A
+stacked exports). Each source is then read without it. Sources read alike are read together (``alike``:
+one read of all their files, grouped per source too), which also finds whether any ID occurs twice; when
+one read covered every source and none did, nothing more is read. Otherwise ``dedup`` reads every source's
+IDs (``alike.read_ids``: a narrow read, one row per kept search into ``ids``) and settles the duplicates. A
 single source is not checked for repeated IDs (no overlap to remove).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -44,8 +46,9 @@ from configscan.audit.passes.engine import (
 )
 from configscan.errors import InputError
 
-# Which grouping a row of ``parts`` comes from.
-BY_ORG_REASON, BY_ORG_MONTH, BY_REASON_MONTH, BY_REASON = 1, 2, 4, 16
+# Which grouping a row of ``parts`` comes from. ID_REPEATS: the hash of a search ID (``hid``) that occurs more than
+# once in a read of several files (``alike``): none means no search repeats among them.
+BY_ORG_REASON, BY_ORG_MONTH, BY_REASON_MONTH, BY_REASON, ID_REPEATS = 1, 2, 4, 16, 32
 
 # What the (organisation, month) grouping also measures, in the same pass: the widest search in cameras;
 # searches wide enough to prove national lookup ("wide": networks >= the sweep threshold or cameras >= the
@@ -58,13 +61,13 @@ _FACT_TYPES = {"max_dev": "INTEGER", "wide": "BIGINT", "wide_first": "TIMESTAMP"
                "deep": "BIGINT", "max_back": "DOUBLE", "deep_first": "TIMESTAMP", "deep_last": "TIMESTAMP",
                "moderated": "BIGINT", "mod_min": "VARCHAR", "mod_max": "VARCHAR"}
 _COLUMNS = ("gs", "flag", "org", "reason", "ho", "hr", "m", "n", "first_ts", "last_ts", "max_net", "sweeps", "bad_time",
-            *_FACTS)
+            *_FACTS, "hid")
 _PARTS = f"""
 CREATE TABLE IF NOT EXISTS parts (
     src USMALLINT, gs INTEGER, flag UTINYINT, org VARCHAR, reason VARCHAR, ho UBIGINT, hr UBIGINT, m TIMESTAMP,
     n BIGINT,
     first_ts TIMESTAMP, last_ts TIMESTAMP, max_net INTEGER, sweeps BIGINT, bad_time BIGINT,
-    {", ".join(f"{c} {t}" for c, t in _FACT_TYPES.items())})"""
+    {", ".join(f"{c} {t}" for c, t in _FACT_TYPES.items())}, hid UBIGINT)"""
 # Each kept search's ID and a hash of its content, as ``dedup`` reads them (see ``read_ids``).
 _IDS = "CREATE TABLE ids (src USMALLINT, uid UUID, id_raw VARCHAR, hc UBIGINT)"
 
@@ -104,47 +107,68 @@ def reset(con: Any) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _branch(gs: int, keys: dict[str, str], values: dict[str, str]) -> str:
-    """One grouping of the fan-out: its keys and aggregates, every other column of ``parts`` as NULL."""
+def _branch(gs: int, keys: dict[str, str], values: dict[str, str], per_file: bool = False) -> str:
+    """One grouping of the fan-out: its keys and aggregates, every other column of ``parts`` as NULL. A read of
+    several files (``per_file``) groups by each row's source too, and selects it first."""
     typed = {"org": "VARCHAR", "reason": "VARCHAR", "ho": "UBIGINT", "hr": "UBIGINT", "m": "TIMESTAMP", "n": "BIGINT",
              "first_ts": "TIMESTAMP", "last_ts": "TIMESTAMP", "max_net": "INTEGER", "sweeps": "BIGINT",
-             "bad_time": "BIGINT", **_FACT_TYPES}
+             "bad_time": "BIGINT", "hid": "UBIGINT", **_FACT_TYPES}
     chosen = {"gs": str(gs), "flag": "flag", **keys, **values}
     columns = ", ".join(f"{chosen[c]} AS {c}" if c in chosen else f"NULL::{typed[c]} AS {c}" for c in _COLUMNS)
-    return f"SELECT {columns} FROM src GROUP BY flag, {', '.join(keys.values())}"
+    by = ["src"] if per_file else []
+    return f"SELECT {'src, ' if per_file else ''}{columns} FROM src GROUP BY {', '.join([*by, 'flag', *keys.values()])}"
 
 
-def _aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool = False) -> None:
+def aggregate(con: Any, scan: Scan, threshold: int, hashed: bool, joins: bool = False,
+               together: Sequence[Scan] = ()) -> None:
     """Run the fanned-out grouped scan of one source straight into ``parts`` (replacing what an earlier read
     of the same source left there: one query and no staging copy, whose write cost as much as a grouping).
 
     Without ``joins`` every row counts (duplicates are resolved afterwards, see ``dedup``); with them (IDs
     already settled), the rows an earlier source already had, or an earlier row of this one, are flagged
-    DUPLICATE.
+    DUPLICATE. ``together``: sources read alike (``scan`` is the first), read in one read of all their files,
+    each row's source found from its file name; a fifth grouping then finds the IDs that repeat among them.
     """
+    per_file = len(together) > 1
     pair = {"ho": "ho", "hr": "hr"} if hashed else {"org": "org", "reason": "reason"}
     reason = {"hr": "hr"} if hashed else {"reason": "reason"}
     branches = [
-        _branch(BY_ORG_REASON, pair, {"n": "count(*)"}),
+        _branch(BY_ORG_REASON, pair, {"n": "count(*)"}, per_file),
         _branch(BY_ORG_MONTH, {"org": "org", "m": "m"}, {
             "n": "count(*)", "first_ts": "min(ts)", "last_ts": "max(ts)", "max_net": "max(networks)",
             "sweeps": f"count_if(networks >= {int(threshold)})", "bad_time": "count_if(ts IS NULL)",
-            **_facts(scan, threshold)}),
-        _branch(BY_REASON_MONTH, {**reason, "m": "m"}, {"n": "count(*)"}),
+            **_facts(scan, threshold)}, per_file),
+        _branch(BY_REASON_MONTH, {**reason, "m": "m"}, {"n": "count(*)"}, per_file),
         # Each text once, with its key and count (grouped on the text: carrying a text through a grouping on
         # its hash costs half as much again).
-        _branch(BY_REASON, {"reason": "reason"}, {"hr": "any_value(hr)", "n": "count(*)"}),
+        _branch(BY_REASON, {"reason": "reason"}, {"hr": "any_value(hr)", "n": "count(*)"}, per_file),
     ]
-    relation = rows(scan if joins else replace(scan, dedup=False, inner_duplicates=False), facts=True)
+    plain = scan if joins else replace(scan, dedup=False, inner_duplicates=False)
+    if per_file:
+        files = {str(s.source.path): s.src for s in together}
+        which = "CASE filename " + " ".join(f"WHEN {quote(path)} THEN {n}" for path, n in files.items()) + " END"
+        relation = rows(replace(plain, files=tuple(files)), facts=True)
+        # Kept searches with an ID, grouped by the ID's hash across every file: only hashes seen twice are kept
+        # (usually none), so a run of monthly files needs no second read of their IDs (``alike.load``).
+        branches.append(f"SELECT {scan.src} AS src, {ID_REPEATS} AS gs, {KEPT} AS flag, "
+                        + ", ".join("hid" if c == "hid" else "count(*) AS n" if c == "n" else f"NULL AS {c}"
+                                    for c in _COLUMNS[2:])
+                        + f" FROM src WHERE flag = {KEPT} AND hid IS NOT NULL GROUP BY hid HAVING count(*) > 1")
+        head = f"{which} AS src, "
+        ids = ", CASE WHEN uid IS NOT NULL OR id_raw IS NOT NULL THEN hash(uid, id_raw) END AS hid"
+        into, drop = "", f"src IN ({', '.join(str(s.src) for s in together)})"
+    else:
+        relation = rows(plain, facts=True)
+        head, ids, into, drop = "", "", f"{scan.src}, ", f"src = {scan.src}"
     con.execute(f"DROP TABLE IF EXISTS rej{scan.src}")
     con.execute(f"DROP TABLE IF EXISTS rejscan{scan.src}")
-    con.execute(f"DELETE FROM parts WHERE src = {scan.src}")
-    with _read_errors(scan):
+    con.execute(f"DELETE FROM parts WHERE {drop}")
+    with read_errors(scan):
         con.execute(f"""
-            INSERT INTO parts (src, {", ".join(_COLUMNS)}) SELECT {scan.src}, * FROM (
-            WITH src AS (SELECT flag, org, reason, {"hash(org)" if hashed else "NULL::UBIGINT"} AS ho,
+            INSERT INTO parts (src, {", ".join(_COLUMNS)}) SELECT {into}* FROM (
+            WITH src AS (SELECT {head}flag, org, reason, {"hash(org)" if hashed else "NULL::UBIGINT"} AS ho,
                                 {"hash(reason)" if hashed else "NULL::UBIGINT"} AS hr, ts, networks,
-                                date_trunc('month', ts) AS m{_measured(scan)} FROM ({relation}))
+                                date_trunc('month', ts) AS m{_measured(scan)}{ids} FROM ({relation}))
             {" UNION ALL ".join(branches)})""")
 
 
@@ -197,50 +221,14 @@ def _facts(scan: Scan, threshold: int) -> dict[str, str]:
 
 def reaggregate(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
     """Replace one source's groupings with a read that flags its duplicates; return how many it dropped."""
-    _aggregate(con, scan, threshold, hashed, joins=True)
+    aggregate(con, scan, threshold, hashed, joins=True)
     dropped = con.execute(f"SELECT coalesce(sum(n), 0) FROM parts WHERE src = {scan.src} AND gs = {BY_ORG_REASON} "
                           f"AND flag = {DUPLICATE}").fetchone()[0]
     return int(dropped)
 
 
-def read_ids(con: Any, scans: list[Scan]) -> None:
-    """Add each kept search's ID and a hash of its content to ``ids`` (one row each), read with the settings
-    the main pass settled on for each source (types, padding, encoding), so it reads the same rows. Sources
-    read alike (monthly files of one export: the same layout, types and time format) are read together, one
-    read of all their files, each row's source found from its file name.
-
-    A pass of its own, after the main pass: as a branch of it, the IDs went into ``parts`` (a wide table) or
-    a per-file grouping, either costing more per monthly file than this narrow read (5 M rows in 12 files:
-    about 3.5 s of the main pass)."""
-    alike: dict[str, list[Scan]] = {}
-    for scan in scans:
-        plain = replace(scan, dedup=False, inner_duplicates=False)
-        key = rows(replace(plain, src=0)).replace(quote(str(scan.source.path)), "?")
-        alike.setdefault(key, []).append(plain)
-    for group in alike.values():
-        first = group[0]
-        files = {str(s.source.path): s.src for s in group}
-        if len(files) < len(group):  # one file read as two sources: read each on its own
-            for scan in group:
-                _read_ids(con, scan, f"{scan.src}", rows(scan))
-            continue
-        mapping = " ".join(f"WHEN {quote(path)} THEN {src}" for path, src in files.items())
-        _read_ids(con, first, f"CASE filename {mapping} END",
-                  rows(replace(first, files=tuple(files))))
-
-
-def _read_ids(con: Any, first: Scan, src: str, relation: str) -> None:
-    con.execute(f"DROP TABLE IF EXISTS rej{first.src}")
-    con.execute(f"DROP TABLE IF EXISTS rejscan{first.src}")
-    with _read_errors(first):
-        con.execute(f"""
-            INSERT INTO ids SELECT {src}, uid, id_raw, hc
-            FROM (SELECT *, hash(org, reason, ts, networks) AS hc FROM ({relation})
-                  WHERE flag = {KEPT} AND (uid IS NOT NULL OR id_raw IS NOT NULL))""")
-
-
 @contextmanager
-def _read_errors(scan: Scan) -> Iterator[None]:
+def read_errors(scan: Scan) -> Iterator[None]:
     """A read the engine gives up on (malformed beyond rejecting rows, unreadable file): one input error naming
     the source, with the first line of the engine's message."""
     import duckdb
@@ -256,7 +244,7 @@ def load(con: Any, scan: Scan, threshold: int, hashed: bool = True) -> LoadStats
     """Aggregate one source into ``parts``."""
     scan.typed = typed_columns(scan.source)
     while True:  # at most four reads: each retry turns off one of three optimisations for this source
-        _aggregate(con, scan, threshold, hashed)
+        aggregate(con, scan, threshold, hashed)
         if encoding_errors(con, scan.src):
             raise NotUtf8
         count, casts, short = rejected(con, scan.src)
