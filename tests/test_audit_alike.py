@@ -118,19 +118,22 @@ def test_a_rejected_row_sends_the_files_back_to_reading_one_by_one(tmp_path: Pat
     assert report["audit"]["searches"] == 90
 
 
-def test_a_file_whose_cells_do_not_fit_the_others_types_is_read_on_its_own(tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """A month whose sampled IDs are not UUIDs is not read like the others (its read differs): two groups, and
-    the IDs of both are read to find repeats."""
+def test_files_whose_cells_do_not_fit_the_others_types_are_read_apart_and_repeats_found_across(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Months whose sampled IDs are not UUIDs are not read like the others (their reads differ): two reads
+    together, each looking for repeats only among its own files, so the IDs of all are read to find a search
+    released in both kinds."""
     folder = tmp_path / "logs"
     folder.mkdir()
     _month(folder, 0, 1, 30)
     _month(folder, 1, 31, 30)
-    odd = [[f"A-{n}", *l13_row(n, "Fresno CA PD", "Robbery", when=MONTHS[2])[1:]] for n in range(61, 91)]
-    write_csv(folder / "2026-03.csv", L13, [*odd, l13_row(31, "Fresno CA PD", "Robbery", when=MONTHS[2])])
+    for index, first in ((2, 61), (3, 91)):
+        odd = [[f"A-{n}", *l13_row(n, "Fresno CA PD", "Robbery", when=MONTHS[2])[1:]] for n in range(first, first + 30)]
+        repeat = [l13_row(31, "Fresno CA PD", "Robbery", when=MONTHS[2])] if index == 3 else []
+        write_csv(folder / f"2026-{index + 1:02d}.csv", L13, [*odd, *repeat])
     spy = _Spy(monkeypatch)
     _, report, _ = _audit(tmp_path / "out", folder)
-    assert spy.together == [2]  # January and February
+    assert spy.together == [2, 2]  # January and February; March and April
     assert spy.id_reads == 1
-    assert report["audit"]["duplicates_removed"] == 1  # ID 31, released in February and again in March
-    assert report["audit"]["searches"] == 90
+    assert report["audit"]["duplicates_removed"] == 1  # ID 31, released in February and again in April
+    assert report["audit"]["searches"] == 120

@@ -141,7 +141,7 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
         if len(group) > 1:
             progress.reading(f"{group[0].source.label} and {len(group) - 1} more like it")
             read |= alike.load(con, group, threshold, hashed)
-            whole = len(read) == len(scans)
+            whole = len(together) == 1 and len(read) == len(scans)  # repeats are looked for within one read
         for scan in group:
             if scan.src not in read:
                 progress.reading(scan.source.label)
