@@ -59,10 +59,13 @@ def load(con: Any, group: list[Scan], threshold: int, hashed: bool) -> dict[int,
             con.execute(f"DELETE FROM parts WHERE src IN ({srcs})")
             members = [s for s in members if str(s.source.path) not in odd]
             continue
-        totals = {int(src): (int(kept), int(header), int(blank)) for src, kept, header, blank in con.execute(f"""
+        totals = {src: (int(kept), int(header), int(blank)) for src, kept, header, blank in con.execute(f"""
             SELECT src, coalesce(sum(n) FILTER (flag NOT IN ({HEADER}, {BLANK})), 0),
                    coalesce(sum(n) FILTER (flag = {HEADER}), 0), coalesce(sum(n) FILTER (flag = {BLANK}), 0)
-            FROM parts WHERE src IN ({srcs}) AND gs = {BY_ORG_REASON} GROUP BY src""").fetchall()}
+            FROM parts WHERE (src IN ({srcs}) OR src IS NULL) AND gs = {BY_ORG_REASON} GROUP BY src""").fetchall()}
+        if None in totals:  # a row whose file name maps to no source (the reader named a file otherwise)
+            con.execute(f"DELETE FROM parts WHERE src IN ({srcs}) OR src IS NULL")
+            break
         if any(t[2] for t in totals.values()) and not members[0].exact_blank:
             for scan in members:  # blank-row candidates: read again with the exact test (see ``load.load``)
                 scan.exact_blank = True
