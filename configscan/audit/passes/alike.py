@@ -52,7 +52,6 @@ def load(con: Any, group: list[Scan], threshold: int, hashed: bool) -> dict[int,
         try:
             aggregate(con, members[0], threshold, hashed, together=members)
         except InputError:  # the engine gave up on a file: read one by one, each error names its file
-            con.execute(f"DELETE FROM parts WHERE src IN ({srcs})")
             break
         odd = _rejecting(con, members[0].src)
         if odd:
@@ -64,7 +63,6 @@ def load(con: Any, group: list[Scan], threshold: int, hashed: bool) -> dict[int,
                    coalesce(sum(n) FILTER (flag = {HEADER}), 0), coalesce(sum(n) FILTER (flag = {BLANK}), 0)
             FROM parts WHERE (src IN ({srcs}) OR src IS NULL) AND gs = {BY_ORG_REASON} GROUP BY src""").fetchall()}
         if None in totals:  # a row whose file name maps to no source (the reader named a file otherwise)
-            con.execute(f"DELETE FROM parts WHERE src IN ({srcs}) OR src IS NULL")
             break
         if any(t[2] for t in totals.values()) and not members[0].exact_blank:
             for scan in members:  # blank-row candidates: read again with the exact test (see ``load.load``)
@@ -73,6 +71,8 @@ def load(con: Any, group: list[Scan], threshold: int, hashed: bool) -> dict[int,
         counted = {s.src: totals.get(s.src, (0, 0, 0)) for s in members}  # a file of headers alone has no row
         return {src: LoadStats(rows=kept, rejected=0, header_repeats=header, blank=blank)
                 for src, (kept, header, blank) in counted.items()}
+    every = ", ".join(str(s.src) for s in group)
+    con.execute(f"DELETE FROM parts WHERE src IN ({every}) OR src IS NULL")  # all of it is read one by one
     return {}
 
 
