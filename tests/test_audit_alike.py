@@ -71,26 +71,31 @@ def _alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(alike, "groups", lambda scans: [[s] for s in scans])
 
 
-@pytest.mark.parametrize(("overlap", "header"), [(False, False), (True, False), (False, True)],
-                         ids=["distinct-ids", "overlapping-months", "a-repeated-header"])
+@pytest.mark.parametrize(("overlap", "header", "inside"), [
+    (False, False, False), (True, False, False), (False, True, False), (False, False, True)],
+    ids=["distinct-ids", "overlapping-months", "a-repeated-header", "a-copy-inside-the-first-file"])
 def test_files_read_together_give_the_report_each_file_read_alone_gives(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, overlap: bool, header: bool) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, overlap: bool, header: bool, inside: bool) -> None:
     folder = tmp_path / "logs"
     folder.mkdir()
     immigration = l13_row(900, "Fresno CA PD", "ICE+ERO", networks=2900, when=MONTHS[0])
-    # A header row pasted in again does not fit the typed columns: January is then read on its own.
-    _month(folder, 0, 1, 40, extra=[L13, immigration] if header else [immigration])
+    # A header row pasted in again does not fit the typed columns: January is then read on its own. A search
+    # January holds twice is subtracted from the rows all three files' read keeps under January's source.
+    extra = [L13, immigration] if header else [immigration, immigration] if inside else [immigration]
+    _month(folder, 0, 1, 40, extra=extra)
     _month(folder, 1, 35 if overlap else 41, 40)  # overlapping: IDs 35-40 were released in January too
     _month(folder, 2, 81, 40, extra=[[""] * len(L13)])  # a formatted-but-empty row: the exact blank test
     spy = _Spy(monkeypatch)
     code, together, rows = _audit(tmp_path / "out", folder)
     assert spy.together == [2 if header else 3]
-    assert spy.id_reads == (1 if overlap or header else 0)  # one read of all that found no ID twice: none
+    assert spy.id_reads == (1 if overlap or header or inside else 0)  # one read of all, no ID twice: none
     audit = together["audit"]
     assert [f["header_repeats"] for f in audit["files"]] == [int(header), 0, 0]
     assert [f["blank_rows"] for f in audit["files"]] == [0, 0, 1]
-    assert audit["duplicates_removed"] == (6 if overlap else 0)
-    assert audit["searches"] == 121 - audit["duplicates_removed"]
+    assert audit["duplicates_removed"] == (6 if overlap else 1 if inside else 0)
+    assert audit["rows_read"] == 121 + inside
+    assert audit["searches"] == 121 - (6 if overlap else 0)
+    assert next(r for r in audit["reasons"] if r["reason"] == "ICE+ERO")["searches"] == 1
     with monkeypatch.context() as patch:
         _alone(patch)
         code_alone, alone, rows_alone = _audit(tmp_path / "out", folder)

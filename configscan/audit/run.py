@@ -135,7 +135,7 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
     read: dict[int, load.LoadStats] = {}
     whole = False  # every source came in one read together (which looked for repeated IDs)
     for scan in scans:
-        scan.typed = engine.typed_columns(scan.source)
+        scan.typed, scan.read_with = engine.typed_columns(scan.source), None
     together = alike.groups(scans) if len(scans) > 1 else [scans]
     for group in together:
         if len(group) > 1:

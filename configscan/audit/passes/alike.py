@@ -2,10 +2,12 @@
 read together, in one read of all their files, each row's source found from its file name.
 
 Twelve monthly files read one by one cost the main pass about 1.5 times one file of the same rows, and their
-IDs, needed to find searches released twice, cost a second read of every file. Read together, the main pass
-groups by each row's source as well, and a fifth grouping keeps the hashes of IDs that occur more than once
+IDs, needed to find searches released twice, cost a second read of every file. Read together, the main
+pass's groupings cover all the files (kept under the first one's source, ``Scan.read_with``), one more counts
+each file's rows (``load.BY_FILE``: its figures), and another keeps the hashes of IDs that occur more than once
 (``load.ID_REPEATS``). When the one read covered every source and no hash repeats, no search can repeat and
-``dedup`` reads no IDs at all; otherwise it reads them (``read_ids``) and settles the copies as before.
+``dedup`` reads no IDs at all; otherwise it reads them (``read_ids``) and settles the copies as before (should
+copies differ, the files read together are first read again one by one: ``dedup.apart``).
 
 A read together is only an optimisation. A file that needs settings of its own -- the reader rejected a row
 of it (a cast, a short row, a malformed line, bytes that are not UTF-8) -- is read on its own by ``load.load``,
@@ -19,7 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from configscan.audit.passes.engine import BLANK, HEADER, KEPT, Scan, quote, rows
-from configscan.audit.passes.load import BY_ORG_REASON, ID_REPEATS, LoadStats, aggregate, read_errors
+from configscan.audit.passes.load import BY_FILE, ID_REPEATS, LoadStats, aggregate, read_errors
 from configscan.errors import InputError
 
 
@@ -61,13 +63,15 @@ def load(con: Any, group: list[Scan], threshold: int, hashed: bool) -> dict[int,
         totals = {src: (int(kept), int(header), int(blank)) for src, kept, header, blank in con.execute(f"""
             SELECT src, coalesce(sum(n) FILTER (flag NOT IN ({HEADER}, {BLANK})), 0),
                    coalesce(sum(n) FILTER (flag = {HEADER}), 0), coalesce(sum(n) FILTER (flag = {BLANK}), 0)
-            FROM parts WHERE (src IN ({srcs}) OR src IS NULL) AND gs = {BY_ORG_REASON} GROUP BY src""").fetchall()}
+            FROM parts WHERE (src IN ({srcs}) OR src IS NULL) AND gs = {BY_FILE} GROUP BY src""").fetchall()}
         if None in totals:  # a row whose file name maps to no source (the reader named a file otherwise)
             break
         if any(t[2] for t in totals.values()) and not members[0].exact_blank:
             for scan in members:  # blank-row candidates: read again with the exact test (see ``load.load``)
                 scan.exact_blank = True
             continue
+        for scan in members:
+            scan.read_with = members[0].src
         counted = {s.src: totals.get(s.src, (0, 0, 0)) for s in members}  # a file of headers alone has no row
         return {src: LoadStats(rows=kept, rejected=0, header_repeats=header, blank=blank)
                 for src, (kept, header, blank) in counted.items()}

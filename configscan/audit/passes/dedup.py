@@ -27,6 +27,7 @@ from configscan.audit.passes.load import (
     BY_ORG_REASON,
     BY_REASON,
     BY_REASON_MONTH,
+    aggregate,
     deep_sql,
     reaggregate,
     wide_sql,
@@ -63,6 +64,7 @@ def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool, settled: 
     con.execute("DROP TABLE ids")  # settled
     plan = {src: (bool(inner), bool(differ)) for src, inner, differ in con.execute(
         "SELECT src, bool_or(inner_repeat), bool_or(NOT same) FROM drops WHERE k > 0 GROUP BY src").fetchall()}
+    apart(con, scans, {s.read_with for s in scans if plan.get(s.src, (False, False))[1]}, threshold, hashed)
     removed: dict[int, int] = {}
     for scan in scans:
         inner, differ = plan.get(scan.src, (False, False))
@@ -77,6 +79,18 @@ def resolve(con: Any, scans: list[Scan], threshold: int, hashed: bool, settled: 
     con.execute("DROP TABLE drops")
     con.execute("DROP TABLE dup")
     return removed
+
+
+def apart(con: Any, scans: list[Scan], groups: set[int | None], threshold: int, hashed: bool) -> None:
+    """Read the files of each read together in ``groups`` again one by one, each into its own rows of
+    ``parts``: a source whose copies differ is read again with its duplicates flagged (``reaggregate``), which
+    replaces its own rows, and a read together kept all its files' rows under its first source."""
+    for held in sorted(g for g in groups if g is not None):
+        con.execute(f"DELETE FROM parts WHERE src = {held}")
+        for scan in scans:
+            if scan.read_with == held:
+                aggregate(con, scan, threshold, hashed)
+                scan.read_with = None
 
 
 def _subtract(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:

@@ -62,6 +62,7 @@ class Scan:
     wide_devices: int = 20000  # cameras per search that prove national lookup (see ``run.DEFAULT_WIDE_DEVICES``)
     lookback_limit: float | None = None  # days a search may look back (the retention limit), None: not judged
     files: tuple[str, ...] = ()  # read these files of one layout instead, each row with its ``filename``
+    read_with: int | None = None  # the main pass read it together with others: their groupings' source (``alike``)
 
     @property
     def row_offset(self) -> int:
