@@ -11,6 +11,7 @@ reasons from the inputs, and one event must stay exactly one line, free of termi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -39,6 +40,16 @@ def parse_as_of(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"--as-of {value!r} is not a date (YYYY-MM-DD)")
+
+
+_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+
+
+def parse_memory(value: str, option: str = "--memory-limit") -> str:
+    """An engine memory limit as DuckDB reads it ("1500MB", "6GB"); anything else is a usage error."""
+    if not _MEMORY.match(value):
+        fail(f"{option} {value!r} is not an amount of memory (such as 1500MB or 6GB)")
+    return value.strip()
 
 
 def parse_fail_on(value: str) -> Severity | None:

@@ -307,3 +307,23 @@ def test_owners_facts_read_a_span_of_owners_at_a_time_give_the_same_corpus(
         reports.append(json.loads((out / "corpus.json").read_text())["owners"])
     assert len(reports[0]) == 3 and all(o["findings"] for o in reports[0])
     assert reports[0] == reports[1]
+
+
+def test_a_corpus_larger_than_the_engines_memory_is_one_line_and_leaves_the_outputs_whole(tmp_path: Path) -> None:
+    """A step the engine cannot spill to disk fails the run on the memory it was given (a real out-of-memory,
+    at a limit far below the corpus): exit 3 with one line naming the limit and the way out, and the previous
+    run's outputs byte for byte as they were; a limit that is no amount of memory is a usage error."""
+    manifest, _ = _corpus(tmp_path)
+    out = tmp_path / "out"
+    code, output = _run(["corpus", str(manifest), "--out", str(out), "--memory-limit", "256MB", "-q"])
+    assert code == 1, output
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    code, output = _run(["corpus", str(manifest), "--out", str(out), "--as-of", "2026-01-02", "--memory-limit",
+                         "4MB"])
+    assert code == 3
+    assert output.splitlines() == [output.strip()] and output.startswith(
+        "configscan: incomplete: the engine ran out of its 4MB (Out of Memory Error:")
+    assert output.strip().endswith("run again with a larger --memory-limit")
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    code, output = _run(["corpus", str(manifest), "--out", str(out), "--memory-limit", "lots"])
+    assert code == 2 and "--memory-limit 'lots' is not an amount of memory" in output

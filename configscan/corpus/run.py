@@ -26,6 +26,7 @@ class CorpusRequest:
     threshold: int
     work: Path
     exclude: list[str] = field(default_factory=list)  # --exclude globs for files in release folders
+    memory_limit: str = "1500MB"  # the engine's: past it, it spills to ``work``; what cannot spill fails the run
 
 
 @dataclass
@@ -54,7 +55,7 @@ def run_corpus(request: CorpusRequest, started: float | None = None) -> CorpusRe
     leftovers.sweep_leftovers([request.out])  # what a killed run left beside the outputs (staged pages, reports)
     releases = manifest.load(request.source, request.state)
     manifest.verify(releases)
-    con = engine.connect(request.work, memory_limit="1500MB")
+    con = engine.connect(request.work, memory_limit=request.memory_limit)
     try:
         loaded = load.load(con, releases, request.work, request.exclude)
         # Row numbers are taken (the load numbers rows by position); nothing after it needs the engine to keep
