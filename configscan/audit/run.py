@@ -135,8 +135,12 @@ def _load_all(con: Any, scans: list[engine.Scan], threshold: int, errors: list[s
     read: dict[int, load.LoadStats] = {}
     whole = False  # every source came in one read together (which looked for repeated IDs)
     for scan in scans:
-        scan.typed, scan.read_with = engine.typed_columns(scan.source), None
-    together = alike.groups(scans) if len(scans) > 1 else [scans]
+        scan.read_with = None  # a second attempt (keyed on texts) forms its reads together again
+    together = [scans]
+    if len(scans) > 1:  # one source is read by ``load.load``, which settles its column types itself
+        for scan in scans:
+            scan.typed = engine.typed_columns(scan.source)  # what tells alike reads apart
+        together = alike.groups(scans)
     for group in together:
         if len(group) > 1:
             progress.reading(f"{group[0].source.label} and {len(group) - 1} more like it")
