@@ -327,3 +327,43 @@ def test_a_corpus_larger_than_the_engines_memory_is_one_line_and_leaves_the_outp
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     code, output = _run(["corpus", str(manifest), "--out", str(out), "--memory-limit", "lots"])
     assert code == 2 and "--memory-limit 'lots' is not an amount of memory" in output
+
+
+def test_rows_dropped_after_the_owners_searches_give_the_same_corpus(tmp_path: Path) -> None:
+    """Without an evidence CSV the released rows and searches are let go once each owner's searches are taken
+    (a national corpus's memory); the owners, figures, findings and pages are those of a run that keeps them."""
+    manifest, _ = _corpus(tmp_path)
+    results = []
+    for evidence in (["--evidence-csv", str(tmp_path / "evidence.csv")], []):
+        out = tmp_path / f"out{len(evidence)}"
+        code, output = _run(["corpus", str(manifest), "--out", str(out), "-q", *evidence])
+        assert code == 1, output
+        data = json.loads((out / "corpus.json").read_text())
+        pages = {p.name: p.read_text() for p in (out / "owners").iterdir()}
+        results.append((data["owners"], data["deduplication"], pages))
+    assert results[0] == results[1]
+    assert any(o["by_category"].get("immigration_purpose") for o in results[0][0])
+    assert len(results[0][2]) == 3
+
+
+def test_a_reason_left_without_a_class_fails_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Owners' searches are grouped by reason class: a reason the classification left without one would be
+    counted as "other" unseen, so the run fails instead, leaving no report."""
+    from configscan.audit.passes import reason_sql
+
+    manifest, _ = _corpus(tmp_path)
+    real = reason_sql.classify
+
+    def losing(con: Any, work: Path, relation: str = "reason_text") -> dict[str | None, str]:
+        found = real(con, work, relation)
+        gone = con.execute("DELETE FROM reason_class WHERE hr IN "
+                           "(SELECT hr FROM reason_text WHERE reason = 'ICE detainer')").fetchone()
+        assert gone == (1,)
+        return found
+
+    monkeypatch.setattr(reason_sql, "classify", losing)
+    out = tmp_path / "out"
+    _mount_subcommands()
+    result = CliRunner().invoke(app, ["corpus", str(manifest), "--out", str(out), "-q"])
+    assert isinstance(result.exception, RuntimeError) and "has no class" in str(result.exception)
+    assert not (out / "corpus.json").exists()

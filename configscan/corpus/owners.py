@@ -65,10 +65,11 @@ def owners_of(releases: list[Release]) -> tuple[list[Owner], dict[int, int]]:
 
 
 def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifier, as_of: dt.date,
-             threshold: int) -> Iterator[Owner]:
+             threshold: int, keep_rows: bool = True) -> Iterator[Owner]:
     """Each owner some search belongs to, in the manifest's order, with its findings: a batch of owners'
     facts at a time, so a national corpus's thousands of owners are never all held (the caller writes each
-    owner's outputs and lets its findings go)."""
+    owner's outputs and lets its findings go). ``keep_rows``: the released rows and searches are read again
+    after the owners (the evidence CSV); else they are dropped once each owner's searches are taken."""
     owners, of_release = owners_of(releases)
     put_table(con, "rel_owner", ("rel", "owner", "state"), ((r, o, releases[r].state) for r, o in of_release.items()),
               work)
@@ -79,15 +80,17 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
     hashed = _reason_keys(con)
     reason_sql.classify(con, work)
     con.execute(OWNER_SEARCHES)
+    if not keep_rows:
+        _drop_rows(con)
     _grouped(con, threshold, hashed)
     memo = _classify(con, owners, classifier, work)
-    aggregate.build_groups(con, per="owner")
-    totals = aggregate.totals_by(con, "owner")
+    _build_gx(con)
+    totals = aggregate.totals_by(con, "owner", org="ho")
     present = {int(number) for number in totals}  # the owners some search belongs to
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
     # Facts come owner by owner, in owner order, a span of owners read at a time (never all held).
-    facts = aggregate.org_facts_by(con, "owner")
+    facts = aggregate.org_facts_by(con, "owner", org="ho")
     pending = next(facts, None)
     for number in sorted(present):
         orgs: dict[str | None, aggregate.OrgFacts] = {}
@@ -150,6 +153,16 @@ def _named_owners(con: Any, owners: list[Owner], releases: list[Release], work: 
     put_table(con, "named_owner", ("name", "state", "owner"), ((n, st, i) for (n, st), i in named.items()), work)
 
 
+def _drop_rows(con: Any) -> None:
+    """Let the released rows and the searches go: every owner's table is built from ``osearch``. A national
+    corpus's 100 M rows and searches, held beside the owners' groupings, left those too little of the engine's
+    memory (they ran out of 1.5 GB)."""
+    for view in ("lown", "linked"):
+        con.execute(f"DROP VIEW {view}")
+    for table in ("searches", "multi", "loose", "crow"):
+        con.execute(f"DROP TABLE {table}")
+
+
 def _reason_keys(con: Any, numbered: bool = False) -> bool:
     """``reason_text`` (reason, hr): each distinct reason with its key, the hash of its text, or, should two
     texts share a hash (or ``numbered``), its number (then returns False: rows must be joined on their text
@@ -170,19 +183,41 @@ def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
     with an ``owner`` column: one pass over the searches, and every figure after it one
     query for all owners (``aggregate.*_by``) instead of a dozen per owner. Sorted by owner, so a span of
     owners reads only its own part of each table (zone maps skip the rest): at 10 M national searches the
-    facts' queries took 17 s sorted and 95 s unsorted, against about 8 s to sort."""
-    if hashed:
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE g AS
-            SELECT owner, org, hash(reason) AS hr, count(*) AS n FROM osearch GROUP BY ALL ORDER BY owner""")
-    else:
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE g AS
-            SELECT s.owner, s.org, t.hr, count(*) AS n
-            FROM osearch s JOIN reason_text t ON s.reason IS NOT DISTINCT FROM t.reason GROUP BY ALL ORDER BY owner""")
+    facts' queries took 17 s sorted and 95 s unsorted, against about 8 s to sort.
+
+    Both are keyed on fixed-width numbers only: the searcher's key ``ho`` (``org_text``) and, in ``g``, the
+    reason's class ``k`` (``class_text``; no owner's figure needs the reason's text). At 100 M national
+    searches (20 M owner-searcher pairs, 94 M owner-searcher-months) groupings keyed on the texts ran out of
+    1.5 GB of engine memory, each of them even alone; keyed on numbers both fit.
+
+    Every reason must have a class, or its searches would be counted as "other" unseen (raises RuntimeError).
+    """
+    missing, = con.execute("SELECT (SELECT count(*) FROM reason_text) - count(*) + count(*) FILTER "
+                           "(category IS NULL) FROM reason_class").fetchone()
+    if missing:
+        aggregate.unclassed()
+    # The classes other than plain "other" (few reasons, where most are case numbers typed in), numbered;
+    # 0 is "other" (a reason not among them).
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE class_key AS
+        SELECT hr, dense_rank() OVER (ORDER BY category, rule NULLS FIRST, agency NULLS FIRST)::INTEGER AS k,
+               category, rule, agency
+        FROM (SELECT hr, category, rule, nullif(agency, '') AS agency FROM reason_class
+              WHERE category <> 'other' OR rule IS NOT NULL OR nullif(agency, '') IS NOT NULL)""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE class_text AS
+        SELECT 0 AS k, 'other' AS category, NULL::VARCHAR AS rule, NULL::VARCHAR AS agency
+        UNION ALL SELECT DISTINCT k, category, rule, agency FROM class_key""")
+    ho, org_join = _org_keys(con)
+    hr, reason_join = ("hash(s.reason)", "") if hashed else (
+        "t.hr", "JOIN reason_text t ON s.reason IS NOT DISTINCT FROM t.reason")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE g AS
+        SELECT s.owner, {ho} AS ho, coalesce(c.k, 0) AS k, count(*) AS n
+        FROM osearch s {org_join} {reason_join} LEFT JOIN class_key c ON {hr} = c.hr GROUP BY ALL ORDER BY owner""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE by_org_month AS
-        SELECT owner, date_trunc('month', ts) AS m, org, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts,
+        SELECT owner, date_trunc('month', ts) AS m, {ho} AS ho, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts,
                max(networks) AS max_net, count_if(networks >= {int(threshold)}) AS sweeps,
                count_if(ts IS NULL) AS bad_time, NULL::INTEGER AS max_dev,
                count_if(networks >= {int(threshold)}) AS wide,
@@ -190,7 +225,33 @@ def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
                max(ts) FILTER (networks >= {int(threshold)}) AS wide_last, 0::BIGINT AS deep,
                NULL::DOUBLE AS max_back, NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last,
                0::BIGINT AS moderated, NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max
-        FROM osearch GROUP BY owner, m, org ORDER BY owner""")
+        FROM osearch s {org_join} GROUP BY ALL ORDER BY owner""")
+
+
+def _org_keys(con: Any) -> tuple[str, str]:
+    """``org_text`` (org, ho): each searcher's key, the hash of its name or, should two names share a hash, its
+    number; a blank searcher (NULL) has none. Returns the key of a row of ``osearch s`` and the join it needs
+    (none when hashed)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE org_text AS SELECT org, hash(org) AS ho "
+                "FROM (SELECT DISTINCT org FROM osearch WHERE org IS NOT NULL)")
+    if not con.execute("SELECT count(*) - count(DISTINCT ho) FROM org_text").fetchone()[0]:
+        return "CASE WHEN s.org IS NOT NULL THEN hash(s.org) END", ""
+    con.execute("CREATE OR REPLACE TEMP TABLE org_text AS "
+                "SELECT org, row_number() OVER (ORDER BY org)::UBIGINT AS ho FROM org_text")
+    return "o.ho", "LEFT JOIN org_text o ON s.org = o.org"
+
+
+def _build_gx(con: Any) -> None:
+    """``gx``: one row per (owner, searcher, reason class) with the searcher's text and class and the reason
+    class's category, rule and agency: what the facts and totals read (``aggregate.*_by``), sorted by owner
+    so a span of owners reads only its own part."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE gx AS
+        SELECT g.owner, g.ho, t.org, g.n, coalesce(o.klass, 'redacted') AS klass, o.state, c.category, c.rule,
+               c.agency
+        FROM g JOIN class_text c ON g.k = c.k LEFT JOIN org_text t ON g.ho = t.ho
+        LEFT JOIN org_class o ON g.owner = o.owner AND g.ho IS NOT DISTINCT FROM o.ho
+        ORDER BY g.owner""")
 
 
 Memo = dict[str, dict[str | None, Searcher]]  # owner's state -> searcher -> verdict
@@ -202,8 +263,9 @@ def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path)
     ``org_class`` (owner, org, klass, state, listed) by a join, and ``owner_class`` for the evidence."""
     memo: Memo = {}
     by_state: dict[str, list[str | None]] = {}
-    for org, state in con.execute("SELECT DISTINCT g.org, m.state FROM g JOIN owner_meta m "
-                                  "ON g.owner = m.owner::INTEGER ORDER BY 2, 1 NULLS FIRST").fetchall():
+    for org, state in con.execute("SELECT DISTINCT t.org, m.state FROM (SELECT DISTINCT owner, ho FROM g) g "
+                                  "LEFT JOIN org_text t ON g.ho = t.ho JOIN owner_meta m ON g.owner = m.owner::INTEGER "
+                                  "ORDER BY 2, 1 NULLS FIRST").fetchall():
         by_state.setdefault(str(state), []).append(org)
     for state, names in by_state.items():
         memo[state] = classify_searchers(names, classifier, state, None)
@@ -212,9 +274,10 @@ def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path)
         for state, verdicts in memo.items() for org, v in verdicts.items()), work)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE org_class AS
-        SELECT g.owner, g.org, c.klass, c.state, c.listed
-        FROM (SELECT DISTINCT owner, org FROM g) g JOIN owner_meta m ON g.owner = m.owner::INTEGER
-        JOIN state_class c ON c.org IS NOT DISTINCT FROM g.org AND c.owner_state = m.state""")
+        SELECT g.owner, g.ho, t.org, c.klass, c.state, c.listed
+        FROM (SELECT DISTINCT owner, ho FROM g) g LEFT JOIN org_text t ON g.ho = t.ho
+        JOIN owner_meta m ON g.owner = m.owner::INTEGER
+        JOIN state_class c ON c.org IS NOT DISTINCT FROM t.org AND c.owner_state = m.state""")
     con.execute("CREATE OR REPLACE TEMP VIEW owner_class AS SELECT owner, org, klass, nullif(state, '') AS state "
                 "FROM org_class")
     return memo

@@ -59,7 +59,7 @@ def organisations(con: Any) -> list[tuple[str | None, int]]:
     return [(r[0], int(r[1])) for r in con.execute("SELECT org, ho FROM org_hash ORDER BY 1 NULLS FIRST").fetchall()]
 
 
-def build_groups(con: Any, per: str | None = None) -> None:
+def build_groups(con: Any) -> None:
     """Join the classes onto the groups: ``gx`` (per organisation and reason class: what the facts, totals
     and samples read; a few thousand rows where ``g`` has millions), and the per-month views ``gmo`` and
     ``gmr`` (read once, by :func:`months`).
@@ -68,12 +68,8 @@ def build_groups(con: Any, per: str | None = None) -> None:
     would vanish from the findings. A key with two classes means two texts share a hash: every row of it
     would count twice, which the sums show (raises ``load.HashCollision``: read again keyed on text).
 
-    ``per`` names a column every table also has (corpus mode: ``owner``, whose organisations are classed
-    against its own state): see :func:`_build_per`.
+    (Corpus mode builds its own, one row per owner too: ``corpus.owners``.)
     """
-    if per:
-        _build_per(con, per)
-        return
     con.execute("""
         CREATE OR REPLACE TEMP TABLE gx AS
         SELECT o.org, x.n, coalesce(o.klass, 'redacted') AS klass, o.state, x.category, x.rule,
@@ -84,7 +80,7 @@ def build_groups(con: Any, per: str | None = None) -> None:
     counted, classed, missing = con.execute("SELECT (SELECT sum(n) FROM g), sum(n), count(*) FILTER (category IS NULL) "
                                             "FROM gx").fetchone()
     if missing:
-        _unclassed()
+        unclassed()
     if counted != classed:
         raise HashCollision
     con.execute("""
@@ -98,23 +94,7 @@ def build_groups(con: Any, per: str | None = None) -> None:
         FROM by_reason_month g LEFT JOIN reason_class c ON g.hr = c.hr""")
 
 
-def _build_per(con: Any, per: str) -> None:
-    """:func:`build_groups` for many agencies at once (``g`` holds ``per``, the organisation's text and the
-    reason key): ``gx`` keeps one row per (``per``, organisation, reason key), sorted by ``per`` so a batch
-    of them reads only its own part; organisations are joined on their text and ``per``; no month views (no
-    report shows them)."""
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE gx AS
-        SELECT g.{per}, g.org, g.hr, g.n, coalesce(o.klass, 'redacted') AS klass, o.state,
-               c.category, c.rule, nullif(c.agency, '') AS agency
-        FROM g LEFT JOIN org_class o ON g.org IS NOT DISTINCT FROM o.org AND g.{per} = o.{per}
-        LEFT JOIN reason_class c ON g.hr = c.hr
-        ORDER BY g.{per}""")
-    if con.execute("SELECT count(*) FROM gx WHERE category IS NULL").fetchone()[0]:
-        _unclassed()
-
-
-def _unclassed() -> NoReturn:
+def unclassed() -> NoReturn:
     """A reason key without a class: counted under no category, its searches would vanish from the findings."""
     raise RuntimeError("a reason key has no class (the reason classification missed a reason)")
 
@@ -125,27 +105,29 @@ def org_facts(con: Any) -> dict[str | None, OrgFacts]:
 
 
 # Organisations' facts in one query (``{key}``: the column facts are kept apart by, or NULL; ``{where}``: which
-# of its values), ordered by that column, so many agencies' facts come out one agency at a time. The rules an
-# organisation's reasons fired come as lists, ordered, so every page lists them the same way. Sums are cast to
-# BIGINT: the engine's sums are 128-bit, which reach Python five times slower (2 M organisations: 7 s).
+# of its values; ``{org}``: the column organisations are told apart by, their text or, in corpus mode, their
+# key, which is all ``by_org_month`` holds there), ordered by that column, so many agencies' facts come out one
+# agency at a time. The rules an organisation's reasons fired come as lists, ordered, so every page lists them
+# the same way. Sums are cast to BIGINT: the engine's sums are 128-bit, which reach Python five times slower
+# (2 M organisations: 7 s).
 _FACTS = """
-    WITH base AS (SELECT {key} AS who, org, category, rule, agency, sum(n)::BIGINT AS n FROM gx WHERE {where}
-                  GROUP BY ALL),
+    WITH base AS (SELECT {key} AS who, {org} AS o, org, category, rule, agency, sum(n)::BIGINT AS n FROM gx
+                  WHERE {where} GROUP BY ALL),
     counts AS (
-        SELECT who, org, sum(n)::BIGINT AS n,
+        SELECT who, o, org, sum(n)::BIGINT AS n,
                sum(n) FILTER (category = 'immigration_purpose')::BIGINT AS immigration,
                sum(n) FILTER (category = 'vague')::BIGINT AS vague,
                sum(n) FILTER (category = 'reproductive_health')::BIGINT AS health,
                sum(n) FILTER (category = 'vague' AND rule = 'vague.empty')::BIGINT AS empty,
                list((rule, n) ORDER BY rule) FILTER (category = 'immigration_purpose') AS purposes
-        FROM (SELECT who, org, category, rule, sum(n)::BIGINT AS n FROM base GROUP BY ALL) GROUP BY who, org),
+        FROM (SELECT who, o, org, category, rule, sum(n)::BIGINT AS n FROM base GROUP BY ALL) GROUP BY who, o, org),
     agencies AS (
-        SELECT who, org, list((agency, n, alone) ORDER BY agency) AS named
-        FROM (SELECT who, org, agency, sum(n)::BIGINT AS n,
+        SELECT who, o, list((agency, n, alone) ORDER BY agency) AS named
+        FROM (SELECT who, o, agency, sum(n)::BIGINT AS n,
                      sum(n) FILTER (category = 'immigration_agency')::BIGINT AS alone
-              FROM base WHERE agency IS NOT NULL GROUP BY ALL) GROUP BY who, org),
+              FROM base WHERE agency IS NOT NULL GROUP BY ALL) GROUP BY who, o),
     months AS (
-        SELECT {key} AS who, org, min(first_ts) AS first_ts, max(last_ts) AS last_ts, max(max_net) AS max_net,
+        SELECT {key} AS who, {org} AS o, min(first_ts) AS first_ts, max(last_ts) AS last_ts, max(max_net) AS max_net,
                sum(sweeps)::BIGINT AS sweeps, count(DISTINCT m) AS active, max(max_dev) AS max_dev,
                sum(wide)::BIGINT AS wide, min(wide_first) AS wide_first, max(wide_last) AS wide_last,
                sum(deep)::BIGINT AS deep, max(max_back) AS max_back, min(deep_first) AS deep_first,
@@ -157,14 +139,16 @@ _FACTS = """
            coalesce(c.vague, 0), coalesce(c.health, 0), coalesce(c.empty, 0), coalesce(m.active, 0), m.max_dev,
            coalesce(m.wide, 0), m.wide_first, m.wide_last, coalesce(m.deep, 0), m.max_back, m.deep_first,
            m.deep_last, coalesce(m.moderated, 0)
-    FROM counts c LEFT JOIN agencies a ON a.who IS NOT DISTINCT FROM c.who AND a.org IS NOT DISTINCT FROM c.org
-    LEFT JOIN months m ON m.who IS NOT DISTINCT FROM c.who AND m.org IS NOT DISTINCT FROM c.org
+    FROM counts c LEFT JOIN agencies a ON a.who IS NOT DISTINCT FROM c.who AND a.o IS NOT DISTINCT FROM c.o
+    LEFT JOIN months m ON m.who IS NOT DISTINCT FROM c.who AND m.o IS NOT DISTINCT FROM c.o
     ORDER BY c.who, c.org"""
 _BATCH_ROWS = 200_000  # rows of ``gx`` whose organisations' facts are read at once (a national corpus: millions)
 
 
-def org_facts_by(con: Any, per: str | None = None) -> Iterator[tuple[Any, dict[str | None, OrgFacts]]]:
+def org_facts_by(con: Any, per: str | None = None, org: str = "org",
+                 ) -> Iterator[tuple[Any, dict[str | None, OrgFacts]]]:
     """:func:`org_facts` for each value of the column ``per`` (every table has it; None: one agency, key None),
+    organisations told apart by the column ``org`` (see ``_FACTS``),
     in the order of those values, a span of them at a time: a national corpus's thousands of owners are never
     all held at once, in Python or in the engine (one query over 10 M searches' owners ran out of memory)."""
     spans = [("NULL::INTEGER", "true")] if per is None else [
@@ -172,7 +156,7 @@ def org_facts_by(con: Any, per: str | None = None) -> Iterator[tuple[Any, dict[s
     who: Any = _NONE
     facts: dict[str | None, OrgFacts] = {}
     for key, where in spans:
-        for row in con.execute(_FACTS.format(key=key, where=where)).fetchall():
+        for row in con.execute(_FACTS.format(key=key, where=where, org=org)).fetchall():
             if row[0] != who:
                 if who is not _NONE:
                     yield who, facts
@@ -235,13 +219,14 @@ def totals(con: Any) -> dict[str, Any]:
     return totals_by(con).get(None, _totals((None,) * 12, {}, {}))
 
 
-def totals_by(con: Any, per: str | None = None) -> dict[Any, dict[str, Any]]:
-    """:func:`totals` for each value of the column ``per`` (None: one agency, key None)."""
+def totals_by(con: Any, per: str | None = None, org: str = "org") -> dict[Any, dict[str, Any]]:
+    """:func:`totals` for each value of the column ``per`` (None: one agency, key None), organisations told
+    apart by the column ``org`` of ``by_org_month`` (see ``_FACTS``)."""
     key = f"{per}, " if per else "NULL, "
     group = f"GROUP BY {per}" if per else ""
     rows = con.execute(f"""
-        SELECT {key}sum(n), min(first_ts), max(last_ts), max(max_net), sum(sweeps), sum(bad_time), count(DISTINCT org),
-               max(max_dev), sum(wide), sum(deep), max(max_back), sum(moderated)
+        SELECT {key}sum(n), min(first_ts), max(last_ts), max(max_net), sum(sweeps), sum(bad_time),
+               count(DISTINCT {org}), max(max_dev), sum(wide), sum(deep), max(max_back), sum(moderated)
         FROM by_org_month {group}""").fetchall()
     by_category: dict[Any, dict[str, int]] = {}
     by_searcher: dict[Any, dict[str, int]] = {}
