@@ -367,3 +367,34 @@ def test_a_reason_left_without_a_class_fails_the_run(tmp_path: Path, monkeypatch
     result = CliRunner().invoke(app, ["corpus", str(manifest), "--out", str(out), "-q"])
     assert isinstance(result.exception, RuntimeError) and "has no class" in str(result.exception)
     assert not (out / "corpus.json").exists()
+
+
+@pytest.mark.parametrize("mask", [True, False])
+def test_an_owners_searcher_is_active_in_the_months_it_searched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                mask: bool) -> None:
+    """A searcher's months active (in its finding's evidence) count the months it searched in, counted per
+    (owner, searcher) from a mask of months or, where the searches span more months than the mask holds, from
+    its months grouped first: the same figures either way."""
+    from configscan.corpus import owners
+
+    if not mask:
+        monkeypatch.setattr(owners, "_MAX_MONTH_BITS", -1)
+    rows = []
+    for i, (month, day) in enumerate([(1, 3), (1, 20), (4, 2), (6, 30), (6, 1)]):
+        row = _search(i, "U.S. Border Patrol", "stolen vehicle")
+        row[9] = f"{month:02d}/{day:02d}/2025, 10:00:00 AM UTC"
+        rows.append(row)
+    rows.append(_search(9, "Oakland CA PD", "burglary"))
+    blank = _search(10, "U.S. Border Patrol", "robbery")
+    blank[9] = ""  # no time: counted, in no month
+    rows.append(blank)
+    _write_csv(tmp_path / "oakland" / "2025.csv", rows)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("release,path,agency,state,request_url,sha256\n"
+                        "oakland-2025,oakland/2025.csv,Oakland Police Department,CA,,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, output = _run(["corpus", str(manifest), "--out", str(out), "-q"])
+    assert code == 1, output
+    [owner] = json.loads((out / "corpus.json").read_text())["owners"]
+    federal = [f["evidence"] for f in owner["findings"] if f["check"] == "audit.federal_searcher"]
+    assert federal and all(e["months_active"] == 3 and e["searches"] == 6 for e in federal)

@@ -90,7 +90,7 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
     # Facts come owner by owner, in owner order, a span of owners read at a time (never all held).
-    facts = aggregate.org_facts_by(con, "owner", org="ho")
+    facts = aggregate.org_facts_by(con, "owner", org="ho", active="sum(active)")
     pending = next(facts, None)
     for number in sorted(present):
         orgs: dict[str | None, aggregate.OrgFacts] = {}
@@ -188,7 +188,8 @@ def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
     Both are keyed on fixed-width numbers only: the searcher's key ``ho`` (``org_text``) and, in ``g``, the
     reason's class ``k`` (``class_text``; no owner's figure needs the reason's text). At 100 M national
     searches (20 M owner-searcher pairs, 94 M owner-searcher-months) groupings keyed on the texts ran out of
-    1.5 GB of engine memory, each of them even alone; keyed on numbers both fit.
+    1.5 GB of engine memory, each of them even alone; keyed on numbers both fit. ``by_org_month`` keeps one
+    row per pair, not per month (:func:`_by_owner_searcher`).
 
     Every reason must have a class, or its searches would be counted as "other" unseen (raises RuntimeError).
     """
@@ -215,17 +216,44 @@ def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
         CREATE OR REPLACE TEMP TABLE g AS
         SELECT s.owner, {ho} AS ho, coalesce(c.k, 0) AS k, count(*) AS n
         FROM osearch s {org_join} {reason_join} LEFT JOIN class_key c ON {hr} = c.hr GROUP BY ALL ORDER BY owner""")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE by_org_month AS
-        SELECT owner, date_trunc('month', ts) AS m, {ho} AS ho, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts,
-               max(networks) AS max_net, count_if(networks >= {int(threshold)}) AS sweeps,
-               count_if(ts IS NULL) AS bad_time, NULL::INTEGER AS max_dev,
-               count_if(networks >= {int(threshold)}) AS wide,
-               min(ts) FILTER (networks >= {int(threshold)}) AS wide_first,
-               max(ts) FILTER (networks >= {int(threshold)}) AS wide_last, 0::BIGINT AS deep,
-               NULL::DOUBLE AS max_back, NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last,
-               0::BIGINT AS moderated, NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max
-        FROM osearch s {org_join} GROUP BY ALL ORDER BY owner""")
+    _by_owner_searcher(con, threshold, ho, org_join)
+
+
+# Each (owner, searcher)'s times, widest search and sweeps (``{src}``: its searches, keyed ``{ho}``), under
+# the columns the audit's per-month table has, with ``active``: the months it searched in.
+_PAIRS = """
+    SELECT owner, {ho} AS ho, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, max(networks) AS max_net,
+           count_if(networks >= {threshold}) AS sweeps, count_if(ts IS NULL) AS bad_time, NULL::INTEGER AS max_dev,
+           count_if(networks >= {threshold}) AS wide, min(ts) FILTER (networks >= {threshold}) AS wide_first,
+           max(ts) FILTER (networks >= {threshold}) AS wide_last, 0::BIGINT AS deep, NULL::DOUBLE AS max_back,
+           NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last, 0::BIGINT AS moderated,
+           NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max, {active} AS active
+    FROM {src} GROUP BY ALL"""
+# One bit per month (months within 63 of the first), so a pair's months are counted within its own group.
+_MONTH_BITS = "coalesce(bit_count(bit_or(1::BIGINT << datediff('month', TIMESTAMP '{first}', ts))), 0)"
+_MAX_MONTH_BITS = 62
+
+
+def _by_owner_searcher(con: Any, threshold: int, ho: str, org_join: str) -> None:
+    """``by_org_month``, one row per (owner, searcher) (the aggregates read ``active``, not months): at 100 M
+    national searches there are 94 M (owner, searcher, month) groups against 20 M pairs. Where the searches span
+    more months than a 64-bit mask holds, the pairs' months are grouped first and counted."""
+    first, span = con.execute("SELECT date_trunc('month', min(ts)), datediff('month', min(ts), max(ts)) "
+                              "FROM osearch").fetchone()
+    if span is None or span <= _MAX_MONTH_BITS:
+        active = _MONTH_BITS.format(first=(first or dt.datetime(2000, 1, 1)).strftime("%Y-%m-%d %H:%M:%S"))
+        pairs = _PAIRS.format(ho=ho, threshold=int(threshold), active=active, src=f"osearch s {org_join}")
+    else:
+        months = f"(SELECT *, date_trunc('month', ts) AS m FROM osearch) s {org_join}"
+        per_month = _PAIRS.format(ho=ho, threshold=int(threshold), active="(m IS NOT NULL)::INTEGER",
+                                  src=months).replace("GROUP BY ALL", f"GROUP BY owner, {ho}, m")
+        pairs = f"""
+            SELECT owner, ho, sum(n) AS n, min(first_ts) AS first_ts, max(last_ts) AS last_ts,
+                   max(max_net) AS max_net, sum(sweeps) AS sweeps, sum(bad_time) AS bad_time, max_dev,
+                   sum(wide) AS wide, min(wide_first) AS wide_first, max(wide_last) AS wide_last, deep, max_back,
+                   deep_first, deep_last, moderated, mod_min, mod_max, sum(active) AS active
+            FROM ({per_month}) GROUP BY ALL"""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE by_org_month AS {pairs} ORDER BY owner")
 
 
 def _org_keys(con: Any) -> tuple[str, str]:

@@ -128,7 +128,7 @@ _FACTS = """
               FROM base WHERE agency IS NOT NULL GROUP BY ALL) GROUP BY who, o),
     months AS (
         SELECT {key} AS who, {org} AS o, min(first_ts) AS first_ts, max(last_ts) AS last_ts, max(max_net) AS max_net,
-               sum(sweeps)::BIGINT AS sweeps, count(DISTINCT m) AS active, max(max_dev) AS max_dev,
+               sum(sweeps)::BIGINT AS sweeps, {active} AS active, max(max_dev) AS max_dev,
                sum(wide)::BIGINT AS wide, min(wide_first) AS wide_first, max(wide_last) AS wide_last,
                sum(deep)::BIGINT AS deep, max(max_back) AS max_back, min(deep_first) AS deep_first,
                max(deep_last) AS deep_last, sum(moderated)::BIGINT AS moderated, min(mod_min) AS mod_min,
@@ -145,10 +145,11 @@ _FACTS = """
 _BATCH_ROWS = 200_000  # rows of ``gx`` whose organisations' facts are read at once (a national corpus: millions)
 
 
-def org_facts_by(con: Any, per: str | None = None, org: str = "org",
+def org_facts_by(con: Any, per: str | None = None, org: str = "org", active: str = "count(DISTINCT m)",
                  ) -> Iterator[tuple[Any, dict[str | None, OrgFacts]]]:
     """:func:`org_facts` for each value of the column ``per`` (every table has it; None: one agency, key None),
-    organisations told apart by the column ``org`` (see ``_FACTS``),
+    organisations told apart by the column ``org`` (see ``_FACTS``), their months active counted by ``active``
+    (corpus mode: one row per organisation, with its count),
     in the order of those values, a span of them at a time: a national corpus's thousands of owners are never
     all held at once, in Python or in the engine (one query over 10 M searches' owners ran out of memory)."""
     spans = [("NULL::INTEGER", "true")] if per is None else [
@@ -156,7 +157,7 @@ def org_facts_by(con: Any, per: str | None = None, org: str = "org",
     who: Any = _NONE
     facts: dict[str | None, OrgFacts] = {}
     for key, where in spans:
-        for row in con.execute(_FACTS.format(key=key, where=where, org=org)).fetchall():
+        for row in con.execute(_FACTS.format(key=key, where=where, org=org, active=active)).fetchall():
             if row[0] != who:
                 if who is not _NONE:
                     yield who, facts
