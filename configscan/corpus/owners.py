@@ -219,8 +219,8 @@ def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
     _by_owner_searcher(con, threshold, ho, org_join)
 
 
-# Each (owner, searcher)'s times, widest search and sweeps (``{src}``: its searches, keyed ``{ho}``), under
-# the columns the audit's per-month table has, with ``active``: the months it searched in.
+# Each (owner, searcher)'s times, widest search and sweeps (``{src}``: its searches, keyed ``{ho}``; ``{group}``:
+# further keys), under the columns the audit's per-month table has, with ``active``: the months it searched in.
 _PAIRS = """
     SELECT owner, {ho} AS ho, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, max(networks) AS max_net,
            count_if(networks >= {threshold}) AS sweeps, count_if(ts IS NULL) AS bad_time, NULL::INTEGER AS max_dev,
@@ -228,7 +228,7 @@ _PAIRS = """
            max(ts) FILTER (networks >= {threshold}) AS wide_last, 0::BIGINT AS deep, NULL::DOUBLE AS max_back,
            NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last, 0::BIGINT AS moderated,
            NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max, {active} AS active
-    FROM {src} GROUP BY ALL"""
+    FROM {src} GROUP BY owner, {ho}{group}"""
 # One bit per month (months within 63 of the first), so a pair's months are counted within its own group.
 _MONTH_BITS = "coalesce(bit_count(bit_or(1::BIGINT << datediff('month', TIMESTAMP '{first}', ts))), 0)"
 _MAX_MONTH_BITS = 62
@@ -242,11 +242,11 @@ def _by_owner_searcher(con: Any, threshold: int, ho: str, org_join: str) -> None
                               "FROM osearch").fetchone()
     if span is None or span <= _MAX_MONTH_BITS:
         active = _MONTH_BITS.format(first=(first or dt.datetime(2000, 1, 1)).strftime("%Y-%m-%d %H:%M:%S"))
-        pairs = _PAIRS.format(ho=ho, threshold=int(threshold), active=active, src=f"osearch s {org_join}")
+        pairs = _PAIRS.format(ho=ho, threshold=int(threshold), active=active, src=f"osearch s {org_join}", group="")
     else:
         months = f"(SELECT *, date_trunc('month', ts) AS m FROM osearch) s {org_join}"
         per_month = _PAIRS.format(ho=ho, threshold=int(threshold), active="(m IS NOT NULL)::INTEGER",
-                                  src=months).replace("GROUP BY ALL", f"GROUP BY owner, {ho}, m")
+                                  src=months, group=", m")
         pairs = f"""
             SELECT owner, ho, sum(n) AS n, min(first_ts) AS first_ts, max(last_ts) AS last_ts,
                    max(max_net) AS max_net, sum(sweeps) AS sweeps, sum(bad_time) AS bad_time, max_dev,
