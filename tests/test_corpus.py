@@ -398,3 +398,24 @@ def test_an_owners_searcher_is_active_in_the_months_it_searched(tmp_path: Path, 
     [owner] = json.loads((out / "corpus.json").read_text())["owners"]
     federal = [f["evidence"] for f in owner["findings"] if f["check"] == "audit.federal_searcher"]
     assert federal and all(e["months_active"] == 3 and e["searches"] == 6 for e in federal)
+
+
+def test_searchers_keyed_by_number_after_a_hash_collision_give_the_same_corpus(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should two searcher names share a hash, the owners' tables number the names and join rows on them: the
+    same figures, findings, pages and evidence as keyed by hash."""
+    from configscan.corpus import owners
+
+    manifest, _ = _corpus(tmp_path)
+    results = []
+    real = owners._org_keys
+    for numbered in (False, True):
+        monkeypatch.setattr(owners, "_org_keys", lambda con, n=numbered: real(con, numbered=n))
+        out, evidence = tmp_path / f"out{numbered}", tmp_path / f"evidence{numbered}.csv"
+        code, output = _run(["corpus", str(manifest), "--out", str(out), "--evidence-csv", str(evidence), "-q"])
+        assert code == 1, output
+        data = json.loads((out / "corpus.json").read_text())
+        pages = {p.name: p.read_text() for p in (out / "owners").iterdir()}
+        results.append((data["owners"], data["deduplication"], pages, evidence.read_text()))
+    assert results[0] == results[1]
+    assert any(o["by_searcher"].get("out_of_state") for o in results[0][0])

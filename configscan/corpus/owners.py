@@ -229,7 +229,8 @@ _PAIRS = """
            NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last, 0::BIGINT AS moderated,
            NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max, {active} AS active
     FROM {src} GROUP BY owner, {ho}{group}"""
-# One bit per month (months within 63 of the first), so a pair's months are counted within its own group.
+# One bit per month (month 0, the first, to month ``_MAX_MONTH_BITS``), so a pair's months are counted within
+# its own group.
 _MONTH_BITS = "coalesce(bit_count(bit_or(1::BIGINT << datediff('month', TIMESTAMP '{first}', ts))), 0)"
 _MAX_MONTH_BITS = 62
 
@@ -237,7 +238,7 @@ _MAX_MONTH_BITS = 62
 def _by_owner_searcher(con: Any, threshold: int, ho: str, org_join: str) -> None:
     """``by_org_month``, one row per (owner, searcher) (the aggregates read ``active``, not months): at 100 M
     national searches there are 94 M (owner, searcher, month) groups against 20 M pairs. Where the searches span
-    more months than a 64-bit mask holds, the pairs' months are grouped first and counted."""
+    more months than the mask holds, the pairs' months are grouped first and counted."""
     first, span = con.execute("SELECT date_trunc('month', min(ts)), datediff('month', min(ts), max(ts)) "
                               "FROM osearch").fetchone()
     if span is None or span <= _MAX_MONTH_BITS:
@@ -256,13 +257,13 @@ def _by_owner_searcher(con: Any, threshold: int, ho: str, org_join: str) -> None
     con.execute(f"CREATE OR REPLACE TEMP TABLE by_org_month AS {pairs} ORDER BY owner")
 
 
-def _org_keys(con: Any) -> tuple[str, str]:
-    """``org_text`` (org, ho): each searcher's key, the hash of its name or, should two names share a hash, its
-    number; a blank searcher (NULL) has none. Returns the key of a row of ``osearch s`` and the join it needs
-    (none when hashed)."""
+def _org_keys(con: Any, numbered: bool = False) -> tuple[str, str]:
+    """``org_text`` (org, ho): each searcher's key, the hash of its name or, should two names share a hash (or
+    ``numbered``), its number; a blank searcher (NULL) has none. Returns the key of a row of ``osearch s`` and
+    the join it needs (none when hashed)."""
     con.execute("CREATE OR REPLACE TEMP TABLE org_text AS SELECT org, hash(org) AS ho "
                 "FROM (SELECT DISTINCT org FROM osearch WHERE org IS NOT NULL)")
-    if not con.execute("SELECT count(*) - count(DISTINCT ho) FROM org_text").fetchone()[0]:
+    if not numbered and not con.execute("SELECT count(*) - count(DISTINCT ho) FROM org_text").fetchone()[0]:
         return "CASE WHEN s.org IS NOT NULL THEN hash(s.org) END", ""
     con.execute("CREATE OR REPLACE TEMP TABLE org_text AS "
                 "SELECT org, row_number() OVER (ORDER BY org)::UBIGINT AS ho FROM org_text")
@@ -294,9 +295,13 @@ def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path)
     ``owner_class`` (owner, org, klass, state) for the evidence, a view: only the evidence CSV reads it."""
     memo: Memo = {}
     by_state: dict[str, list[str | None]] = {}
-    for org, state in con.execute("SELECT DISTINCT t.org, m.state FROM (SELECT DISTINCT owner, ho FROM g) g "
-                                  "LEFT JOIN org_text t ON g.ho = t.ho JOIN owner_meta m ON g.owner = m.owner::INTEGER "
-                                  "ORDER BY 2, 1 NULLS FIRST").fetchall():
+    con.execute("""
+        CREATE OR REPLACE TEMP VIEW owner_org AS
+        SELECT g.owner, t.org, m.state AS owner_state
+        FROM (SELECT DISTINCT owner, ho FROM g) g LEFT JOIN org_text t ON g.ho = t.ho
+        JOIN owner_meta m ON g.owner = m.owner::INTEGER""")
+    for org, state in con.execute("SELECT DISTINCT org, owner_state FROM owner_org ORDER BY 2, 1 NULLS FIRST"
+                                  ).fetchall():
         by_state.setdefault(str(state), []).append(org)
     for state, names in by_state.items():
         memo[state] = classify_searchers(names, classifier, state, None)
@@ -305,8 +310,6 @@ def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path)
         for state, verdicts in memo.items() for org, v in verdicts.items()), work)
     con.execute("""
         CREATE OR REPLACE TEMP VIEW owner_class AS
-        SELECT g.owner, t.org, c.klass, nullif(c.state, '') AS state
-        FROM (SELECT DISTINCT owner, ho FROM g) g LEFT JOIN org_text t ON g.ho = t.ho
-        JOIN owner_meta m ON g.owner = m.owner::INTEGER
-        JOIN state_class c ON c.org IS NOT DISTINCT FROM t.org AND c.owner_state = m.state""")
+        SELECT o.owner, o.org, c.klass, nullif(c.state, '') AS state
+        FROM owner_org o JOIN state_class c ON c.org IS NOT DISTINCT FROM o.org AND c.owner_state = o.owner_state""")
     return memo
