@@ -211,23 +211,31 @@ def test_corpus_evidence_neutralises_formula_cells_and_keeps_numbers(tmp_path: P
     assert all(r["row"].isdigit() and r["networks"].isdigit() for r in written)
 
 
-def test_reasons_keyed_by_number_after_a_hash_collision_give_the_same_corpus(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Should two reason texts share a hash, the corpus numbers the texts and joins rows on them: the same
-    figures, findings and evidence as keyed by hash."""
+def _keyed_by_number_and_by_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str,
+                                 ) -> list[tuple[Any, Any, dict[str, str], str]]:
+    """The corpus run twice, with ``owners.<keys>`` (a key maker taking ``numbered``) keying by hash, then by
+    number: each run's owners, de-duplication figures, pages and evidence CSV."""
     from configscan.corpus import owners
 
     manifest, _ = _corpus(tmp_path)
     results = []
-    real = owners._reason_keys
+    real = getattr(owners, keys)
     for numbered in (False, True):
-        monkeypatch.setattr(owners, "_reason_keys", lambda con, n=numbered: real(con, numbered=n))
+        monkeypatch.setattr(owners, keys, lambda con, n=numbered: real(con, numbered=n))
         out, evidence = tmp_path / f"out{numbered}", tmp_path / f"evidence{numbered}.csv"
         code, output = _run(["corpus", str(manifest), "--out", str(out), "--evidence-csv", str(evidence), "-q"])
         assert code == 1, output
         data = json.loads((out / "corpus.json").read_text())
-        data.pop("seconds", None)
-        results.append((data["owners"], data["deduplication"], evidence.read_text()))
+        pages = {p.name: p.read_text() for p in (out / "owners").iterdir()}
+        results.append((data["owners"], data["deduplication"], pages, evidence.read_text()))
+    return results
+
+
+def test_reasons_keyed_by_number_after_a_hash_collision_give_the_same_corpus(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should two reason texts share a hash, the corpus numbers the texts and joins rows on them: the same
+    figures, findings and evidence as keyed by hash."""
+    results = [(o, d, e) for o, d, _, e in _keyed_by_number_and_by_hash(tmp_path, monkeypatch, "_reason_keys")]
     assert results[0] == results[1]
     assert any(o["by_category"].get("immigration_purpose") for o in results[0][0])
 
@@ -404,18 +412,6 @@ def test_searchers_keyed_by_number_after_a_hash_collision_give_the_same_corpus(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Should two searcher names share a hash, the owners' tables number the names and join rows on them: the
     same figures, findings, pages and evidence as keyed by hash."""
-    from configscan.corpus import owners
-
-    manifest, _ = _corpus(tmp_path)
-    results = []
-    real = owners._org_keys
-    for numbered in (False, True):
-        monkeypatch.setattr(owners, "_org_keys", lambda con, n=numbered: real(con, numbered=n))
-        out, evidence = tmp_path / f"out{numbered}", tmp_path / f"evidence{numbered}.csv"
-        code, output = _run(["corpus", str(manifest), "--out", str(out), "--evidence-csv", str(evidence), "-q"])
-        assert code == 1, output
-        data = json.loads((out / "corpus.json").read_text())
-        pages = {p.name: p.read_text() for p in (out / "owners").iterdir()}
-        results.append((data["owners"], data["deduplication"], pages, evidence.read_text()))
+    results = _keyed_by_number_and_by_hash(tmp_path, monkeypatch, "_org_keys")
     assert results[0] == results[1]
     assert any(o["by_searcher"].get("out_of_state") for o in results[0][0])
