@@ -415,3 +415,19 @@ def test_searchers_keyed_by_number_after_a_hash_collision_give_the_same_corpus(
     results = _keyed_by_number_and_by_hash(tmp_path, monkeypatch, "_org_keys")
     assert results[0] == results[1]
     assert any(o["by_searcher"].get("out_of_state") for o in results[0][0])
+
+
+def test_a_copys_place_beyond_the_order_key_fails_instead_of_misreading_the_first_copy() -> None:
+    """A copy's place (file, row) is packed in one 64-bit number for the grouping; a corpus beyond it (4 M files
+    or a file of 10^12 rows) fails the run rather than letting two places compare wrongly."""
+    from configscan.corpus import dedup, load
+
+    con = duckdb.connect()
+    con.execute(load._TABLE)
+    fits = ("(0, 0, 2, NULL, 'id-1', 'Kent WA PD', 'burglary', NULL, TIMESTAMP '2025-03-01 12:00:00', 3, "
+            "NULL, NULL, NULL)")
+    con.execute(f"INSERT INTO crow VALUES {fits}, {fits.replace('(0, 0, 2,', '(1, 1, 2,')}")
+    assert dedup.link(con, provenance=False).linked_by_id == 1
+    con.execute(f"INSERT INTO crow VALUES {fits.replace('(0, 0, 2,', f'(1, 1, {1 << 40},')}")
+    with pytest.raises(RuntimeError, match="more than a copy's order holds"):
+        dedup.link(con)

@@ -9,8 +9,9 @@ searching organisation has no loose key and stays a search of its own.
 Each search's reason and case number come from its first copy (release order, file, row) that is not blank
 or a redaction marker: a reason redacted in one release and present in another is recovered, and the
 evidence row of the redacted copy names the release it came from. Everything is SQL over ``crow`` (see
-``load``); the result is ``searches`` (one row per search), ``linked`` (each row with its search ``sk``) and
-``multi`` (the keys of the searches with several copies: any other search is its one row).
+``load``); the result is ``linked`` (each row with its search ``sk``), ``multi`` (the keys of the searches
+with several copies), ``msearch`` (one row per such search) and the view ``searches`` (one row per search:
+``msearch`` and every other row of ``linked``, a search released once being its one row).
 """
 
 from __future__ import annotations
@@ -40,10 +41,12 @@ def missing_sql(column: str) -> str:
     return f"({column} IS NULL OR trim({column}) = '' OR regexp_full_match(trim({column}), {marker}))"
 
 
-# A copy's place as one number, release then file then row (each non-negative, within 16, 32 and 64 bits), so
-# "the first copy" is an ``arg_min`` over a fixed-width key: over a list of the three it cost 3.5x as much.
-_ORDER = "((rel::HUGEINT << 96) | (src::HUGEINT << 64) | row::HUGEINT)"
-_MISSING_FIRST = "(({flag})::HUGEINT << 120)"  # copies without the value sort after every copy with it
+# A copy's place as one 64-bit number, file then row, so "the first copy" is an ``arg_min`` over a fixed-width
+# key (over a list of release, file and row it cost 3.5x as much, over a 128-bit key a third more). Sources are
+# numbered in load order, release by release (``load``), so the file's number orders the releases too. A file
+# number takes 22 bits (4 M files) and a row number 40 (10^12 rows); bit 62 is the missing-value flag below.
+_ORDER = "((src::BIGINT << 40) | row)"
+_MISSING_FIRST = "(({flag})::BIGINT << 62)"  # copies without the value sort after every copy with it
 # A search's key, 128 bits: its UUID itself; any other ID text, a loose key or a row, an MD5 of it (tagged so
 # the kinds cannot meet; at 10^8 searches two MD5s coincide with odds near 10^-22). Fixed-width keys group
 # several times faster than the texts they replace.
@@ -51,7 +54,10 @@ _ID_KEY = ("CASE WHEN {p}uid IS NOT NULL THEN {p}uid::UHUGEINT "
            "WHEN {p}id_raw IS NOT NULL THEN md5_number('id:' || {p}id_raw) END")
 
 
-def link(con: Any) -> Tiers:
+def link(con: Any, provenance: bool = True) -> Tiers:
+    """Link the copies (see the module's docstring). ``provenance``: also take each search's case number and the
+    releases its reason and case number came from, which only the evidence CSV shows (NULL otherwise: three
+    fewer values per search to carry through the grouping, a fifth of its time at 20 M rows)."""
     # Loose keys matter only where a row has no ID; for each such key, in each release, more than one search
     # (two rows without an ID, or two different IDs) makes it ambiguous, as do two different IDs across
     # releases. Distinct IDs are told by their smallest and largest key, not counted.
@@ -79,37 +85,59 @@ def link(con: Any) -> Tiers:
                     ELSE md5_number('row:' || c.rowid::VARCHAR) END AS sk
         FROM crow c LEFT JOIN loose l ON c.lk = l.lk AND c.uid IS NULL AND c.id_raw IS NULL""")
     # A search released once (every search of a national corpus of distinct searches, most of any corpus) is
-    # its row: only the keys with several copies go through the grouping that picks each value's first copy.
+    # its row: only the keys with several copies go through the grouping that picks each value's first copy,
+    # and only those searches are held (``msearch``); ``searches`` adds the others as a view, read where the
+    # evidence needs them. Holding them too cost a copy of every row's texts, which at 20 M rows spilled.
     con.execute("CREATE OR REPLACE TEMP TABLE multi AS SELECT sk FROM linked GROUP BY sk HAVING count(*) > 1")
+    files, longest = con.execute("SELECT coalesce(max(src), 0), coalesce(max(row), 0) FROM crow").fetchone()
+    if files >= 1 << 22 or longest >= 1 << 40:  # beyond any corpus, but a first copy must never be misread
+        raise RuntimeError(f"{files + 1:,} files or {longest:,} rows in one file: more than a copy's order holds")
     rows = f"""SELECT sk, tier, rel, org, ts, networks, reason, case_no, {_ORDER} AS ord,
                       {missing_sql('reason')} AS no_reason, {missing_sql('case_no')} AS no_case FROM linked"""
+    if provenance:
+        sources = """arg_min(rel, reason_ord) AS reason_rel, bool_and(no_reason) AS reason_missing,
+                     arg_min(case_no, case_ord) AS case_no, arg_min(rel, case_ord) AS case_rel"""
+    else:
+        sources = """NULL::USMALLINT AS reason_rel, bool_and(no_reason) AS reason_missing,
+                     NULL::VARCHAR AS case_no, NULL::USMALLINT AS case_rel"""
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE searches AS
+        CREATE OR REPLACE TEMP TABLE msearch AS
         SELECT sk, count(*) AS copies, count(*) FILTER (tier = 'id') AS by_id,
                count(*) FILTER (tier = 'loose') AS by_loose, count(*) FILTER (tier = 'ambiguous') AS by_ambiguous,
                count(*) FILTER (tier = 'none') AS by_none,
                count_if(no_reason) AS reason_blank, count_if(no_case) AS case_blank,
                arg_min(org, ord) AS org, arg_min(ts, ord) AS ts, max(networks) AS networks,
-               arg_min(reason, reason_ord) AS reason, arg_min(rel, reason_ord) AS reason_rel,
-               bool_and(no_reason) AS reason_missing,
-               arg_min(case_no, case_ord) AS case_no, arg_min(rel, case_ord) AS case_rel,
-               bool_and(no_case) AS case_missing
+               arg_min(reason, reason_ord) AS reason, {sources}, bool_and(no_case) AS case_missing
         FROM (SELECT *, {_MISSING_FIRST.format(flag="no_reason")} | ord AS reason_ord,
                      {_MISSING_FIRST.format(flag="no_case")} | ord AS case_ord
               FROM ({rows}) WHERE sk IN (SELECT sk FROM multi))
-        GROUP BY sk
+        GROUP BY sk""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW searches AS
+        SELECT * FROM msearch
         UNION ALL
         SELECT sk, 1, (tier = 'id')::BIGINT, (tier = 'loose')::BIGINT, (tier = 'ambiguous')::BIGINT,
                (tier = 'none')::BIGINT, no_reason::BIGINT, no_case::BIGINT, org, ts, networks, reason, rel,
                no_reason, case_no, rel, no_case
         FROM ({rows}) r WHERE NOT EXISTS (SELECT 1 FROM multi m WHERE m.sk = r.sk)""")
-    # Every figure from the searches table: the rows are read once (above), never again to count.
-    row = con.execute("""
+    return _tiers(con)
+
+
+def _tiers(con: Any) -> Tiers:
+    """The tiers' figures: the searches with several copies from ``msearch``; each other search is one row, linked
+    to nothing and with nothing to recover, so only its tier is counted (its texts are never read)."""
+    multi = con.execute("""
         SELECT coalesce(sum(copies), 0), count(*),
                coalesce(sum(CASE WHEN by_id > 0 THEN by_id - 1 ELSE 0 END), 0),
                coalesce(sum(CASE WHEN by_id > 0 THEN by_loose ELSE greatest(by_loose - 1, 0) END), 0),
                coalesce(sum(by_ambiguous), 0), coalesce(sum(by_none), 0),
                coalesce(sum(reason_blank) FILTER (NOT reason_missing), 0),
                coalesce(sum(case_blank) FILTER (NOT case_missing), 0)
-        FROM searches""").fetchone()
-    return Tiers(*(int(v) for v in row))
+        FROM msearch""").fetchone()
+    once, ambiguous, none = (int(v) for v in con.execute("""
+        SELECT count(*), count(*) FILTER (tier = 'ambiguous'), count(*) FILTER (tier = 'none')
+        FROM linked l WHERE NOT EXISTS (SELECT 1 FROM multi m WHERE m.sk = l.sk)""").fetchone())
+    rows, searches, by_id, by_loose, by_ambiguous, by_none, reasons_, cases = (int(v) for v in multi)
+    return Tiers(rows=rows + once, searches=searches + once, linked_by_id=by_id, linked_by_loose_key=by_loose,
+                 ambiguous_unlinked=by_ambiguous + ambiguous, no_key=by_none + none, reasons_recovered=reasons_,
+                 cases_recovered=cases)

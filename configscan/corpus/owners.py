@@ -77,11 +77,11 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
     con.execute(f"CREATE OR REPLACE TEMP VIEW lown AS {OWNED}")
     put_table(con, "owner_meta", ("owner", "agency", "state"), ((i, o.agency, o.state) for i, o in enumerate(owners)),
               work)
-    hashed = _reason_keys(con)
-    reason_sql.classify(con, work)
     con.execute(OWNER_SEARCHES)
     if not keep_rows:
         _drop_rows(con)
+    hashed = _reason_keys(con)
+    reason_sql.classify(con, work)
     _grouped(con, threshold, hashed)
     memo = _classify(con, owners, classifier, work)
     _build_gx(con)
@@ -130,7 +130,7 @@ OWNER_SEARCHES = """
     FROM lown l WHERE NOT EXISTS (SELECT 1 FROM multi m WHERE m.sk = l.sk)
     UNION ALL
     SELECT w.owner, s.org, s.reason, s.ts, s.networks
-    FROM (SELECT DISTINCT owner, sk FROM lown WHERE sk IN (SELECT sk FROM multi)) w JOIN searches s USING (sk)"""
+    FROM (SELECT DISTINCT owner, sk FROM lown WHERE sk IN (SELECT sk FROM multi)) w JOIN msearch s USING (sk)"""
 
 
 def _named_owners(con: Any, owners: list[Owner], releases: list[Release], work: Path) -> None:
@@ -157,24 +157,25 @@ def _drop_rows(con: Any) -> None:
     """Let the released rows and the searches go: every owner's table is built from ``osearch``. A national
     corpus's 100 M rows and searches, held beside the owners' groupings, left those too little of the engine's
     memory (they ran out of 1.5 GB)."""
-    for view in ("lown", "linked"):
+    for view in ("lown", "searches", "linked"):
         con.execute(f"DROP VIEW {view}")
-    for table in ("searches", "multi", "loose", "crow"):
+    for table in ("msearch", "multi", "loose", "crow"):
         con.execute(f"DROP TABLE {table}")
 
 
 def _reason_keys(con: Any, numbered: bool = False) -> bool:
-    """``reason_text`` (reason, hr): each distinct reason with its key, the hash of its text, or, should two
-    texts share a hash (or ``numbered``), its number (then returns False: rows must be joined on their text
-    to find it)."""
+    """``reason_text`` (reason, hr): each distinct reason of the searches with its key, the hash of its text, or,
+    should two texts share a hash (or ``numbered``), its number (then returns False: rows must be joined on
+    their text to find it). Taken from ``osearch``: every search is some owner's, and the searches themselves
+    may be gone (``_drop_rows``)."""
     if not numbered:
         con.execute("CREATE OR REPLACE TEMP TABLE reason_text AS "
-                    "SELECT reason, hash(reason) AS hr FROM (SELECT DISTINCT reason FROM searches)")
+                    "SELECT reason, hash(reason) AS hr FROM (SELECT DISTINCT reason FROM osearch)")
         if not con.execute("SELECT count(*) - count(DISTINCT hr) FROM reason_text").fetchone()[0]:
             return True
     con.execute("CREATE OR REPLACE TEMP TABLE reason_text AS "
                 "SELECT reason, row_number() OVER (ORDER BY reason NULLS FIRST)::UBIGINT AS hr "
-                "FROM (SELECT DISTINCT reason FROM searches)")
+                "FROM (SELECT DISTINCT reason FROM osearch)")
     return False
 
 
