@@ -142,3 +142,36 @@ def test_files_whose_cells_do_not_fit_the_others_types_are_read_apart_and_repeat
     assert spy.id_reads == 1
     assert report["audit"]["duplicates_removed"] == 1  # ID 31, released in February and again in April
     assert report["audit"]["searches"] == 120
+
+
+def test_evidence_written_in_pieces_at_once_is_the_file_written_whole(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large source's evidence is written as consecutive pieces, several at once, then joined: the same bytes
+    as one piece per source, header once, rows in file order across the files."""
+    from configscan.audit.passes import engine, evidence
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for index in range(3):
+        _month(folder, index, 1 + 40 * index, 40)
+    _alone(monkeypatch)  # each file its own source, so pieces are numbered on across sources
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 3)  # three engine threads, on any machine
+    written: list[int] = []
+    real = evidence._write_pieces
+
+    def counted(con: Any, scan: Any, bounds: list[tuple[int, int]], paths: list[Path], header: bool) -> int:
+        written.append(len(paths))
+        return real(con, scan, bounds, paths, header)
+
+    monkeypatch.setattr(evidence, "_write_pieces", counted)
+    whole = tmp_path / "whole"
+    _audit(whole, folder)
+    monkeypatch.setattr(evidence, "PIECE_ROWS", 7)
+    pieces = tmp_path / "pieces"
+    code, _, rows = _audit(pieces, folder)
+    assert written == [1, 1, 1, 3, 3, 3]
+    assert (pieces / "rows.csv").read_bytes() == (whole / "rows.csv").read_bytes()
+    assert (pieces / "rows.csv").read_text().count("file,row,ID") == 1
+    places = [(r["file"], int(r["row"])) for r in rows]
+    assert places == sorted(places) and len({f for f, _ in places}) == 3
+    assert not [p.name for p in pieces.iterdir() if p.name not in ("r.json", "rows.csv")]  # no piece left over

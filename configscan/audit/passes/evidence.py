@@ -1,9 +1,10 @@
 """The evidence CSV: every row behind a finding, once per category it falls in.
 
 Columns: ``file, row, ID, time, org, reason, category, rule, networks``. ``row`` is the record's row
-number as a spreadsheet shows it (header = row 1). DuckDB writes the file in one numbered read to a hidden staging
-file beside the target; :func:`publish` renames it over the user's path only once the whole run (reports
-included) has succeeded, so a failed run never leaves a half-written evidence file.
+number as a spreadsheet shows it (header = row 1). DuckDB writes the file from one numbered read of each source to
+a hidden staging file beside the target (a large source as consecutive pieces written at once, then appended to
+it); :func:`publish` renames it over the user's path only once the whole run (reports included) has succeeded,
+so a failed run never leaves a half-written evidence file.
 
 Formula injection: a text cell taken from the log (``file``, ``ID``, ``time``, ``org``, ``reason``) that starts
 with ``= + - @``, a tab or a carriage return is written with a leading ``'`` (textsafe), so a spreadsheet shows it
@@ -24,6 +25,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,11 +85,12 @@ def _label_rows(con: Any, scan: Scan, threshold: int) -> None:
     table, cheap to sort, that then pairs with ``ev_rows`` row for row (``POSITIONAL JOIN``), so the wide
     rows are written in file order without being sorted themselves (sorting them cost a third more).
     """
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ev_rows AS {base(scan)}")
+    # Tables of the database, not of this connection (TEMP): the pieces are written through cursors of their own.
+    con.execute(f"CREATE OR REPLACE TABLE ev_rows AS {base(scan)}")
     positioned = "(SELECT *, rowid AS rid FROM ev_rows)" if scan.inner_duplicates else \
         "(SELECT *, rowid AS rid, rowid + 1 AS rn FROM ev_rows)"
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE ev_lab AS
+        CREATE OR REPLACE TABLE ev_lab AS
         SELECT r.rid, CASE WHEN r.flag = {KEPT} THEN coalesce(o.bits, 0) | coalesce(e.bits, 0)
                            | CASE WHEN r.networks >= {int(threshold)} THEN {_BIT['sweep']} ELSE 0 END
                       ELSE 0 END AS bits, e.rule AS reason_rule
@@ -97,8 +100,9 @@ def _label_rows(con: Any, scan: Scan, threshold: int) -> None:
         ORDER BY r.rid""")
 
 
-def _rows_of(scan: Scan) -> str:
-    """The flagged rows of ``ev_rows`` in file order, one per category they fall in (categories in order)."""
+def _rows_of(scan: Scan, first: int, last: int) -> str:
+    """The flagged rows of ``ev_rows`` from position ``first`` to ``last`` in file order, one per category they
+    fall in (categories in order). ``ev_lab`` is sorted by position, so the same positions of both tables pair."""
     names = "[" + ", ".join(f"'{c}'" for c in CATEGORIES) + "]"
     reason_mask = sum(_BIT[c] for c in _REASON_CATEGORIES)
     return f"""
@@ -110,46 +114,80 @@ def _rows_of(scan: Scan) -> str:
                      coalesce(strftime(r.ts, '%Y-%m-%d %H:%M:%S'), {neutralise_sql("r.ts_raw")}) AS time,
                      {neutralise_sql("r.org")} AS org, {neutralise_sql("r.reason")} AS reason, r.networks,
                      l.reason_rule, l.bits
-              FROM ev_rows r POSITIONAL JOIN ev_lab l)
+              FROM (SELECT * FROM ev_rows WHERE rowid BETWEEN {first} AND {last}) r
+              POSITIONAL JOIN (SELECT * FROM ev_lab WHERE rowid BETWEEN {first} AND {last}) l)
         WHERE bits <> 0"""
+
+
+# Rows per piece at least: the engine writes one CSV file on one thread when it keeps the rows' order, so a
+# large source is written as consecutive pieces, one per thread at once, joined afterwards (5 M rows, 650 MB
+# written: 5.3 s as one file, 3.1 s as two pieces on two cores; the same bytes).
+PIECE_ROWS = 500_000
 
 
 def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config: bool) -> int:
     """Write the evidence CSV to ``target`` (a work-directory path); return the number of rows written.
 
     A second, numbered read of each source (row numbers need file order), keeping only rows that fall in
-    at least one category: the file's size follows the flagged rows, not the input.
+    at least one category: the file's size follows the flagged rows, not the input. Each source is written
+    as pieces of at least ``PIECE_ROWS`` rows, as many at once as the engine has threads.
     """
     _labels(con, with_config)
-    path = str(target)
+    threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+    pieces: list[Path] = []
     written = 0
-    for index, scan in enumerate(scans):
+    for scan in scans:
+        _label_rows(con, scan, threshold)
+        count = int(con.execute("SELECT count(*) FROM ev_rows").fetchone()[0])
+        parts = max(1, min(threads, count // max(1, PIECE_ROWS)))
+        bounds = [(i * count // parts, (i + 1) * count // parts - 1) for i in range(parts)]
+        # The first piece is the target itself (the claimed, locked file); the others are appended to it.
+        paths = [Path(target) if len(pieces) + i == 0 else Path(f"{target}.{len(pieces) + i}") for i in range(parts)]
+        written += _write_pieces(con, scan, bounds, paths, header=not pieces)
+        pieces += paths
+        con.execute("DROP TABLE ev_rows")
+        con.execute("DROP TABLE ev_lab")
+    _append(Path(target), pieces[1:])
+    return written
+
+
+def _write_pieces(con: Any, scan: Scan, bounds: list[tuple[int, int]], paths: list[Path], header: bool) -> int:
+    """Write each range of positions to its path, at once, each through a cursor of its own; the first piece
+    of the whole file carries the header. An error in any piece is raised here."""
+
+    def piece(index: int) -> int:
+        first, last = bounds[index]
         query = f"""
             SELECT file, row, "ID", time, org, reason, category,
                    CASE WHEN category = 'immigration_agency' THEN split_part(rule, '|', 2)
                         WHEN category IN {_REASON_CATEGORIES} THEN split_part(rule, '|', 1) END AS rule, networks
-            FROM ({_rows_of(scan)})"""
-        _label_rows(con, scan, threshold)
-        part = path if len(scans) == 1 else f"{path}.{index}"
-        # USE_TMP_FILE false: write the claimed (locked) file itself, not a "<path>.tmp" renamed over it.
-        result = con.execute(f"COPY ({query}) TO {quote(part)} "
-                             f"(HEADER {str(index == 0).lower()}, DELIMITER ',', USE_TMP_FILE false)").fetchone()
-        written += int(result[0]) if result else 0
-        con.execute("DROP TABLE ev_rows")
-        con.execute("DROP TABLE ev_lab")
-    if len(scans) > 1:
-        _concatenate(Path(target), len(scans))
-    return written
+            FROM ({_rows_of(scan, first, last)})"""
+        cursor = con.cursor() if len(paths) > 1 else con
+        try:
+            # USE_TMP_FILE false: write the claimed (locked) file's own pieces, not "<path>.tmp" renamed over them.
+            result = cursor.execute(f"COPY ({query}) TO {quote(str(paths[index]))} "
+                                    f"(HEADER {str(header and index == 0).lower()}, DELIMITER ',', "
+                                    "USE_TMP_FILE false)").fetchone()
+        finally:
+            if cursor is not con:
+                cursor.close()
+        return int(result[0]) if result else 0
+
+    if len(paths) == 1:
+        return piece(0)
+    with ThreadPoolExecutor(max_workers=len(paths)) as pool:
+        return sum(pool.map(piece, range(len(paths))))
 
 
-def _concatenate(target: Path, parts: int) -> None:
-    """Join the per-source parts (the first has the header) into ``target``, removing them as it goes."""
-    with target.open("wb") as out:
-        for index in range(parts):
-            part = Path(f"{target}.{index}")
-            with part.open("rb") as handle:
+def _append(target: Path, pieces: list[Path]) -> None:
+    """Append the pieces after the first to ``target`` in order, removing each once copied."""
+    if not pieces:
+        return
+    with target.open("ab") as out:
+        for piece in pieces:
+            with piece.open("rb") as handle:
                 shutil.copyfileobj(handle, out, 1 << 20)
-            part.unlink()
+            piece.unlink()
 
 
 @dataclass(frozen=True)
