@@ -124,20 +124,19 @@ def link(con: Any, provenance: bool = True) -> Tiers:
 
 
 def _tiers(con: Any) -> Tiers:
-    """The tiers' figures: the searches with several copies from ``msearch``; each other search is one row, linked
-    to nothing and with nothing to recover, so only its tier is counted (its texts are never read)."""
+    """The tiers' figures: the searches with several copies from ``msearch``, and the rest by counting rows (a
+    search released once is its row, linked to nothing and with nothing to recover; a row left unlinked, for an
+    ambiguous loose key or none, is always one, as its key is its own row's)."""
     multi = con.execute("""
         SELECT coalesce(sum(copies), 0), count(*),
                coalesce(sum(CASE WHEN by_id > 0 THEN by_id - 1 ELSE 0 END), 0),
                coalesce(sum(CASE WHEN by_id > 0 THEN by_loose ELSE greatest(by_loose - 1, 0) END), 0),
-               coalesce(sum(by_ambiguous), 0), coalesce(sum(by_none), 0),
                coalesce(sum(reason_blank) FILTER (NOT reason_missing), 0),
                coalesce(sum(case_blank) FILTER (NOT case_missing), 0)
         FROM msearch""").fetchone()
-    once, ambiguous, none = (int(v) for v in con.execute("""
-        SELECT count(*), count(*) FILTER (tier = 'ambiguous'), count(*) FILTER (tier = 'none')
-        FROM linked l WHERE NOT EXISTS (SELECT 1 FROM multi m WHERE m.sk = l.sk)""").fetchone())
-    rows, searches, by_id, by_loose, by_ambiguous, by_none, reasons_, cases = (int(v) for v in multi)
-    return Tiers(rows=rows + once, searches=searches + once, linked_by_id=by_id, linked_by_loose_key=by_loose,
-                 ambiguous_unlinked=by_ambiguous + ambiguous, no_key=by_none + none, reasons_recovered=reasons_,
-                 cases_recovered=cases)
+    rows, ambiguous, none = (int(v) for v in con.execute(
+        "SELECT count(*), count(*) FILTER (tier = 'ambiguous'), count(*) FILTER (tier = 'none') FROM linked"
+    ).fetchone())
+    copies, searches, by_id, by_loose, reasons_, cases = (int(v) for v in multi)
+    return Tiers(rows=rows, searches=searches + rows - copies, linked_by_id=by_id, linked_by_loose_key=by_loose,
+                 ambiguous_unlinked=ambiguous, no_key=none, reasons_recovered=reasons_, cases_recovered=cases)
