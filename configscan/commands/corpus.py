@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
                                                           "that match this glob (by name or path); repeatable.")]
         = None,
         memory_limit: Annotated[str, typer.Option("--memory-limit", help="The engine's memory (it spills to disk "
-                                                  "past it); about 100 M searches need several GB.")] = "1500MB",
+                                                  "past it); 100 M national searches fit the default.")] = "1500MB",
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
     ) -> None:
         """Many releases by many agencies: searches de-duplicated across releases, findings per camera owner."""
