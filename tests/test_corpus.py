@@ -427,7 +427,20 @@ def test_a_copys_place_beyond_the_order_key_fails_instead_of_misreading_the_firs
     fits = ("(0, 0, 2, NULL, 'id-1', 'Kent WA PD', 'burglary', NULL, TIMESTAMP '2025-03-01 12:00:00', 3, "
             "NULL, NULL, NULL)")
     con.execute(f"INSERT INTO crow VALUES {fits}, {fits.replace('(0, 0, 2,', '(1, 1, 2,')}")
-    assert dedup.link(con, provenance=False).linked_by_id == 1
-    con.execute(f"INSERT INTO crow VALUES {fits.replace('(0, 0, 2,', f'(1, 1, {1 << 40},')}")
-    with pytest.raises(RuntimeError, match="more than a copy's order holds"):
-        dedup.link(con)
+    assert dedup.link(con, 2, 2, provenance=False).linked_by_id == 1
+    for files, last_row in ((2, 1 << 40), ((1 << 22) + 1, 2)):
+        with pytest.raises(RuntimeError, match="more than a copy's order holds"):
+            dedup.link(con, files, last_row)
+
+
+def test_the_load_knows_the_largest_row_number_the_order_key_must_hold(tmp_path: Path) -> None:
+    """The guard above is given the load's own figure: the largest row number of any file, CSV or Parquet."""
+    from configscan.audit.passes import engine
+    from configscan.corpus import load, manifest
+
+    path, _ = _corpus(tmp_path)
+    (tmp_path / "work").mkdir()
+    con = engine.connect(tmp_path / "work")
+    loaded = load.load(con, manifest.load(path, None), tmp_path / "work")
+    assert len(loaded.sources) == 3 and not loaded.errors
+    assert loaded.last_row == con.execute("SELECT max(row) FROM crow").fetchone()[0]

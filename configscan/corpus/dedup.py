@@ -54,10 +54,13 @@ _ID_KEY = ("CASE WHEN {p}uid IS NOT NULL THEN {p}uid::UHUGEINT "
            "WHEN {p}id_raw IS NOT NULL THEN md5_number('id:' || {p}id_raw) END")
 
 
-def link(con: Any, provenance: bool = True) -> Tiers:
-    """Link the copies (see the module's docstring). ``provenance``: also take each search's case number and the
-    releases its reason and case number came from, which only the evidence CSV shows (NULL otherwise: three
-    fewer values per search to carry through the grouping, a fifth of its time at 20 M rows)."""
+def link(con: Any, files: int, last_row: int, provenance: bool = True) -> Tiers:
+    """Link the copies (see the module's docstring) of the rows of ``files`` sources, none numbered past
+    ``last_row`` (``load.Loaded``). ``provenance``: also take each search's case number and the releases its
+    reason and case number came from, which only the evidence CSV shows (NULL otherwise: three fewer values per
+    search to carry through the grouping, a fifth of its time at 20 M rows)."""
+    if files > 1 << 22 or last_row >= 1 << 40:  # beyond any corpus, but a first copy must never be misread
+        raise RuntimeError(f"{files:,} files or {last_row:,} rows in one file: more than a copy's order holds")
     # Loose keys matter only where a row has no ID; for each such key, in each release, more than one search
     # (two rows without an ID, or two different IDs) makes it ambiguous, as do two different IDs across
     # releases. Distinct IDs are told by their smallest and largest key, not counted.
@@ -89,9 +92,6 @@ def link(con: Any, provenance: bool = True) -> Tiers:
     # and only those searches are held (``msearch``); ``searches`` adds the others as a view, read where the
     # evidence needs them. Holding them too cost a copy of every row's texts, which at 20 M rows spilled.
     con.execute("CREATE OR REPLACE TEMP TABLE multi AS SELECT sk FROM linked GROUP BY sk HAVING count(*) > 1")
-    files, longest = con.execute("SELECT coalesce(max(src), 0), coalesce(max(row), 0) FROM crow").fetchone()
-    if files >= 1 << 22 or longest >= 1 << 40:  # beyond any corpus, but a first copy must never be misread
-        raise RuntimeError(f"{files + 1:,} files or {longest:,} rows in one file: more than a copy's order holds")
     rows = f"""SELECT sk, tier, rel, org, ts, networks, reason, case_no, {_ORDER} AS ord,
                       {missing_sql('reason')} AS no_reason, {missing_sql('case_no')} AS no_case FROM linked"""
     if provenance:

@@ -55,6 +55,7 @@ class Loaded:
     sources: list[SourceInfo] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    last_row: int = 0  # the largest row number any source gave a row (the de-duplication packs it in 40 bits)
 
 
 def load(con: Any, releases: list[Release], work: Path, exclude: Sequence[str] = ()) -> Loaded:
@@ -125,6 +126,7 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
                 break
         read, skipped_rows = con.execute("SELECT count(*), count_if(skip) FROM cur").fetchone()
         con.execute("DROP TABLE cur")
+        out.last_row = max(out.last_row, int(read) - 1 + scan.row_offset)
         info.rows = int(read) - int(skipped_rows)
         if info.rejected:
             out.errors.append(f"{source.label}: {info.rejected} row(s) could not be read")
@@ -191,6 +193,7 @@ def _parquet(con: Any, rel: int, path: Path, out: Loaded, sha256: str) -> None:
                      upper({text('owner_state')}) AS owner_state
               FROM {relation})""")
     info.rows = int(con.execute(f"SELECT count(*) FROM crow WHERE src = {src}").fetchone()[0])
+    out.last_row = max(out.last_row, info.rows)
     if not info.rows:
         out.errors.append(f"{path}: no searches were read from it; an empty log proves nothing")
     out.sources.append(info)

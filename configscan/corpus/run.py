@@ -61,7 +61,7 @@ def run_corpus(request: CorpusRequest, started: float | None = None) -> CorpusRe
         # Row numbers are taken (the load numbers rows by position); nothing after it needs the engine to keep
         # rows in order, and without that its large groupings and tables hold less in memory.
         con.execute("SET preserve_insertion_order = false")
-        tiers = dedup.link(con, provenance=request.evidence is not None)
+        tiers = dedup.link(con, len(loaded.sources), loaded.last_row, provenance=request.evidence is not None)
         result = CorpusResult([], tiers, list(loaded.errors))
         with atomic_stream(request.out / "corpus.json") as stream:
             report = write.ReportWriter(stream, releases, loaded, tiers)
