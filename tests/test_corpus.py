@@ -143,19 +143,20 @@ def test_a_release_read_short_makes_the_corpus_incomplete_and_evidence_is_staged
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging file left beside it
 
 
-def _national(tmp_path: Path, agency: str) -> dict[str, Any]:
-    """Run the corpus on tmp_path/national.parquet as one California release by ``agency``; its corpus.json."""
+def _national(tmp_path: Path, agency: str, name: str = "national.parquet") -> dict[str, Any]:
+    """Run the corpus on tmp_path/``name`` as one California release by ``agency``; its corpus.json."""
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("release,path,agency,state,request_url,sha256\n"
-                        f"national,national.parquet,{agency},CA,,\n", encoding="utf-8")
+                        f"national,{name},{agency},CA,,\n", encoding="utf-8")
     code, output = _run(["corpus", str(manifest), "--out", str(tmp_path / "out")])
     assert code in (0, 1), output
     report: dict[str, Any] = json.loads((tmp_path / "out" / "corpus.json").read_text(encoding="utf-8"))
     return report
 
-def test_a_file_gathering_many_releases_names_each_rows_owner(tmp_path: Path) -> None:
-    """A national-corpus Parquet: one row per search with the camera owner and its state in columns. Each row
-    is judged under its owner's state; the manifest's agency owns only rows that name no owner."""
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_a_file_gathering_many_releases_names_each_rows_owner(tmp_path: Path, kind: str) -> None:
+    """A national-corpus file (Parquet or CSV): one row per search with the camera owner and its state in
+    columns. Each row is judged under its owner's state; the manifest's agency owns only rows that name none."""
     rows = [(str(uuid.UUID(int=i + 1)), "Kent WA PD", "Oakland Police Department", "CA", 5, "burglary")
             for i in range(6)]
     rows += [(str(uuid.UUID(int=i + 100)), "Kent WA PD", "Seattle Police Department", "wa", 5, "burglary")
@@ -165,10 +166,10 @@ def test_a_file_gathering_many_releases_names_each_rows_owner(tmp_path: Path) ->
     con.execute("CREATE TABLE t (id VARCHAR, agency VARCHAR, owner VARCHAR, owner_state VARCHAR, networks INTEGER, "
                 "reason VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", rows)
-    pq = tmp_path / "national.parquet"
+    path = tmp_path / f"national.{kind}"
     con.execute(f"COPY (SELECT *, TIMESTAMP '2025-03-01 12:00:00' + INTERVAL (rowid) MINUTE AS searched_at FROM t) "
-                f"TO '{pq}' (FORMAT parquet)")
-    report = _national(tmp_path, "Fresno Police Department")
+                f"TO '{path}' (FORMAT {kind})")
+    report = _national(tmp_path, "Fresno Police Department", path.name)
     owners = {(o["agency"], o["state"]): o for o in report["owners"]}
     assert set(owners) == {("Oakland Police Department", "CA"), ("Seattle Police Department", "WA"),
                            ("Fresno Police Department", "CA")}

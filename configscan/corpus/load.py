@@ -56,6 +56,7 @@ class Loaded:
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     last_row: int = 0  # the largest row number any source gave a row (the de-duplication packs it in 40 bits)
+    owner_column: bool = False  # some source names each row's camera owner (a file gathering many releases)
 
 
 def load(con: Any, releases: list[Release], work: Path, exclude: Sequence[str] = ()) -> Loaded:
@@ -96,6 +97,7 @@ def _tables(con: Any, rel: int, path: Path, work: Path, out: Loaded, sha256: str
     for source in sources:
         counter.start(source.path)
     for source in sources:
+        out.owner_column |= source.layout.column("owner") is not None
         info = SourceInfo(rel, source.label, source.path, sha256, source.sheet)
         scan = engine.Scan(source, len(out.sources))
         scan.typed = engine.typed_columns(source)  # cells the samples show typed are parsed by the reader
@@ -160,6 +162,7 @@ def _parquet(con: Any, rel: int, path: Path, out: Loaded, sha256: str) -> None:
     layout = header_layout(names)
     if layout is None or layout.column("org") is None:
         raise InputError(str(path), "no audit-log columns found (searching organisation, time, ...)")
+    out.owner_column |= layout.column("owner") is not None
 
     def col(name: str) -> str | None:
         index = layout.column(name)

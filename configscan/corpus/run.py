@@ -67,7 +67,8 @@ def run_corpus(request: CorpusRequest, started: float | None = None) -> CorpusRe
             report = write.ReportWriter(stream, releases, loaded, tiers)
             with html.PageWriter(request.out, html.run_of(releases, loaded, tiers, request.as_of)) as pages:
                 for owner in owners.evaluate(con, releases, request.work, Classifier(None), request.as_of,
-                                             request.threshold, keep_rows=request.evidence is not None):
+                                             request.threshold, keep_rows=request.evidence is not None,
+                                             owner_columns=loaded.owner_column):
                     report.owner(owner)
                     pages.owner(owner)
                     owner.findings = []  # written: a national corpus's findings are never all held
