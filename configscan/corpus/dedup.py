@@ -103,9 +103,8 @@ def link(con: Any, files: int, last_row: int, provenance: bool = True) -> Tiers:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE msearch AS
         SELECT sk, count(*) AS copies, count(*) FILTER (tier = 'id') AS by_id,
-               count(*) FILTER (tier = 'loose') AS by_loose, count(*) FILTER (tier = 'ambiguous') AS by_ambiguous,
-               count(*) FILTER (tier = 'none') AS by_none,
-               count_if(no_reason) AS reason_blank, count_if(no_case) AS case_blank,
+               count(*) FILTER (tier = 'loose') AS by_loose, count_if(no_reason) AS reason_blank,
+               count_if(no_case) AS case_blank,
                arg_min(org, ord) AS org, arg_min(ts, ord) AS ts, max(networks) AS networks,
                arg_min(reason, reason_ord) AS reason, {sources}, bool_and(no_case) AS case_missing
         FROM (SELECT *, {_MISSING_FIRST.format(flag="no_reason")} | ord AS reason_ord,
@@ -116,9 +115,8 @@ def link(con: Any, files: int, last_row: int, provenance: bool = True) -> Tiers:
         CREATE OR REPLACE TEMP VIEW searches AS
         SELECT * FROM msearch
         UNION ALL
-        SELECT sk, 1, (tier = 'id')::BIGINT, (tier = 'loose')::BIGINT, (tier = 'ambiguous')::BIGINT,
-               (tier = 'none')::BIGINT, no_reason::BIGINT, no_case::BIGINT, org, ts, networks, reason, rel,
-               no_reason, case_no, rel, no_case
+        SELECT sk, 1, (tier = 'id')::BIGINT, (tier = 'loose')::BIGINT, no_reason::BIGINT, no_case::BIGINT, org,
+               ts, networks, reason, rel, no_reason, case_no, rel, no_case
         FROM ({rows}) r WHERE NOT EXISTS (SELECT 1 FROM multi m WHERE m.sk = r.sk)""")
     return _tiers(con)
 
@@ -126,7 +124,7 @@ def link(con: Any, files: int, last_row: int, provenance: bool = True) -> Tiers:
 def _tiers(con: Any) -> Tiers:
     """The tiers' figures: the searches with several copies from ``msearch``, and the rest by counting rows (a
     search released once is its row, linked to nothing and with nothing to recover; a row left unlinked, for an
-    ambiguous loose key or none, is always one, as its key is its own row's)."""
+    ambiguous loose key or none, is always one, as its key is its own row's, so ``msearch`` counts neither)."""
     multi = con.execute("""
         SELECT coalesce(sum(copies), 0), count(*),
                coalesce(sum(CASE WHEN by_id > 0 THEN by_id - 1 ELSE 0 END), 0),
