@@ -58,7 +58,7 @@ def link(con: Any, files: int, last_row: int, provenance: bool = True) -> Tiers:
     """Link the copies (see the module's docstring) of the rows of ``files`` sources, none numbered past
     ``last_row`` (``load.Loaded``). ``provenance``: also take each search's case number and the releases its
     reason and case number came from, which only the evidence CSV shows (NULL otherwise: three fewer values per
-    search to carry through the grouping, a fifth of its time at 20 M rows)."""
+    search to carry through the grouping: 19.6 s -> 14.4 s at 20 M rows)."""
     if files > 1 << 22 or last_row >= 1 << 40:  # beyond any corpus, but a first copy must never be misread
         raise RuntimeError(f"{files:,} files or {last_row:,} rows in one file: more than a copy's order holds")
     # Loose keys matter only where a row has no ID; for each such key, in each release, more than one search
