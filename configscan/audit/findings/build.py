@@ -9,7 +9,7 @@ unverified findings that cite the rule.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from configscan.audit.findings import metas
@@ -26,7 +26,7 @@ from configscan.audit.findings.facts import (
     top_orgs,
     when,
 )
-from configscan.audit.passes.aggregate import OrgFacts
+from configscan.audit.findings.tally import ordered
 from configscan.checkapi import CheckMeta, unverified, violation
 from configscan.engine import cap_unverified
 from configscan.findings import Finding, Outcome, Severity
@@ -72,8 +72,10 @@ def out_of_state(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator
     by_state: dict[str, list[str | None]] = defaultdict(list)
     for org in orgs_of(facts, "out_of_state"):
         by_state[facts.searchers[org].state or "??"].append(org)
-    for state, orgs in sorted(by_state.items()):
-        evidence = {"searcher_state": state, **group_evidence(facts, orgs, "out_of_state")}
+    for code in facts.counts.states("searches", "out_of_state"):
+        state, tally = code or "??", facts.counts.of("searches", "out_of_state", code)
+        orgs = by_state.get(state, [])
+        evidence = {"searcher_state": state, **group_evidence(facts, orgs, "out_of_state", tally)}
         evidence["sample_rows"] = sample.get(("state", state), [])
         subject = f"searchers from {state}"
         title = f"Organisations from {state} searched this agency's data ({evidence['searches']} searches)"
@@ -81,15 +83,18 @@ def out_of_state(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator
             if applied.rule.kind is RuleKind.out_of_state_requires_declaration:
                 allowed = [s.upper() for s in applied.rule.params.get("allowed_states", [])]
                 if not allowed or state in allowed:
-                    yield from _declaration(facts, orgs, applied, subject, evidence, title)
+                    yield from _declaration(facts, orgs, tally.orgs - len(orgs), applied, subject, evidence,
+                                            title)
                     continue
             yield from _apply(metas.OUT_OF_STATE, [applied], subject, evidence, title,
                               "the law allows out-of-state access only on conditions the log cannot show")
 
 
-def _declaration(facts: AuditFacts, orgs: list[str | None], applied: AppliedRule, subject: str,
+def _declaration(facts: AuditFacts, orgs: list[str | None], unnamed: int, applied: AppliedRule, subject: str,
                  evidence: dict[str, Any], title: str) -> Iterator[Finding]:
-    partners = [facts.searchers[o].partner for o in orgs]
+    """``unnamed``: the group's organisations not at hand (a corpus owner's): no configuration lists them as
+    partners, so none has a declaration on record."""
+    partners = [facts.searchers[o].partner for o in orgs] + [None] * unnamed
     declared = [p.written_declaration if p is not None else None for p in partners]
     if all(d is True for d in declared):
         return
@@ -105,10 +110,10 @@ def unplaced(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
     for klass, why in (("unclassified", "searching organisations could not be classified"),
                        ("state_unknown", "the state of some searching organisations could not be established"),
                        ("redacted", "searcher names are blank or redacted in the log")):
-        orgs = orgs_of(facts, klass)
-        if orgs:
+        tally = facts.counts.of("searches", klass)
+        if tally.orgs:
             yield unverified(metas.UNPLACED, subject=f"{klass} searchers", why=why,
-                             evidence=group_evidence(facts, orgs, "unverified_searcher"))
+                             evidence=group_evidence(facts, orgs_of(facts, klass), "unverified_searcher", tally))
 
 
 def back_door(facts: AuditFacts, rules: RuleSet, config: AgencyConfig) -> Iterator[Finding]:
@@ -209,17 +214,15 @@ def lookback(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
     if facts.retention is None:
         return
     days, applied = facts.retention
-    orgs = sorted((o for o, f in facts.orgs.items() if f.deep), key=lambda o: (-facts.orgs[o].deep, o or ""))
-    if not orgs:
+    whole, counts = facts.counts.of("deep"), facts.counts
+    if not whole.orgs:
         return
-    deep = [facts.orgs[o] for o in orgs]
-    longest = max((f.max_lookback_days for f in deep if f.max_lookback_days is not None), default=None)
-    firsts = [f.deep_first for f in deep if f.deep_first]
-    lasts = [f.deep_last for f in deep if f.deep_last]
-    evidence = {"limit_days": days, "limit_rule": applied.rule.id, "searches": sum(f.deep for f in deep),
+    longest = counts.max_lookback_days
+    evidence = {"limit_days": days, "limit_rule": applied.rule.id, "searches": whole.total,
                 "longest_lookback_days": round(longest, 1) if longest is not None else None,
-                "first": _iso(min(firsts)) if firsts else None, "last": _iso(max(lasts)) if lasts else None,
-                "by_searcher": {facts.searchers[o].name: facts.orgs[o].deep for o in orgs[:TOP]}}
+                "first": _iso(counts.deep_first), "last": _iso(counts.deep_last),
+                "by_searcher": {facts.searchers[o].name: facts.orgs[o].deep
+                                for o in top_orgs(facts, lambda f: f.deep, TOP)}}
     evidence = {k: v for k, v in evidence.items() if v is not None}
     why = (f"{evidence['searches']} search(es) looked back further than the {days:g}-day retention limit (the "
            f"longest {evidence.get('longest_lookback_days', '?')} days): reads kept past the limit, or searches "
@@ -229,17 +232,16 @@ def lookback(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
 
 def moderation(facts: AuditFacts) -> Iterator[Finding]:
     """Every non-empty Moderation value is reported: the vendor only writes one when it intervened or noticed."""
-    orgs = sorted((o for o, f in facts.orgs.items() if f.moderated),
-                  key=lambda o: (-facts.orgs[o].moderated, o or ""))
-    if not orgs:
+    whole = facts.counts.of("moderated")
+    if not whole.orgs:
         return
-    count = sum(facts.orgs[o].moderated for o in orgs)
-    values = sorted({v for o in orgs for v in facts.orgs[o].moderation_values})
+    count, values = whole.total, facts.counts.moderation_values
+    orgs = top_orgs(facts, lambda f: f.moderated, TOP)
     yield Finding(check=metas.MODERATION.id, severity=metas.MODERATION.severity, outcome=Outcome.unverified,
                   title=f"Unverified: the vendor's Moderation column has a value on {count} search(es)",
                   subject="moderation notes",
                   evidence={"searches": count, "example_values": values[:10],
-                            "by_searcher": {facts.searchers[o].name: facts.orgs[o].moderated for o in orgs[:TOP]}},
+                            "by_searcher": {facts.searchers[o].name: facts.orgs[o].moderated for o in orgs}},
                   remediation=metas.MODERATION.remediation)
 
 
@@ -251,8 +253,9 @@ def _contradiction(subject: str, what: str, evidence: dict[str, Any]) -> Finding
 
 def reason_findings(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Iterator[Finding]:
     immigration = rules.of_kind(RuleKind.forbid_immigration_use)
-    every = top_orgs(facts, lambda f: f.immigration, len(facts.orgs))
-    for org in every[:MAX_IMMIGRATION_FINDINGS]:
+    every = top_orgs(facts, lambda f: f.immigration, MAX_IMMIGRATION_FINDINGS + TOP)
+    named = every[:MAX_IMMIGRATION_FINDINGS]
+    for org in named:
         f, searcher = facts.orgs[org], facts.searchers[org]
         evidence = {"organisation": searcher.name, "classified_as": searcher.category,
                     "immigration_searches": f.immigration, "rules_fired": f.immigration_rules,
@@ -260,20 +263,23 @@ def reason_findings(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Itera
                     "evidence_csv": pointer(facts, "immigration_purpose")}
         title = f"{f.immigration} search(es) with an immigration-enforcement reason"
         yield from _immigration(immigration, searcher.name, evidence, title)
-    rest = every[MAX_IMMIGRATION_FINDINGS:]
-    if rest:
-        evidence = {"organisations": len(rest), "immigration_searches": sum(facts.orgs[o].immigration for o in rest),
-                    "by_searcher_class": _by_class(facts, rest, lambda f: f.immigration),
-                    "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration for o in rest[:TOP]},
+    whole, rest = facts.counts.of("immigration"), every[MAX_IMMIGRATION_FINDINGS:]
+    if whole.orgs > len(named):
+        by_class = facts.counts.by_class("immigration")
+        for org in named:
+            by_class[facts.searchers[org].klass] -= facts.orgs[org].immigration
+        evidence = {"organisations": whole.orgs - len(named),
+                    "immigration_searches": whole.total - sum(facts.orgs[o].immigration for o in named),
+                    "by_searcher_class": ordered(by_class),
+                    "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration for o in rest},
                     "evidence_csv": pointer(facts, "immigration_purpose")}
         title = (f"{evidence['immigration_searches']} more search(es) with immigration-enforcement reasons by "
                  f"{len(rest)} other organisation(s)")
         yield from _immigration(immigration, "other organisations with immigration reasons", evidence, title)
     yield from agency_findings(facts, rules)
-    yield from _bulk_reason(facts, rules, sample, "vague", metas.VAGUE, RuleKind.require_search_purpose,
-                            lambda f: f.vague)
+    yield from _bulk_reason(facts, rules, sample, "vague", metas.VAGUE, RuleKind.require_search_purpose, "vague")
     yield from _bulk_reason(facts, rules, sample, "reproductive_health", metas.HEALTH,
-                            RuleKind.forbid_health_care_use, lambda f: f.reproductive)
+                            RuleKind.forbid_health_care_use, "reproductive")
 
 
 def _immigration(rules: list[AppliedRule], subject: str, evidence: dict[str, Any], title: str) -> Iterator[Finding]:
@@ -290,20 +296,16 @@ def agency_findings(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
     cites Civ. Code 1798.90.55(b) there); a rule barring the immigration purpose (SB 54-style) cannot be decided
     where the reason shows no purpose ("HSI narcotics"), so it gets an unverified finding, never a pass.
     Reasons that do show the purpose are the immigration-reason findings' business."""
-    orgs = top_orgs(facts, lambda f: f.immigration_agency, len(facts.orgs))
-    if not orgs:
+    whole = facts.counts.of("immigration_agency")
+    if not whole.orgs:
         return
     federal, purpose = rules.of_kind(RuleKind.forbid_federal_sharing), rules.of_kind(RuleKind.forbid_immigration_use)
-    total = sum(facts.orgs[o].immigration_agency for o in orgs)
-    only = sum(facts.orgs[o].agency_only for o in orgs)
-    fired: dict[str, int] = defaultdict(int)
-    for org in orgs:
-        for rule, n in facts.orgs[org].agency_rules.items():
-            fired[rule] += n
-    evidence = {"searches": total, "without_immigration_purpose": only, "organisations": len(orgs),
-                "rules_fired": dict(fired),
-                "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration_agency for o in orgs[:TOP]},
-                "by_searcher_class": _by_class(facts, orgs, lambda f: f.immigration_agency),
+    total, only = whole.total, facts.counts.of("agency_only").total
+    orgs = top_orgs(facts, lambda f: f.immigration_agency, TOP)
+    evidence = {"searches": total, "without_immigration_purpose": only, "organisations": whole.orgs,
+                "rules_fired": dict(facts.counts.agency_rules),
+                "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration_agency for o in orgs},
+                "by_searcher_class": facts.counts.by_class("immigration_agency"),
                 "evidence_csv": pointer(facts, "immigration_agency")}
     subject = "reasons naming an immigration agency"
     title = f"{total} search(es) name or assist an immigration agency (ICE, HSI, ERO, CBP, Border Patrol, 287(g))"
@@ -320,22 +322,17 @@ def agency_findings(facts: AuditFacts, rules: RuleSet) -> Iterator[Finding]:
                          why=f"{title}; no rule pack rule on federal sharing covers them")
 
 
-def _by_class(facts: AuditFacts, orgs: list[str | None], count: Callable[[OrgFacts], int]) -> dict[str, int]:
-    out: dict[str, int] = defaultdict(int)
-    for org in orgs:
-        out[facts.searchers[org].klass] += count(facts.orgs[org])
-    return dict(out)
-
-
 def _bulk_reason(facts: AuditFacts, rules: RuleSet, sample: Samples, category: str, meta: CheckMeta,
-                 kind: RuleKind, count: Callable[[OrgFacts], int]) -> Iterator[Finding]:
-    orgs = sorted((o for o, f in facts.orgs.items() if count(f)), key=lambda o: (-count(facts.orgs[o]), o or ""))
-    if not orgs:
+                 kind: RuleKind, figure: str) -> Iterator[Finding]:
+    """``figure``: the ``OrgFacts`` count of the category's searches (a ``tally`` figure)."""
+    whole = facts.counts.of(figure)
+    if not whole.orgs:
         return
-    total = sum(count(facts.orgs[o]) for o in orgs)
-    evidence = {"searches": total, "organisations": len(orgs),
-                "top_organisations": {facts.searchers[o].name: count(facts.orgs[o]) for o in orgs[:TOP]},
-                "by_searcher_class": _by_class(facts, orgs, count),
+    total = whole.total
+    orgs = top_orgs(facts, lambda f: int(getattr(f, figure)), TOP)
+    evidence = {"searches": total, "organisations": whole.orgs,
+                "top_organisations": {facts.searchers[o].name: getattr(facts.orgs[o], figure) for o in orgs},
+                "by_searcher_class": facts.counts.by_class(figure),
                 "sample_rows": sample.get(("category", category), []), "evidence_csv": pointer(facts, category)}
     subject = f"{category.replace('_', ' ')} reasons"
     title = f"{total} search(es) with {category.replace('_', ' ')} reasons"
@@ -348,8 +345,8 @@ def _bulk_reason(facts: AuditFacts, rules: RuleSet, sample: Samples, category: s
 
 def sweeps(facts: AuditFacts, sample: Samples) -> Iterator[Finding]:
     """Mass sweeps: no rule kind names a network count, so these are for review, never a legal claim."""
-    orgs = top_orgs(facts, lambda f: f.sweeps, len(facts.orgs))
-    for org in orgs[:MAX_SWEEP_FINDINGS]:
+    orgs = top_orgs(facts, lambda f: f.sweeps, MAX_SWEEP_FINDINGS)
+    for org in orgs:
         f, searcher = facts.orgs[org], facts.searchers[org]
         yield Finding(
             check=metas.SWEEP.id, severity=Severity.low, outcome=Outcome.unverified,
@@ -359,12 +356,13 @@ def sweeps(facts: AuditFacts, sample: Samples) -> Iterator[Finding]:
                       "sample_rows": sample.get(("sweep", org), []),
                       "evidence_csv": pointer(facts, "sweep")},
             remediation=metas.SWEEP.remediation)
-    rest = orgs[MAX_SWEEP_FINDINGS:]
-    if rest:
+    whole = facts.counts.of("sweeps")
+    if whole.orgs > len(orgs):
+        rest = whole.orgs - len(orgs)
         yield Finding(
             check=metas.SWEEP.id, severity=Severity.low, outcome=Outcome.unverified,
-            title=f"Mass sweeps by {len(rest)} more organisation(s)", subject="other sweeping organisations",
-            evidence={"organisations": len(rest), "sweeps": sum(facts.orgs[o].sweeps for o in rest),
+            title=f"Mass sweeps by {rest} more organisation(s)", subject="other sweeping organisations",
+            evidence={"organisations": rest, "sweeps": whole.total - sum(facts.orgs[o].sweeps for o in orgs),
                       "evidence_csv": pointer(facts, "sweep")},
             remediation=metas.SWEEP.remediation)
 
@@ -374,6 +372,7 @@ def all_findings(facts: AuditFacts, rules: RuleSet, config: AgencyConfig | None,
              *reason_findings(facts, rules, sample), *sweeps(facts, sample), *lookback(facts, rules),
              *moderation(facts)]
     if config is not None:
+        facts.complete()  # these read every organisation
         found += [*back_door(facts, rules, config), *contradictions(facts, config), *lookup_proven(facts, config)]
     kinds = {meta.id: meta.rule_kinds for meta in metas.ALL}
     return [cap_unverified(f, kinds.get(f.check, []), rules) for f in found]

@@ -9,6 +9,8 @@ from functools import cached_property
 from typing import Any
 
 from configscan.audit.findings.searchers import Searcher
+from configscan.audit.findings.tally import Tallies, Tally
+from configscan.audit.findings.tally import count as count_all
 from configscan.audit.passes.aggregate import OrgFacts
 from configscan.jurisdictions.loader import AppliedRule
 
@@ -28,6 +30,20 @@ class AuditFacts:
     evidence_csv: str | None = None
     wide_devices: int = 20000  # cameras per search that prove national lookup
     retention: tuple[float, AppliedRule] | None = None  # the strictest retention limit (days, rule)
+    # Group counts taken where the data is, when ``orgs`` holds only the organisations findings may name (a corpus
+    # owner's); None: ``orgs`` holds every organisation, and they are counted from it.
+    tallies: Tallies | None = None
+
+    @cached_property
+    def counts(self) -> Tallies:
+        """The groups' tallies (``tally``): given, or counted from every organisation."""
+        return self.tallies if self.tallies is not None else count_all(self.orgs, self.searchers)
+
+    def complete(self) -> None:
+        """Raise ValueError unless every organisation is at hand: a finding reading each one (comparing the log
+        with a configuration) would miss those not named."""
+        if not self.counts.complete:
+            raise ValueError("these findings need every organisation's facts, and only the named ones were read")
 
     @cached_property
     def by_class(self) -> dict[str, list[str | None]]:
@@ -74,10 +90,15 @@ def orgs_of(facts: AuditFacts, klass: str) -> list[str | None]:
     return list(facts.by_class.get(klass, ()))
 
 
-def group_evidence(facts: AuditFacts, orgs: list[str | None], category: str) -> dict[str, Any]:
+def group_evidence(facts: AuditFacts, orgs: list[str | None], category: str, tally: Tally | None = None,
+                   ) -> dict[str, Any]:
+    """A group of organisations: ``orgs`` (busiest first) are those at hand, ``tally`` counts the whole group
+    (None: ``orgs`` is the whole group)."""
+    if tally is None:
+        tally = Tally(len(orgs), sum(facts.orgs[o].searches for o in orgs))
     return {
-        "organisations": len(orgs),
-        "searches": sum(facts.orgs[o].searches for o in orgs),
+        "organisations": tally.orgs,
+        "searches": tally.total,
         "top_organisations": {facts.searchers[o].name: facts.orgs[o].searches for o in orgs[:TOP]},
         "evidence_csv": pointer(facts, category),
     }
