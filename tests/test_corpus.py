@@ -304,12 +304,12 @@ def test_owners_facts_read_a_span_of_owners_at_a_time_give_the_same_corpus(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A national corpus's owners' facts are read a span of owners at a time (bounded memory); spans of one
     owner each give the same owners, figures and findings as one span."""
-    from configscan.audit.passes import aggregate
+    from configscan.corpus import named
 
     manifest, _ = _corpus(tmp_path)
     reports = []
     for rows in (1_000_000, 1):
-        monkeypatch.setattr(aggregate, "_BATCH_ROWS", rows)
+        monkeypatch.setattr(named, "SPAN_ROWS", rows)
         out = tmp_path / f"out{rows}"
         code, output = _run(["corpus", str(manifest), "--out", str(out), "-q"])
         assert code == 1, output

@@ -18,9 +18,11 @@ from typing import Any
 from configscan.audit.findings.build import all_findings
 from configscan.audit.findings.facts import AuditFacts
 from configscan.audit.findings.searchers import Searcher, classify_searchers
+from configscan.audit.findings.tally import Tallies
 from configscan.audit.passes import aggregate, reason_sql
 from configscan.audit.passes.engine import put_table
 from configscan.audit.run import DEFAULT_WIDE_DEVICES, lookback_limit
+from configscan.corpus import named
 from configscan.corpus.manifest import Release
 from configscan.findings import Finding, Severity
 from configscan.jurisdictions.layers import build_ruleset
@@ -90,13 +92,15 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
     present = {int(number) for number in totals}  # the owners some search belongs to
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
-    # Facts come owner by owner, in owner order, a span of owners read at a time (never all held).
-    facts = aggregate.org_facts_by(con, "owner", org="ho", active="sum(active)")
+    # Facts come owner by owner, in owner order, a span of owners read at a time (never all held): only the
+    # organisations the owner's findings may name, with every group's tallies (``named``).
+    facts = named.owner_facts(con)
     pending = next(facts, None)
     for number in sorted(present):
         orgs: dict[str | None, aggregate.OrgFacts] = {}
+        tallies = Tallies(complete=False)
         if pending is not None and pending[0] == number:
-            orgs, pending = pending[1], next(facts, None)
+            (_, orgs, tallies), pending = pending, next(facts, None)
         owner = owners[number]
         if owner.state not in rules:
             rules[owner.state] = build_ruleset(library, f"US-{owner.state}", as_of, None, None)
@@ -106,7 +110,8 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
         verdicts = memo.get(owner.state, {})
         audit = AuditFacts(orgs=orgs, searchers={org: verdicts[org] for org in orgs},
                            threshold=threshold, wide_devices=DEFAULT_WIDE_DEVICES,
-                           retention=lookback_limit(rules[owner.state]))
+                           retention=lookback_limit(rules[owner.state]),
+                           tallies=None if tallies.complete else tallies)  # complete: counted from every one
         owner.findings = all_findings(audit, rules[owner.state], None, {})
         owner.found = len(owner.findings)
         owner.worst = max((f.severity for f in owner.findings), key=lambda v: v.rank, default=None)

@@ -18,6 +18,9 @@ Samples = dict[tuple[str, str | None], list[dict[str, Any]]]  # (kind, key) -> a
 MAX_SWEEP_FINDINGS = 25
 MAX_IMMIGRATION_FINDINGS = 25
 TOP = 20
+# The searcher classes whose organisations findings list by searches, the busiest TOP of each (of each state:
+# ``build.out_of_state``; ``build.unplaced``).
+LISTED_BY_SEARCHES = ("out_of_state", "unclassified", "state_unknown", "redacted")
 
 
 @dataclass(frozen=True)

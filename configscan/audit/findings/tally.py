@@ -47,26 +47,34 @@ class Tallies:
     deep_last: dt.datetime | None = None
     moderation_values: tuple[str, ...] = ()  # sorted, distinct
     complete: bool = True
+    # The groups by figure, made on the first question (the groups are filled before any is asked).
+    _by_figure: dict[str, list[tuple[str, str | None, Tally]]] | None = field(default=None, repr=False,
+                                                                               compare=False)
+
+    def _figure(self, figure: str) -> list[tuple[str, str | None, Tally]]:
+        if self._by_figure is None:
+            self._by_figure = defaultdict(list)
+            for (fig, kls, st), tally in self.groups.items():
+                self._by_figure[fig].append((kls, st, tally))
+        return self._by_figure.get(figure, [])
 
     def of(self, figure: str, klass: str | None = None, state: str | None | bool = False) -> Tally:
         """The tally of a figure over every class (``klass`` None) or one, every state (``state`` False) or one."""
         orgs = total = 0
-        for (fig, kls, st), tally in self.groups.items():
-            if fig == figure and (klass is None or kls == klass) and (state is False or st == state):
+        for kls, st, tally in self._figure(figure):
+            if (klass is None or kls == klass) and (state is False or st == state):
                 orgs, total = orgs + tally.orgs, total + tally.total
         return Tally(orgs, total)
 
     def states(self, figure: str, klass: str) -> list[str | None]:
         """The searcher states a class's organisations come from (None: not known)."""
-        return sorted({st for (fig, kls, st) in self.groups if fig == figure and kls == klass},
-                      key=lambda s: s or "")
+        return sorted({st for kls, st, _ in self._figure(figure) if kls == klass}, key=lambda s: s or "")
 
     def by_class(self, figure: str) -> dict[str, int]:
         """A figure's sum per searcher class, largest first (ties by class)."""
         out: dict[str, int] = defaultdict(int)
-        for (fig, kls, _), tally in self.groups.items():
-            if fig == figure:
-                out[kls] += tally.total
+        for kls, _, tally in self._figure(figure):
+            out[kls] += tally.total
         return ordered(out)
 
 

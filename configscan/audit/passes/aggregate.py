@@ -101,7 +101,7 @@ def unclassed() -> NoReturn:
 
 def org_facts(con: Any) -> dict[str | None, OrgFacts]:
     """Counts by category from ``gx``; times, widest search and sweeps from ``by_org_month``."""
-    return next((facts for _, facts in org_facts_by(con)), {})
+    return next((facts for _, facts in facts_where(con)), {})
 
 
 # Organisations' facts in one query (``{key}``: the column facts are kept apart by, or NULL; ``{where}``: which
@@ -142,43 +142,38 @@ _FACTS = """
     FROM counts c LEFT JOIN agencies a ON a.who IS NOT DISTINCT FROM c.who AND a.o IS NOT DISTINCT FROM c.o
     LEFT JOIN months m ON m.who IS NOT DISTINCT FROM c.who AND m.o IS NOT DISTINCT FROM c.o
     ORDER BY c.who, c.org"""
-_BATCH_ROWS = 200_000  # rows of ``gx`` whose organisations' facts are read at once (a national corpus: millions)
 
 
-def org_facts_by(con: Any, per: str | None = None, org: str = "org", active: str = "count(DISTINCT m)",
-                 ) -> Iterator[tuple[Any, dict[str | None, OrgFacts]]]:
-    """:func:`org_facts` for each value of the column ``per`` (every table has it; None: one agency, key None),
-    organisations told apart by the column ``org`` (see ``_FACTS``), their months active counted by ``active``
-    (corpus mode: one row per organisation, with its count),
-    in the order of those values, a span of them at a time: a national corpus's thousands of owners are never
-    all held at once, in Python or in the engine (one query over 10 M searches' owners ran out of memory)."""
-    spans = [("NULL::INTEGER", "true")] if per is None else [
-        (per, f"{per} BETWEEN {lo} AND {hi}") for lo, hi in _spans(con, per)]
+def facts_where(con: Any, where: str = "true", key: str = "NULL::INTEGER", org: str = "org",
+                active: str = "count(DISTINCT m)") -> Iterator[tuple[Any, dict[str | None, OrgFacts]]]:
+    """:func:`org_facts` of the rows ``where`` holds, for each value of the column ``key`` (every table has it;
+    the default: one agency, key None), organisations told apart by the column ``org`` (see ``_FACTS``), their
+    months active counted by ``active`` (corpus mode: one row per organisation, with its count), in the order
+    of ``key``'s values (corpus mode reads a span of owners at a time: ``spans``)."""
     who: Any = _NONE
     facts: dict[str | None, OrgFacts] = {}
-    for key, where in spans:
-        for row in con.execute(_FACTS.format(key=key, where=where, org=org, active=active)).fetchall():
-            if row[0] != who:
-                if who is not _NONE:
-                    yield who, facts
-                who, facts = row[0], {}
-            facts[row[1]] = _org_fact(row)
+    for row in con.execute(_FACTS.format(key=key, where=where, org=org, active=active)).fetchall():
+        if row[0] != who:
+            if who is not _NONE:
+                yield who, facts
+            who, facts = row[0], {}
+        facts[row[1]] = _org_fact(row)
     if who is not _NONE:
         yield who, facts
 
 
-def _spans(con: Any, per: str) -> list[tuple[int, int]]:
-    """Consecutive ranges of ``per`` values, each holding about :data:`_BATCH_ROWS` rows of ``gx`` (one per
-    organisation and reason key: at least as many as the organisations' facts; a value with more is a range
-    of its own)."""
-    spans: list[list[int]] = []
-    held = _BATCH_ROWS
+def spans(con: Any, per: str, rows: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of ``per`` values, each holding about ``rows`` rows of ``gx`` (one per organisation
+    and reason class: at least as many as the organisations' facts; a value with more is a range of its own),
+    so that a national corpus's thousands of owners are never all held at once, in Python or in the engine."""
+    out: list[list[int]] = []
+    held = rows
     for value, count in con.execute(f"SELECT {per}, count(*) FROM gx GROUP BY 1 ORDER BY 1").fetchall():
-        if held + count > _BATCH_ROWS:
-            spans.append([value, value])
+        if held + count > rows:
+            out.append([value, value])
             held = 0
-        spans[-1][1], held = value, held + count
-    return [(lo, hi) for lo, hi in spans]
+        out[-1][1], held = value, held + count
+    return [(lo, hi) for lo, hi in out]
 
 
 _NONE = object()  # no agency read yet (None is the single agency's key)
