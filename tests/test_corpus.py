@@ -445,3 +445,27 @@ def test_the_load_knows_the_largest_row_number_the_order_key_must_hold(tmp_path:
     loaded = load.load(con, manifest.load(path, None), tmp_path / "work")
     assert len(loaded.sources) == 3 and not loaded.errors
     assert loaded.last_row == con.execute("SELECT max(row) FROM crow").fetchone()[0]
+
+
+@pytest.mark.parametrize("id_type", ["UUID", "VARCHAR"])
+def test_a_parquet_release_with_typed_ids_links_to_a_csv_release_by_id(tmp_path: Path, id_type: str) -> None:
+    """A Parquet file may type its ID column as UUID (read as it is) or text (parsed): either way its searches
+    link by ID to the same searches released as CSV, and a row without an ID falls to the loose key."""
+    shared = [_search(i, f"City{i % 3} CA PD", "stolen vehicle") for i in range(12)]
+    _write_csv(tmp_path / "a" / "log.csv", shared)
+    rows = [_search(i, f"City{i % 3} CA PD", "stolen vehicle") for i in range(12)]
+    rows[0][0] = ""  # no ID: linked by organisation, time and networks
+    _write_csv(tmp_path / "b.csv", rows)
+    pq = tmp_path / "b" / "log.parquet"
+    pq.parent.mkdir()
+    duckdb.sql(f"""COPY (SELECT * REPLACE (TRY_CAST(nullif("ID", '') AS {id_type}) AS "ID")
+                          FROM read_csv('{tmp_path / "b.csv"}', all_varchar=true)) TO '{pq}' (FORMAT parquet)""")
+    assert duckdb.sql(f"DESCRIBE SELECT \"ID\" FROM '{pq}'").fetchall()[0][1] == id_type
+    (tmp_path / "manifest.csv").write_text(
+        "release,path,agency,state,request_url,sha256\n"
+        "a,a/log.csv,Oakland Police Department,CA,,\nb,b/log.parquet,Oakland Police Department,CA,,\n",
+        encoding="utf-8")
+    code, output = _run(["corpus", str(tmp_path / "manifest.csv"), "--out", str(tmp_path / "out"), "-q"])
+    assert code in (0, 1), output
+    tiers = json.loads((tmp_path / "out" / "corpus.json").read_text())["deduplication"]
+    assert (tiers["rows"], tiers["searches"], tiers["linked_by_id"], tiers["linked_by_loose_key"]) == (24, 12, 11, 1)

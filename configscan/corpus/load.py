@@ -181,7 +181,12 @@ def _parquet(con: Any, rel: int, path: Path, out: Loaded, sha256: str) -> None:
               f"TRY_CAST({time_col}::VARCHAR AS TIMESTAMPTZ)::TIMESTAMP)")
     else:
         ts = "NULL::TIMESTAMP"
-    id_text = text("id")
+    id_text, id_col = text("id"), col("id")
+    if id_col and types.get(names[layout.column("id") or 0]) == "UUID":  # typed already: no text round trip
+        uid, id_raw = id_col, "NULL::VARCHAR"  # (10 M rows: 2.5 s through text, 0.2 s as it is)
+    else:
+        uid = f"TRY_CAST({id_text} AS UUID)"
+        id_raw = f"CASE WHEN {uid} IS NULL THEN {id_text} END"
     info = SourceInfo(rel, str(path), path, sha256)
     src = len(out.sources)
     networks = f"TRY_CAST({col('networks')} AS INTEGER)" if col("networks") else "NULL::INTEGER"
@@ -189,8 +194,7 @@ def _parquet(con: Any, rel: int, path: Path, out: Loaded, sha256: str) -> None:
     con.execute(f"""
         INSERT INTO crow SELECT rel, src, row, uid, id_raw, org, reason, case_no, ts, networks, {lk}, owner_name,
                                 owner_state
-        FROM (SELECT {rel} AS rel, {src} AS src, file_row_number + 1 AS row, TRY_CAST({id_text} AS UUID) AS uid,
-                     CASE WHEN TRY_CAST({id_text} AS UUID) IS NULL THEN {id_text} END AS id_raw,
+        FROM (SELECT {rel} AS rel, {src} AS src, file_row_number + 1 AS row, {uid} AS uid, {id_raw} AS id_raw,
                      {text('org')} AS org, {text('reason')} AS reason, {text('case')} AS case_no, {ts} AS ts,
                      {networks} AS networks, {text('time_frame')} AS tf, {text('owner')} AS owner_name,
                      upper({text('owner_state')}) AS owner_state
