@@ -213,16 +213,17 @@ def test_corpus_evidence_neutralises_formula_cells_and_keeps_numbers(tmp_path: P
 
 
 def _keyed_by_number_and_by_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str,
-                                 ) -> list[tuple[Any, Any, dict[str, str], str]]:
-    """The corpus run twice, with ``owners.<keys>`` (a key maker taking ``numbered``) keying by hash, then by
+                                 module: str = "owners") -> list[tuple[Any, Any, dict[str, str], str]]:
+    """The corpus run twice, with ``<module>.<keys>`` (a key maker taking ``numbered``) keying by hash, then by
     number: each run's owners, de-duplication figures, pages and evidence CSV."""
-    from configscan.corpus import owners
+    import importlib
 
+    keyed = importlib.import_module(f"configscan.corpus.{module}")
     manifest, _ = _corpus(tmp_path)
     results = []
-    real = getattr(owners, keys)
+    real = getattr(keyed, keys)
     for numbered in (False, True):
-        monkeypatch.setattr(owners, keys, lambda con, n=numbered: real(con, numbered=n))
+        monkeypatch.setattr(keyed, keys, lambda con, n=numbered: real(con, numbered=n))
         out, evidence = tmp_path / f"out{numbered}", tmp_path / f"evidence{numbered}.csv"
         code, output = _run(["corpus", str(manifest), "--out", str(out), "--evidence-csv", str(evidence), "-q"])
         assert code == 1, output
@@ -384,10 +385,10 @@ def test_an_owners_searcher_is_active_in_the_months_it_searched(tmp_path: Path, 
     """A searcher's months active (in its finding's evidence) count the months it searched in, counted per
     (owner, searcher) from a mask of months or, where the searches span more months than the mask holds, from
     its months grouped first: the same figures either way."""
-    from configscan.corpus import owners
+    from configscan.corpus import groups
 
     if not mask:
-        monkeypatch.setattr(owners, "_MAX_MONTH_BITS", -1)
+        monkeypatch.setattr(groups, "_MAX_MONTH_BITS", -1)
     rows = []
     for i, (month, day) in enumerate([(1, 3), (1, 20), (4, 2), (6, 30), (6, 1)]):
         row = _search(i, "U.S. Border Patrol", "stolen vehicle")
@@ -413,7 +414,7 @@ def test_searchers_keyed_by_number_after_a_hash_collision_give_the_same_corpus(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Should two searcher names share a hash, the owners' tables number the names and join rows on them: the
     same figures, findings, pages and evidence as keyed by hash."""
-    results = _keyed_by_number_and_by_hash(tmp_path, monkeypatch, "_org_keys")
+    results = _keyed_by_number_and_by_hash(tmp_path, monkeypatch, "_org_keys", "groups")
     assert results[0] == results[1]
     assert any(o["by_searcher"].get("out_of_state") for o in results[0][0])
 

@@ -55,13 +55,13 @@ def test_owners_findings_from_named_organisations_are_those_of_every_organisatio
     (tmp_path / "manifest.csv").write_text("release,path,agency,state,request_url,sha256\n"
                                            "national,national.parquet,National corpus,CA,,\n", encoding="utf-8")
     read: list[int] = []
-    real_fact = aggregate._org_fact
+    real_fact = aggregate.org_fact
 
     def counting(row: tuple[Any, ...]) -> aggregate.OrgFacts:
         read.append(1)
         return real_fact(row)
 
-    monkeypatch.setattr(aggregate, "_org_fact", counting)
+    monkeypatch.setattr(aggregate, "org_fact", counting)
     monkeypatch.setattr(named, "SPAN_ROWS", 500)  # spans of one owner each, as a national corpus's
     pruned, pruned_pages = _run(tmp_path, "named")
     named_read = len(read)

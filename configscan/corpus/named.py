@@ -3,9 +3,9 @@
 A finding names every federal searcher and, of each group it counts, the busiest few (``findings.facts``: the
 top 20 of a state's or class's searchers, the top 25 + 20 by immigration reasons, the top 25 by sweeps). At
 100 M national searches the owners had 20 M (owner, searcher) pairs; reading each pair's facts into Python
-was most of the run. Here, a span of owners at a time, the engine groups each pair's figures once, counts
-every group (:mod:`configscan.audit.findings.tally`) and picks the pairs that are in some group's top;
-only those pairs' facts are read (``aggregate``'s query, restricted to them).
+was most of the run. Here, a span of owners at a time, the engine counts every group from the pairs' figures
+(``groups``: one row per pair; :mod:`configscan.audit.findings.tally`) and picks the pairs that are in some
+group's top; only those pairs' facts are read.
 
 The top is taken in the findings' own order (figure, largest first, then the organisation's text, a blank one
 as ""), so the organisations named are exactly those the complete facts would name: the engine compares text
@@ -21,31 +21,41 @@ from typing import Any
 from configscan.audit.findings.facts import LISTED_BY_SEARCHES, MAX_IMMIGRATION_FINDINGS, MAX_SWEEP_FINDINGS, TOP
 from configscan.audit.findings.tally import FIGURES, Tallies, Tally, ordered
 from configscan.audit.passes import aggregate
+from configscan.corpus.groups import PAIR_CLASSES
 
-SPAN_ROWS = 1_000_000  # rows of ``gx`` per span of owners (about as many (owner, searcher) pairs grouped at once)
+SPAN_ROWS = 1_000_000  # (owner, searcher) pairs per span of owners
 
 # How many of each figure's organisations findings may name, the busiest first (per owner; "searches": per
 # owner, searcher class and state, of the classes findings list by searches). Every federal one besides.
 _NAMED = {"searches": TOP, "immigration": MAX_IMMIGRATION_FINDINGS + TOP, "immigration_agency": TOP,
           "vague": TOP, "reproductive": TOP, "sweeps": MAX_SWEEP_FINDINGS, "deep": TOP, "moderated": TOP}
 
-# Each (owner, searcher)'s figures in a span of owners. ``by_org_month`` has one row per pair in corpus mode
-# (``owners._by_owner_searcher``); ``gx`` one per pair and reason class. A searcher's name, class and state
-# follow from the pair (its key; the class is judged per owner's state).
-_PAIRS = """
+# Each (owner, searcher) of a span of owners with its figures (``groups``: one row per pair), name, class and
+# state; ``searches`` under the name the tallies give it.
+_PAIRS = f"""
     CREATE OR REPLACE TEMP TABLE span_pairs AS
-    SELECT x.*, coalesce(m.sweeps, 0) AS sweeps, coalesce(m.deep, 0) AS deep,
-           coalesce(m.moderated, 0) AS moderated, m.max_back, m.deep_first, m.deep_last, m.mod_min, m.mod_max
-    FROM (SELECT owner, ho, org, klass, nullif(state, '') AS state, sum(n)::BIGINT AS searches,
-                 coalesce(sum(n) FILTER (category = 'immigration_purpose'), 0)::BIGINT AS immigration,
-                 coalesce(sum(n) FILTER (agency IS NOT NULL), 0)::BIGINT AS immigration_agency,
-                 coalesce(sum(n) FILTER (agency IS NOT NULL AND category = 'immigration_agency'), 0)::BIGINT
-                     AS agency_only,
-                 coalesce(sum(n) FILTER (category = 'vague'), 0)::BIGINT AS vague,
-                 coalesce(sum(n) FILTER (category = 'reproductive_health'), 0)::BIGINT AS reproductive
-          FROM gx WHERE owner BETWEEN {lo} AND {hi} GROUP BY owner, ho, org, klass, state) x
-    LEFT JOIN (SELECT * FROM by_org_month WHERE owner BETWEEN {lo} AND {hi}) m
-           ON m.owner = x.owner AND m.ho IS NOT DISTINCT FROM x.ho"""
+    SELECT *, n AS searches FROM ({PAIR_CLASSES.format(where="p.owner BETWEEN {lo} AND {hi}")})"""
+# The facts of the pairs ``{where}`` holds, as ``aggregate``'s query gives them (``aggregate.org_fact``'s row):
+# the counts from the pair's row, the rules and immigration agencies its reasons fired from ``gk``.
+_FACTS = """
+    WITH p AS (SELECT * FROM span_pairs WHERE {where}),
+    f AS (SELECT g.owner, g.ho, k.category, k.rule, k.agency, g.n FROM gk g JOIN class_text k ON g.k = k.k
+          WHERE g.flagged AND g.owner BETWEEN {lo} AND {hi}),
+    purposes AS (
+        SELECT owner, ho, list((rule, n) ORDER BY rule) AS purposes
+        FROM (SELECT owner, ho, rule, sum(n)::BIGINT AS n FROM f WHERE category = 'immigration_purpose' GROUP BY ALL)
+        GROUP BY ALL),
+    agencies AS (
+        SELECT owner, ho, list((agency, n, alone) ORDER BY agency) AS named
+        FROM (SELECT owner, ho, agency, sum(n)::BIGINT AS n,
+                     sum(n) FILTER (category = 'immigration_agency')::BIGINT AS alone
+              FROM f WHERE agency IS NOT NULL GROUP BY ALL) GROUP BY ALL)
+    SELECT p.owner, p.org, u.purposes, a.named, p.mod_min, p.mod_max, p.n, p.first_ts, p.last_ts, p.max_net,
+           p.sweeps, p.immigration, p.vague, p.reproductive, p.empty, p.active, p.max_dev, p.wide, p.wide_first,
+           p.wide_last, p.deep, p.max_back, p.deep_first, p.deep_last, p.moderated
+    FROM p LEFT JOIN purposes u ON u.owner = p.owner AND u.ho IS NOT DISTINCT FROM p.ho
+    LEFT JOIN agencies a ON a.owner = p.owner AND a.ho IS NOT DISTINCT FROM p.ho
+    ORDER BY p.owner, p.org"""
 
 
 _NO_KEY = "0::UBIGINT"  # a blank searcher's key (NULL) where keys are compared: a hash of 0 would only add a pair
@@ -89,7 +99,7 @@ def owner_facts(con: Any, complete: bool = False,
                 ) -> Iterator[tuple[int, dict[str | None, aggregate.OrgFacts], Tallies]]:
     """Each owner some search belongs to, in owner order: the facts of the organisations its findings may name
     (``complete``: of all) and its tallies. A span of owners is read at a time (never all held)."""
-    for lo, hi in aggregate.spans(con, "owner", SPAN_ROWS):
+    for lo, hi in spans(con, SPAN_ROWS):
         con.execute(_PAIRS.format(lo=lo, hi=hi))
         tallies: dict[int, Tallies] = {}
         for row in con.execute(_groups_sql()).fetchall():
@@ -101,17 +111,33 @@ def owner_facts(con: Any, complete: bool = False,
             tally = tallies[int(owner)]
             tally.max_lookback_days, tally.deep_first, tally.deep_last = longest, first, last
             tally.moderation_values = tuple(sorted(set(low or ()) | set(high or ())))
-        rules = con.execute(f"SELECT owner, agency, sum(n)::BIGINT FROM gx WHERE owner BETWEEN {lo} AND {hi} "
-                            "AND agency IS NOT NULL GROUP BY ALL").fetchall()
+        rules = con.execute(f"SELECT g.owner, k.agency, sum(g.n)::BIGINT FROM gk g JOIN class_text k ON g.k = k.k "
+                            f"WHERE g.owner BETWEEN {lo} AND {hi} AND k.agency IS NOT NULL GROUP BY ALL").fetchall()
         for owner, agency, n in rules:
             tallies[int(owner)].agency_rules[str(agency)] = int(n)
-        where = f"owner BETWEEN {lo} AND {hi}"
+        where = "true"
         if not complete:
             con.execute(_named_sql())
-            where += f" AND (owner, coalesce(ho, {_NO_KEY})) IN (SELECT owner, hk FROM named)"
-        read = dict(aggregate.facts_where(con, where, key="owner", org="ho", active="sum(active)"))
+            where = f"(owner, coalesce(ho, {_NO_KEY})) IN (SELECT owner, hk FROM named)"
+        read: dict[int, dict[str | None, aggregate.OrgFacts]] = {}
+        for row in con.execute(_FACTS.format(where=where, lo=lo, hi=hi)).fetchall():
+            read.setdefault(int(row[0]), {})[row[1]] = aggregate.org_fact(row)
         for owner in sorted(tallies):
             tallies[owner].agency_rules = ordered(tallies[owner].agency_rules)
             yield owner, read.get(owner, {}), tallies[owner]
     con.execute("DROP TABLE IF EXISTS span_pairs")
     con.execute("DROP TABLE IF EXISTS named")
+
+
+def spans(con: Any, rows: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of owners, each holding about ``rows`` (owner, searcher) pairs (an owner with more is
+    a range of its own), so that a national corpus's thousands of owners are never all held at once, in Python
+    or in the engine."""
+    out: list[list[int]] = []
+    held = rows
+    for value, count in con.execute("SELECT owner, count(*) FROM by_org_month GROUP BY 1 ORDER BY 1").fetchall():
+        if held + count > rows:
+            out.append([value, value])
+            held = 0
+        out[-1][1], held = value, held + count
+    return [(lo, hi) for lo, hi in out]

@@ -2,9 +2,9 @@
 
 The owner of a release is its producing agency (a network audit logs searches of the producer's cameras),
 unless its file names each row's owner. An owner's searches are the distinct searches (``dedup``) among its
-rows, each with the reason recovered across releases. The audit's own tables are built from them for all
-owners at once (``g``, ``by_org_month``, keyed by owner), searchers are classified against each owner's state,
-and the audit's aggregates and findings run unchanged against a rule set built for the owner's state.
+rows, each with the reason recovered across releases. They are grouped for all owners at once (``groups``),
+searchers are classified against each owner's state, and the audit's findings run unchanged against a rule set
+built for the owner's state, from the facts of the searchers they may name and every group's tallies (``named``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from configscan.audit.findings.tally import Tallies
 from configscan.audit.passes import aggregate, reason_sql
 from configscan.audit.passes.engine import put_table
 from configscan.audit.run import DEFAULT_WIDE_DEVICES, lookback_limit
-from configscan.corpus import named
+from configscan.corpus import groups, named
 from configscan.corpus.manifest import Release
 from configscan.findings import Finding, Severity
 from configscan.jurisdictions.layers import build_ruleset
@@ -85,10 +85,9 @@ def evaluate(con: Any, releases: list[Release], work: Path, classifier: Classifi
         _drop_rows(con)
     hashed = _reason_keys(con)
     reason_sql.classify(con, work)
-    _grouped(con, threshold, hashed)
+    groups.build(con, threshold, hashed)
     memo = _classify(con, owners, classifier, work)
-    _build_gx(con)
-    totals = aggregate.totals_by(con, "owner", org="ho")
+    totals = groups.totals(con)
     present = {int(number) for number in totals}  # the owners some search belongs to
     library = PackLibrary()
     rules: dict[str, RuleSet] = {}
@@ -187,114 +186,6 @@ def _reason_keys(con: Any, numbered: bool = False) -> bool:
     return False
 
 
-def _grouped(con: Any, threshold: int, hashed: bool = True) -> None:
-    """Every owner's groupings at once, under the names the audit's aggregates read (``g``, ``by_org_month``)
-    with an ``owner`` column: one pass over the searches, and every figure after it one
-    query for all owners (``aggregate.*_by``) instead of a dozen per owner. Sorted by owner, so a span of
-    owners reads only its own part of each table (zone maps skip the rest): at 10 M national searches the
-    facts' queries took 17 s sorted and 95 s unsorted, against about 8 s to sort.
-
-    Both are keyed on fixed-width numbers only: the searcher's key ``ho`` (``org_text``) and, in ``g``, the
-    reason's class ``k`` (``class_text``; no owner's figure needs the reason's text). At 100 M national
-    searches (20 M owner-searcher pairs, 94 M owner-searcher-months) groupings keyed on the texts ran out of
-    1.5 GB of engine memory, each of them even alone; keyed on numbers both fit. ``by_org_month`` keeps one
-    row per pair, not per month (:func:`_by_owner_searcher`).
-
-    Every reason must have a class, or its searches would be counted as "other" unseen (raises RuntimeError).
-    """
-    missing, = con.execute("SELECT (SELECT count(*) FROM reason_text) - count(*) + count(*) FILTER "
-                           "(category IS NULL) FROM reason_class").fetchone()
-    if missing:
-        aggregate.unclassed()
-    # The classes other than plain "other" (few reasons, where most are case numbers typed in), numbered;
-    # 0 is "other" (a reason not among them).
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE class_key AS
-        SELECT hr, dense_rank() OVER (ORDER BY category, rule NULLS FIRST, agency NULLS FIRST)::INTEGER AS k,
-               category, rule, agency
-        FROM (SELECT hr, category, rule, nullif(agency, '') AS agency FROM reason_class
-              WHERE category <> 'other' OR rule IS NOT NULL OR nullif(agency, '') IS NOT NULL)""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE class_text AS
-        SELECT 0 AS k, 'other' AS category, NULL::VARCHAR AS rule, NULL::VARCHAR AS agency
-        UNION ALL SELECT DISTINCT k, category, rule, agency FROM class_key""")
-    ho, org_join = _org_keys(con)
-    hr, reason_join = ("hash(s.reason)", "") if hashed else (
-        "t.hr", "JOIN reason_text t ON s.reason IS NOT DISTINCT FROM t.reason")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE g AS
-        SELECT s.owner, {ho} AS ho, coalesce(c.k, 0) AS k, count(*) AS n
-        FROM osearch s {org_join} {reason_join} LEFT JOIN class_key c ON {hr} = c.hr GROUP BY ALL ORDER BY owner""")
-    _by_owner_searcher(con, threshold, ho, org_join)
-
-
-# Each (owner, searcher)'s times, widest search and sweeps (``{src}``: its searches, keyed ``{ho}``; ``{group}``:
-# further keys), under the columns the audit's per-month table has, with ``active``: the months it searched in.
-_PAIRS = """
-    SELECT owner, {ho} AS ho, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, max(networks) AS max_net,
-           count_if(networks >= {threshold}) AS sweeps, count_if(ts IS NULL) AS bad_time, NULL::INTEGER AS max_dev,
-           count_if(networks >= {threshold}) AS wide, min(ts) FILTER (networks >= {threshold}) AS wide_first,
-           max(ts) FILTER (networks >= {threshold}) AS wide_last, 0::BIGINT AS deep, NULL::DOUBLE AS max_back,
-           NULL::TIMESTAMP AS deep_first, NULL::TIMESTAMP AS deep_last, 0::BIGINT AS moderated,
-           NULL::VARCHAR AS mod_min, NULL::VARCHAR AS mod_max, {active} AS active
-    FROM {src} GROUP BY owner, {ho}{group}"""
-# One bit per month (month 0, the first, to month ``_MAX_MONTH_BITS``), so a pair's months are counted within
-# its own group.
-_MONTH_BITS = "coalesce(bit_count(bit_or(1::BIGINT << datediff('month', TIMESTAMP '{first}', ts))), 0)"
-_MAX_MONTH_BITS = 62
-
-
-def _by_owner_searcher(con: Any, threshold: int, ho: str, org_join: str) -> None:
-    """``by_org_month``, one row per (owner, searcher) (the aggregates read ``active``, not months): at 100 M
-    national searches there are 94 M (owner, searcher, month) groups against 20 M pairs. Where the searches span
-    more months than the mask holds, the pairs' months are grouped first and counted."""
-    first, span = con.execute("SELECT date_trunc('month', min(ts)), datediff('month', min(ts), max(ts)) "
-                              "FROM osearch").fetchone()
-    if span is None or span <= _MAX_MONTH_BITS:
-        active = _MONTH_BITS.format(first=(first or dt.datetime(2000, 1, 1)).strftime("%Y-%m-%d %H:%M:%S"))
-        pairs = _PAIRS.format(ho=ho, threshold=int(threshold), active=active, src=f"osearch s {org_join}", group="")
-    else:
-        months = f"(SELECT *, date_trunc('month', ts) AS m FROM osearch) s {org_join}"
-        per_month = _PAIRS.format(ho=ho, threshold=int(threshold), active="(m IS NOT NULL)::INTEGER",
-                                  src=months, group=", m")
-        pairs = f"""
-            SELECT owner, ho, sum(n) AS n, min(first_ts) AS first_ts, max(last_ts) AS last_ts,
-                   max(max_net) AS max_net, sum(sweeps) AS sweeps, sum(bad_time) AS bad_time, max_dev,
-                   sum(wide) AS wide, min(wide_first) AS wide_first, max(wide_last) AS wide_last, deep, max_back,
-                   deep_first, deep_last, moderated, mod_min, mod_max, sum(active) AS active
-            FROM ({per_month}) GROUP BY ALL"""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE by_org_month AS {pairs} ORDER BY owner")
-
-
-def _org_keys(con: Any, numbered: bool = False) -> tuple[str, str]:
-    """``org_text`` (org, ho): each searcher's key, the hash of its name or, should two names share a hash (or
-    ``numbered``), its number; a blank searcher (NULL) has none. Returns the key of a row of ``osearch s`` and
-    the join it needs (none when hashed)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE org_text AS SELECT org, hash(org) AS ho "
-                "FROM (SELECT DISTINCT org FROM osearch WHERE org IS NOT NULL)")
-    if not numbered and not con.execute("SELECT count(*) - count(DISTINCT ho) FROM org_text").fetchone()[0]:
-        return "CASE WHEN s.org IS NOT NULL THEN hash(s.org) END", ""
-    con.execute("CREATE OR REPLACE TEMP TABLE org_text AS "
-                "SELECT org, row_number() OVER (ORDER BY org)::UBIGINT AS ho FROM org_text")
-    return "o.ho", "LEFT JOIN org_text o ON s.org = o.org"
-
-
-def _build_gx(con: Any) -> None:
-    """``gx``: one row per (owner, searcher, reason class) with the searcher's text and class and the reason
-    class's category, rule and agency: what the facts and totals read (``aggregate.*_by``), sorted by owner
-    so a span of owners reads only its own part. Every table joined is small (a verdict per searcher and
-    owner's state, not per owner: at 100 M national searches joining the 20 M owner-searcher pairs' classes
-    took 60 s)."""
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE gx AS
-        SELECT g.owner, g.ho, t.org, g.n, coalesce(c.klass, 'redacted') AS klass, c.state, k.category, k.rule,
-               k.agency
-        FROM g JOIN class_text k ON g.k = k.k JOIN owner_meta m ON g.owner = m.owner::INTEGER
-        LEFT JOIN org_text t ON g.ho = t.ho
-        LEFT JOIN state_class c ON c.org IS NOT DISTINCT FROM t.org AND c.owner_state = m.state
-        ORDER BY g.owner""")
-
-
 Memo = dict[str, dict[str | None, Searcher]]  # owner's state -> searcher -> verdict
 
 
@@ -307,7 +198,7 @@ def _classify(con: Any, owners: list[Owner], classifier: Classifier, work: Path)
     con.execute("""
         CREATE OR REPLACE TEMP VIEW owner_org AS
         SELECT g.owner, t.org, m.state AS owner_state
-        FROM (SELECT DISTINCT owner, ho FROM g) g LEFT JOIN org_text t ON g.ho = t.ho
+        FROM by_org_month g LEFT JOIN org_text t ON g.ho = t.ho
         JOIN owner_meta m ON g.owner = m.owner::INTEGER""")
     for org, state in con.execute("SELECT DISTINCT org, owner_state FROM owner_org ORDER BY 2, 1 NULLS FIRST"
                                   ).fetchall():

@@ -149,7 +149,7 @@ def facts_where(con: Any, where: str = "true", key: str = "NULL::INTEGER", org: 
     """:func:`org_facts` of the rows ``where`` holds, for each value of the column ``key`` (every table has it;
     the default: one agency, key None), organisations told apart by the column ``org`` (see ``_FACTS``), their
     months active counted by ``active`` (corpus mode: one row per organisation, with its count), in the order
-    of ``key``'s values (corpus mode reads a span of owners at a time: ``spans``)."""
+    of ``key``'s values."""
     who: Any = _NONE
     facts: dict[str | None, OrgFacts] = {}
     for row in con.execute(_FACTS.format(key=key, where=where, org=org, active=active)).fetchall():
@@ -157,29 +157,15 @@ def facts_where(con: Any, where: str = "true", key: str = "NULL::INTEGER", org: 
             if who is not _NONE:
                 yield who, facts
             who, facts = row[0], {}
-        facts[row[1]] = _org_fact(row)
+        facts[row[1]] = org_fact(row)
     if who is not _NONE:
         yield who, facts
-
-
-def spans(con: Any, per: str, rows: int) -> list[tuple[int, int]]:
-    """Consecutive ranges of ``per`` values, each holding about ``rows`` rows of ``gx`` (one per organisation
-    and reason class: at least as many as the organisations' facts; a value with more is a range of its own),
-    so that a national corpus's thousands of owners are never all held at once, in Python or in the engine."""
-    out: list[list[int]] = []
-    held = rows
-    for value, count in con.execute(f"SELECT {per}, count(*) FROM gx GROUP BY 1 ORDER BY 1").fetchall():
-        if held + count > rows:
-            out.append([value, value])
-            held = 0
-        out[-1][1], held = value, held + count
-    return [(lo, hi) for lo, hi in out]
 
 
 _NONE = object()  # no agency read yet (None is the single agency's key)
 
 
-def _org_fact(row: tuple[Any, ...]) -> OrgFacts:
+def org_fact(row: tuple[Any, ...]) -> OrgFacts:
     """A row of :data:`_FACTS` (its numbers in the order of ``OrgFacts``'s, from ``searches`` on, NULL counts
     already 0) as facts: called once per (agency, organisation), so positional and without conversions."""
     searches, first, last, widest, sweeps, immigration, vague, health, empty, active, devices, wide, wide_first, \
@@ -215,9 +201,11 @@ def totals(con: Any) -> dict[str, Any]:
     return totals_by(con).get(None, _totals((None,) * 12, {}, {}))
 
 
-def totals_by(con: Any, per: str | None = None, org: str = "org") -> dict[Any, dict[str, Any]]:
+def totals_by(con: Any, per: str | None = None, org: str = "org", categories: str = "gx", classes: str = "gx",
+              ) -> dict[Any, dict[str, Any]]:
     """:func:`totals` for each value of the column ``per`` (None: one agency, key None), organisations told
-    apart by the column ``org`` of ``by_org_month`` (see ``_FACTS``)."""
+    apart by the column ``org`` of ``by_org_month`` (see ``_FACTS``); searches by reason category and by
+    searcher class from the relations ``categories`` (``per``, category, n) and ``classes`` (``per``, klass, n)."""
     key = f"{per}, " if per else "NULL, "
     group = f"GROUP BY {per}" if per else ""
     rows = con.execute(f"""
@@ -226,8 +214,9 @@ def totals_by(con: Any, per: str | None = None, org: str = "org") -> dict[Any, d
         FROM by_org_month {group}""").fetchall()
     by_category: dict[Any, dict[str, int]] = {}
     by_searcher: dict[Any, dict[str, int]] = {}
-    for table, column in ((by_category, "category"), (by_searcher, "klass")):
-        for who, value, n in con.execute(f"SELECT {key}{column}, sum(n) FROM gx GROUP BY ALL "
+    for table, column, source in ((by_category, "category", categories), (by_searcher, "klass", classes)):
+        relation = source if source == "gx" else f"({source})"
+        for who, value, n in con.execute(f"SELECT {key}{column}, sum(n) FROM {relation} GROUP BY ALL "
                                          "ORDER BY 3 DESC, 2").fetchall():
             table.setdefault(who, {})[value] = int(n)
     return {row[0]: _totals(row[1:], by_category.get(row[0], {}), by_searcher.get(row[0], {})) for row in rows}
