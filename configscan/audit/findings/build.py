@@ -274,7 +274,7 @@ def reason_findings(facts: AuditFacts, rules: RuleSet, sample: Samples) -> Itera
                     "top_organisations": {facts.searchers[o].name: facts.orgs[o].immigration for o in rest},
                     "evidence_csv": pointer(facts, "immigration_purpose")}
         title = (f"{evidence['immigration_searches']} more search(es) with immigration-enforcement reasons by "
-                 f"{len(rest)} other organisation(s)")
+                 f"{evidence['organisations']} other organisation(s)")
         yield from _immigration(immigration, "other organisations with immigration reasons", evidence, title)
     yield from agency_findings(facts, rules)
     yield from _bulk_reason(facts, rules, sample, "vague", metas.VAGUE, RuleKind.require_search_purpose, "vague")
