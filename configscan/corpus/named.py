@@ -69,7 +69,7 @@ def _top(figure: str, limit: int) -> str:
 
 def _groups_sql() -> str:
     """Per (owner, class, state): each figure's organisations and sum."""
-    counts = ", ".join(f"count_if({f} > 0), coalesce(sum({f}), 0)::BIGINT" for f in FIGURES)
+    counts = ", ".join(f"count(*) FILTER ({f} > 0), coalesce(sum({f}), 0)::BIGINT" for f in FIGURES)
     return f"SELECT owner, klass, state, {counts} FROM span_pairs GROUP BY ALL ORDER BY ALL"
 
 
