@@ -11,7 +11,7 @@ Two groupings of each owner's searches (``osearch``), both keyed on numbers: the
   purpose or agency): the owners' figures by category, and the rules and agencies a searcher's reasons fired.
 
 At 100 M national searches there are 20 M (owner, searcher) pairs; grouping by (owner, searcher, class) as well
-made a third table of 86 M rows, joined once more to the names (both gone: about 90 s). Keyed on the texts,
+made a third table of about 86 M rows, joined once more to the names (both gone: about 90 s). Keyed on the texts,
 groupings this size ran out of 1.5 GB of engine memory, each even alone; keyed on numbers they fit.
 """
 

@@ -201,11 +201,11 @@ def totals(con: Any) -> dict[str, Any]:
     return totals_by(con).get(None, _totals((None,) * 12, {}, {}))
 
 
-def totals_by(con: Any, per: str | None = None, org: str = "org", categories: str = "gx", classes: str = "gx",
-              ) -> dict[Any, dict[str, Any]]:
+def totals_by(con: Any, per: str | None = None, org: str = "org", categories: str = "SELECT * FROM gx",
+              classes: str = "SELECT * FROM gx") -> dict[Any, dict[str, Any]]:
     """:func:`totals` for each value of the column ``per`` (None: one agency, key None), organisations told
     apart by the column ``org`` of ``by_org_month`` (see ``_FACTS``); searches by reason category and by
-    searcher class from the relations ``categories`` (``per``, category, n) and ``classes`` (``per``, klass, n)."""
+    searcher class from the queries ``categories`` (``per``, category, n) and ``classes`` (``per``, klass, n)."""
     key = f"{per}, " if per else "NULL, "
     group = f"GROUP BY {per}" if per else ""
     rows = con.execute(f"""
@@ -215,8 +215,7 @@ def totals_by(con: Any, per: str | None = None, org: str = "org", categories: st
     by_category: dict[Any, dict[str, int]] = {}
     by_searcher: dict[Any, dict[str, int]] = {}
     for table, column, source in ((by_category, "category", categories), (by_searcher, "klass", classes)):
-        relation = source if source == "gx" else f"({source})"
-        for who, value, n in con.execute(f"SELECT {key}{column}, sum(n) FROM {relation} GROUP BY ALL "
+        for who, value, n in con.execute(f"SELECT {key}{column}, sum(n) FROM ({source}) GROUP BY ALL "
                                          "ORDER BY 3 DESC, 2").fetchall():
             table.setdefault(who, {})[value] = int(n)
     return {row[0]: _totals(row[1:], by_category.get(row[0], {}), by_searcher.get(row[0], {})) for row in rows}
