@@ -1,6 +1,6 @@
 """Report aggregates from the main pass's grouped tables: per organisation, per month, per reason category.
 
-Everything here is SQL over the grouped tables (``g``, ``by_org_month``, ``by_reason_month``, built by
+Everything here is SQL over the grouped tables (``g``, ``by_org_month``, built by
 ``load.combine``) joined with two lookup tables (``org_class``: one row per distinct searcher;
 ``reason_class``: one row per distinct reason), so Python never iterates over rows. Reasons are joined on
 their key (``hr``), never on their text: a log of case numbers typed into the reason holds millions of
@@ -60,9 +60,11 @@ def organisations(con: Any) -> list[tuple[str | None, int]]:
 
 
 def build_groups(con: Any) -> None:
-    """Join the classes onto the groups: ``gx`` (per organisation and reason class: what the facts, totals
-    and samples read; a few thousand rows where ``g`` has millions), and the per-month views ``gmo`` and
-    ``gmr`` (read once, by :func:`months`).
+    """Join the classes onto the groups: ``gcm`` (per organisation, month and reason class), and from it
+    ``gx`` (per organisation and reason class: what the facts, totals and samples read; a few thousand rows
+    where ``g`` has millions) and the per-month views ``gmo`` and ``gmr`` (read once, by :func:`months`).
+    One join of ``g`` serves both: joining the millions of (reason, month) keys a second time cost about 1 s
+    at 5 M rows with 96 % distinct reasons.
 
     A reason key without a class is a fault (raises RuntimeError): counted under no category, its searches
     would vanish from the findings. A key with two classes means two texts share a hash: every row of it
@@ -71,11 +73,14 @@ def build_groups(con: Any) -> None:
     (Corpus mode builds its own, one row per owner too: ``corpus.owners``.)
     """
     con.execute("""
+        CREATE OR REPLACE TEMP TABLE gcm AS
+        SELECT g.ho, g.m, c.category, c.rule, c.agency, sum(g.n) AS n
+        FROM g LEFT JOIN reason_class c ON g.hr = c.hr GROUP BY ALL""")
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE gx AS
         SELECT o.org, x.n, coalesce(o.klass, 'redacted') AS klass, o.state, x.category, x.rule,
                nullif(x.agency, '') AS agency
-        FROM (SELECT g.ho, c.category, c.rule, c.agency, sum(g.n) AS n
-              FROM g LEFT JOIN reason_class c ON g.hr = c.hr GROUP BY ALL) x
+        FROM (SELECT ho, category, rule, agency, sum(n) AS n FROM gcm GROUP BY ALL) x
         LEFT JOIN org_class o ON x.ho = o.ho""")
     counted, classed, missing = con.execute("SELECT (SELECT sum(n) FROM g), sum(n), count(*) FILTER (category IS NULL) "
                                             "FROM gx").fetchone()
@@ -89,9 +94,9 @@ def build_groups(con: Any) -> None:
         FROM by_org_month g LEFT JOIN org_class c ON g.org IS NOT DISTINCT FROM c.org""")
     con.execute("""
         CREATE OR REPLACE TEMP VIEW gmr AS
-        SELECT coalesce(strftime(g.m, '%Y-%m'), 'unknown') AS month, g.n,
-               CASE WHEN c.category LIKE 'offense:%' THEN 'offense' ELSE c.category END AS category
-        FROM by_reason_month g LEFT JOIN reason_class c ON g.hr = c.hr""")
+        SELECT coalesce(strftime(m, '%Y-%m'), 'unknown') AS month, n,
+               CASE WHEN category LIKE 'offense:%' THEN 'offense' ELSE category END AS category
+        FROM gcm""")
 
 
 def unclassed() -> NoReturn:

@@ -24,9 +24,8 @@ from configscan.audit.passes.alike import read_ids
 from configscan.audit.passes.engine import KEPT, Scan, lookback_sql, rows
 from configscan.audit.passes.load import (
     BY_ORG_MONTH,
-    BY_ORG_REASON,
+    BY_ORG_REASON_MONTH,
     BY_REASON,
-    BY_REASON_MONTH,
     aggregate,
     deep_sql,
     reaggregate,
@@ -109,19 +108,15 @@ def _subtract(con: Any, scan: Scan, threshold: int, hashed: bool) -> int:
         GROUP BY r.uid, r.id_raw""")
     pair = "hash(org), hash(reason), NULL, NULL" if hashed else "NULL, NULL, org, reason"
     con.execute(f"""
-        INSERT INTO parts (src, gs, flag, ho, hr, org, reason, n)
-        SELECT {scan.src}, {BY_ORG_REASON}, {KEPT}, {pair}, -sum(k) FROM gone GROUP BY ALL""")
+        INSERT INTO parts (src, gs, flag, ho, hr, org, reason, m, n)
+        SELECT {scan.src}, {BY_ORG_REASON_MONTH}, {KEPT}, {pair}, date_trunc('month', ts) AS m, -sum(k)
+        FROM gone GROUP BY ALL""")
     con.execute(f"""
         INSERT INTO parts (src, gs, flag, org, m, n, sweeps, bad_time, wide, deep, moderated)
         SELECT {scan.src}, {BY_ORG_MONTH}, {KEPT}, org, date_trunc('month', ts) AS m, -sum(k),
                -coalesce(sum(k) FILTER (networks >= {int(threshold)}), 0), -coalesce(sum(k) FILTER (ts IS NULL), 0),
                -coalesce(sum(k) FILTER (wide), 0), -coalesce(sum(k) FILTER (deep), 0),
                -coalesce(sum(k) FILTER (moderated), 0)
-        FROM gone GROUP BY ALL""")
-    key = "hash(reason), NULL" if hashed else "NULL, reason"
-    con.execute(f"""
-        INSERT INTO parts (src, gs, flag, hr, reason, m, n)
-        SELECT {scan.src}, {BY_REASON_MONTH}, {KEPT}, {key}, date_trunc('month', ts) AS m, -sum(k)
         FROM gone GROUP BY ALL""")
     con.execute(f"""
         INSERT INTO parts (src, gs, flag, reason, hr, n)
