@@ -222,15 +222,10 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
     searchers, categories = classes
     facts_by_org = aggregate.org_facts(con)
     totals = aggregate.totals(con)
-    evidence_rows = 0
-    label = str(request.evidence_target) if request.evidence_target else None
-    if request.evidence_target:
-        evidence_rows = evidence.write(con, scans, evidence.staging_path(request.evidence_target),
-                                       request.threshold, request.config is not None)
     limit = lookback_limit(request.rules)
+    label = str(request.evidence_target) if request.evidence_target else None
     facts = AuditFacts(orgs=facts_by_org, searchers=searchers, threshold=request.threshold, evidence_csv=label,
                        wide_devices=request.wide_devices, retention=limit)
-
     labels = samples.Labels(klass={o: s.klass for o, s in searchers.items()},
                             state={o: s.state or "??" for o, s in searchers.items()},
                             category=categories)
@@ -239,8 +234,16 @@ def _analyse(con: Any, request: AuditRequest, scans: list[engine.Scan], files: l
         "immigration": top_orgs(facts, lambda f: f.immigration, MAX_IMMIGRATION_FINDINGS),
         "sweep": top_orgs(facts, lambda f: f.sweeps, MAX_SWEEP_FINDINGS),
     }
-    found = all_findings(facts, request.rules, request.config,
-                         samples.collect(con, scans, wanted, labels, request.threshold))
+    sampler = samples.Sampler.start(con, wanted, labels, request.threshold)
+    evidence_rows = 0
+    if request.evidence_target:  # each source is loaded for it: the samples are read from there, not the file
+        evidence_rows = evidence.write(con, scans, evidence.staging_path(request.evidence_target),
+                                       request.threshold, request.config is not None,
+                                       lambda scan, rows: sampler.read(con, scan, rows))
+    else:
+        for scan in scans:
+            sampler.read(con, scan)
+    found = all_findings(facts, request.rules, request.config, sampler.found)
     flagged = {o for o, s in searchers.items() if s.klass not in ("in_state", "own")}
     flagged |= {o for o, f in facts_by_org.items() if f.immigration or f.immigration_agency
                  or f.sweeps or f.reproductive}

@@ -24,7 +24,7 @@ import contextvars
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -87,8 +87,7 @@ def _label_rows(con: Any, scan: Scan, threshold: int) -> None:
     """
     # Tables of the database, not of this connection (TEMP): the pieces are written through cursors of their own.
     con.execute(f"CREATE OR REPLACE TABLE ev_rows AS {base(scan)}")
-    positioned = "(SELECT *, rowid AS rid FROM ev_rows)" if scan.inner_duplicates else \
-        "(SELECT *, rowid AS rid, rowid + 1 AS rn FROM ev_rows)"
+    positioned = loaded(scan)
     con.execute(f"""
         CREATE OR REPLACE TABLE ev_lab AS
         SELECT r.rid, CASE WHEN r.flag = {KEPT} THEN coalesce(o.bits, 0) | coalesce(e.bits, 0)
@@ -98,6 +97,13 @@ def _label_rows(con: Any, scan: Scan, threshold: int) -> None:
         LEFT JOIN ev_org o ON r.org IS NOT DISTINCT FROM o.org
         LEFT JOIN ev_reason e ON r.reason IS NOT DISTINCT FROM e.reason
         ORDER BY r.rid""")
+
+
+def loaded(scan: Scan) -> str:
+    """The source's rows as loaded (``ev_rows``), each with its position (``rid``) and record number (``rn``,
+    read already where IDs repeat inside the source): ``engine.rows``'s ``over``."""
+    return "(SELECT *, rowid AS rid FROM ev_rows)" if scan.inner_duplicates else \
+        "(SELECT *, rowid AS rid, rowid + 1 AS rn FROM ev_rows)"
 
 
 def _rows_of(scan: Scan, first: int, last: int) -> str:
@@ -125,12 +131,15 @@ def _rows_of(scan: Scan, first: int, last: int) -> str:
 PIECE_ROWS = 500_000
 
 
-def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config: bool) -> int:
+def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config: bool,
+          each: Callable[[Scan, str], None] | None = None) -> int:
     """Write the evidence CSV to ``target`` (a work-directory path); return the number of rows written.
 
     A second, numbered read of each source (row numbers need file order), keeping only rows that fall in
     at least one category: the file's size follows the flagged rows, not the input. Each source is written
-    as pieces of at least ``PIECE_ROWS`` rows, as many at once as the engine has threads.
+    as pieces of at least ``PIECE_ROWS`` rows, as many at once as the engine has threads. ``each`` is called
+    with every source and its loaded rows (:func:`loaded`) while they are held, in source order (the samples
+    are read from them).
     """
     _labels(con, with_config)
     threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
@@ -138,6 +147,8 @@ def write(con: Any, scans: list[Scan], target: Path, threshold: int, with_config
     written = 0
     for scan in scans:
         _label_rows(con, scan, threshold)
+        if each is not None:
+            each(scan, loaded(scan))
         count = int(con.execute("SELECT count(*) FROM ev_rows").fetchone()[0])
         parts = max(1, min(threads, count // max(1, PIECE_ROWS)))
         bounds = [(i * count // parts, (i + 1) * count // parts - 1) for i in range(parts)]
