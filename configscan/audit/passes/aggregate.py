@@ -94,9 +94,10 @@ def build_groups(con: Any) -> None:
         FROM by_org_month g LEFT JOIN org_class c ON g.org IS NOT DISTINCT FROM c.org""")
     con.execute("""
         CREATE OR REPLACE TEMP VIEW gmr AS
-        SELECT coalesce(strftime(m, '%Y-%m'), 'unknown') AS month, n,
-               CASE WHEN category LIKE 'offense:%' THEN 'offense' ELSE category END AS category
-        FROM gcm""")
+        SELECT coalesce(strftime(m, '%Y-%m'), 'unknown') AS month, n, category
+        FROM (SELECT m, CASE WHEN category LIKE 'offense:%' THEN 'offense' ELSE category END AS category,
+                     sum(n) AS n
+              FROM gcm GROUP BY ALL)""")
 
 
 def unclassed() -> NoReturn:
