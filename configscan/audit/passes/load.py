@@ -1,6 +1,6 @@
 """The main pass: one parallel read per source folded straight into small aggregates (no row table).
 
-Each source is read once, in parallel, and the rows fan out to four groupings at the same time (one
+Each source is read once, in parallel, and the rows fan out to three groupings at the same time (one
 common table expression consumed by three GROUP BYs): per (organisation, reason, month) a count; per
 (organisation, month) the count, first and last search, widest search, sweeps and unreadable times; per
 reason its key. One grouping serves both the per-organisation and the per-month counts by reason: as two

@@ -11,8 +11,8 @@ each is read as it is (no de-duplicating joins); a search two files share is one
 
 A run that writes the evidence CSV has each source's rows in a table already, in file order (``evidence``
 loads them in parallel, numbered by position): the samples are then read from that table, with the same
-queries and in the same order, instead of from the file (5 M rows: about 1.2 s of single-threaded reading
-saved), so both runs show the same samples.
+queries and in the same order, instead of from the file (5 M rows, 2 %, under the profiler: 0.31 s against
+1.27-1.51 s for the single-threaded read of the file), so both runs show the same samples.
 """
 
 from __future__ import annotations
