@@ -145,7 +145,7 @@ def _take(row: tuple[Any, ...], need: dict[Subject, int], found: Samples, labels
 
 
 def _read(con: Any, scan: Scan, need: dict[Subject, int], found: Samples, labels: Labels, threshold: int,
-          head_rows: int = _HEAD, over: str | None = None) -> int:
+          head_rows: int, over: str | None) -> int:
     """Fill ``need`` from one source; return how many rows its unfiltered head took (see :class:`Sampler`)."""
     # Samples read each source as it is, without the de-duplicating joins against earlier sources' IDs
     # (each would build a hash table of every ID read so far): a search both files hold is a true row of
